@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages eosim needs, only those that are missing.
+set -euo pipefail
+packages=(g++ cmake ninja-build libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev python3)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+    exit 0
+fi
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,205 @@
+#include "check/delivery_checker.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include <fmt/format.h>
+
+namespace eosim::check {
+namespace {
+
+using history::OpFunction;
+using history::OpType;
+
+std::string time_ms(std::int64_t time_us) {
+    return fmt::format("{}.{:03} ms", time_us / 1000, time_us % 1000);
+}
+
+void add_violation(Verdict& verdict, std::string witness) {
+    verdict.holds = false;
+    ++verdict.violations;
+    if (verdict.witnesses.size() < DeliveryChecker::kMaxWitnesses) {
+        verdict.witnesses.push_back(std::move(witness));
+    }
+}
+
+template <typename Map>
+std::vector<typename Map::key_type> sorted_keys(const Map& map) {
+    std::vector<typename Map::key_type> keys;
+    keys.reserve(map.size());
+    for (const auto& entry : map) keys.push_back(entry.first);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+}  // namespace
+
+void DeliveryChecker::observe(const history::Operation& op) {
+    switch (op.f) {
+        case OpFunction::send: observe_send(op); break;
+        case OpFunction::poll: observe_poll(op); break;
+        case OpFunction::assign:
+            if (op.type == OpType::ok) {
+                for (const auto& e : op.elements) group_keys_[op.group][e.key] = true;
+            }
+            break;
+        case OpFunction::commit: break;
+    }
+}
+
+void DeliveryChecker::observe_send(const history::Operation& op) {
+    for (const history::Element& e : op.elements) {
+        ValueState& v = values_[e.value];
+        if (op.type == OpType::invoke) {
+            v.state = SendState::invoked;
+            v.key = e.key;
+            v.process = op.process;
+            v.invoke_index = op.index;
+            v.invoke_time_us = op.time_us;
+            continue;
+        }
+        if (v.state != SendState::invoked) continue;  // a completion without invocation
+        if (op.type == OpType::ok) {
+            v.state = SendState::ok;
+            v.ack_offset = e.offset;
+        } else {
+            v.state = op.type == OpType::fail ? SendState::fail : SendState::info;
+        }
+    }
+}
+
+void DeliveryChecker::observe_poll(const history::Operation& op) {
+    if (op.type != OpType::ok) return;
+    GroupDeliveries& group = deliveries_[op.group];
+    for (const history::Element& e : op.elements) {
+        ++delivered_;
+        const auto found = values_.find(e.value);
+        if (found == values_.end() || found->second.state == SendState::fail) ++unexpected_;
+        if (found != values_.end() &&
+            found->second.first_delivered_offset == history::kUnknownOffset) {
+            found->second.first_delivered_offset = e.offset;
+        }
+        Delivery& d = group[e.value];
+        if (d.count == 0) {
+            d.first_offset = e.offset;
+            d.first_time_us = op.time_us;
+        } else if (d.count == 1) {
+            d.second_offset = e.offset;
+            d.second_time_us = op.time_us;
+        }
+        ++d.count;
+    }
+}
+
+std::string DeliveryChecker::describe_value(std::uint64_t value, const ValueState& v) const {
+    if (v.state == SendState::unknown) return fmt::format("value {} (never sent)", value);
+    std::string text = fmt::format("value {} ({}): sent by {} at {}", value,
+                                   names_.key_name(v.key), names_.process_name(v.process),
+                                   time_ms(v.invoke_time_us));
+    switch (v.state) {
+        case SendState::ok: text += fmt::format(" -> acknowledged at offset {}", v.ack_offset); break;
+        case SendState::fail: text += " -> failed"; break;
+        case SendState::info: text += " -> indeterminate"; break;
+        default: text += " -> never completed"; break;
+    }
+    return text;
+}
+
+void DeliveryChecker::at_most_once(CheckResult& result) const {
+    Verdict verdict;
+    for (const std::uint32_t group : sorted_keys(deliveries_)) {
+        const GroupDeliveries& deliveries = deliveries_.at(group);
+        for (const std::uint64_t value : sorted_keys(deliveries)) {
+            const Delivery& d = deliveries.at(value);
+            if (d.count < 2) continue;
+            result.counts.duplicates += d.count - 1;
+            const auto found = values_.find(value);
+            const std::string sent = found == values_.end()
+                                         ? fmt::format("value {}", value)
+                                         : describe_value(value, found->second);
+            add_violation(verdict, fmt::format("{} -> delivered to group {} {} times (offset {} "
+                                               "at {}, offset {} at {})",
+                                               sent, names_.group_name(group), d.count,
+                                               d.first_offset, time_ms(d.first_time_us),
+                                               d.second_offset, time_ms(d.second_time_us)));
+        }
+    }
+    result.verdicts["at_most_once"] = std::move(verdict);
+}
+
+void DeliveryChecker::at_least_once(CheckResult& result) const {
+    Verdict verdict;
+    for (const std::uint64_t value : sorted_keys(values_)) {
+        const ValueState& v = values_.at(value);
+        if (v.state != SendState::ok) continue;  // only acknowledged values are owed
+        for (const std::uint32_t group : sorted_keys(group_keys_)) {
+            if (group_keys_.at(group).count(v.key) == 0) continue;
+            const auto deliveries = deliveries_.find(group);
+            if (deliveries != deliveries_.end() && deliveries->second.count(value) > 0) continue;
+            ++result.counts.lost;
+            add_violation(verdict, fmt::format("{} -> never delivered to group {}",
+                                               describe_value(value, v),
+                                               names_.group_name(group)));
+        }
+    }
+    result.verdicts["at_least_once"] = std::move(verdict);
+}
+
+void DeliveryChecker::ordering(CheckResult& result) const {
+    // Per (producer process, key): in send order, the log offsets must increase.
+    struct Sent {
+        std::uint64_t invoke_index;
+        std::int64_t offset;
+        std::uint64_t value;
+    };
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<Sent>> streams;
+    for (const auto& [value, v] : values_) {
+        const std::int64_t offset =
+            v.ack_offset != history::kUnknownOffset ? v.ack_offset : v.first_delivered_offset;
+        if (offset == history::kUnknownOffset) continue;
+        streams[{v.process, v.key}].push_back(Sent{v.invoke_index, offset, value});
+    }
+    Verdict verdict;
+    for (auto& [stream, sent] : streams) {
+        std::sort(sent.begin(), sent.end(),
+                  [](const Sent& a, const Sent& b) { return a.invoke_index < b.invoke_index; });
+        for (std::size_t i = 1; i < sent.size(); ++i) {
+            if (sent[i].offset > sent[i - 1].offset) continue;
+            add_violation(verdict,
+                          fmt::format("{} on {}: value {} was sent before value {} but landed "
+                                      "after it (offset {} > {})",
+                                      names_.process_name(stream.first),
+                                      names_.key_name(stream.second), sent[i - 1].value,
+                                      sent[i].value, sent[i - 1].offset, sent[i].offset));
+        }
+    }
+    result.verdicts["ordering"] = std::move(verdict);
+}
+
+CheckResult DeliveryChecker::finish() const {
+    CheckResult result;
+    for (const auto& [value, v] : values_) {
+        (void)value;
+        if (v.state == SendState::unknown) continue;
+        ++result.counts.sent;
+        if (v.state == SendState::ok) ++result.counts.acknowledged;
+        if (v.state == SendState::fail) ++result.counts.failed;
+        if (v.state == SendState::info || v.state == SendState::invoked) {
+            ++result.counts.indeterminate;
+        }
+    }
+    result.counts.delivered = delivered_;
+    result.counts.unexpected = unexpected_;
+    at_most_once(result);
+    at_least_once(result);
+    ordering(result);
+    const Verdict& amo = result.verdicts["at_most_once"];
+    const Verdict& alo = result.verdicts["at_least_once"];
+    Verdict exactly;
+    exactly.holds = amo.holds && alo.holds;
+    exactly.violations = amo.violations + alo.violations;
+    result.verdicts["exactly_once"] = exactly;
+    return result;
+}
+
+}  // namespace eosim::check

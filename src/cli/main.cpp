@@ -1,0 +1,162 @@
+// eosim: a deterministic simulator and fault injector for message-delivery semantics.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "explore/sweep.hpp"
+#include "report/run_report.hpp"
+#include "report/sweep_report.hpp"
+#include "scenario/json_reader.hpp"
+#include "scenario/runner.hpp"
+#include "scenario/scenario.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitExpectationFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr const char* kVersion = "eosim 0.1.0";
+
+using eosim::scenario::ScenarioError;
+
+struct RunArgs {
+    std::string scenario;
+    std::uint64_t seed = 0;
+    std::string format = "table";
+    std::string out;
+    std::string trace;
+    std::string history;
+};
+
+struct SweepArgs {
+    std::string scenario;
+    std::string seeds = "1..50";
+    unsigned jobs = 0;
+    std::string format = "table";
+};
+
+std::ofstream open_output(const std::string& path) {
+    std::ofstream out(path, std::ios::binary);
+    if (!out) throw ScenarioError(fmt::format("{}: cannot open for writing", path));
+    return out;
+}
+
+// Writes to --out FILE when given, else to standard output.
+class Output {
+public:
+    explicit Output(const std::string& path) {
+        if (!path.empty()) file_ = open_output(path);
+    }
+    std::ostream& stream() { return file_.is_open() ? file_ : std::cout; }
+
+private:
+    std::ofstream file_;
+};
+
+int command_run(const RunArgs& args, bool seed_given) {
+    const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
+    eosim::scenario::RunOptions options;
+    options.seed = seed_given ? args.seed : s.seed;
+    std::ofstream trace_file;
+    if (!args.trace.empty()) {
+        trace_file = open_output(args.trace);
+        options.trace_text = &trace_file;
+    }
+    std::ofstream history_file;
+    if (!args.history.empty()) {
+        history_file = open_output(args.history);
+        options.history_jsonl = &history_file;
+    }
+    Output output(args.out);
+    const eosim::scenario::RunOutcome outcome = eosim::scenario::run_scenario(s, options);
+    if (args.format == "json") {
+        output.stream() << eosim::report::to_json(outcome).dump(2) << '\n';
+    } else {
+        eosim::report::write_table(output.stream(), outcome);
+    }
+    return outcome.expectations_met() ? kExitOk : kExitExpectationFailed;
+}
+
+int command_validate(const std::string& path) {
+    const eosim::scenario::Scenario s = eosim::scenario::load_scenario(path);
+    fmt::print("{}: valid scenario \"{}\" ({} broker(s), {} producer(s), {} consumer(s), {} "
+               "fault(s){})\n",
+               path, s.name, s.brokers, s.producers.size(), s.consumers.size(), s.faults.size(),
+               s.expect ? ", with expectations" : "");
+    for (const std::string& note : s.config_notes) fmt::print("  config: {}\n", note);
+    return kExitOk;
+}
+
+bool parse_u64(std::string_view text, std::uint64_t& out) {
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), out);
+    return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+int command_sweep(const SweepArgs& args) {
+    const auto dots = args.seeds.find("..");
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    if (dots == std::string::npos || !parse_u64(std::string_view(args.seeds).substr(0, dots), first) ||
+        !parse_u64(std::string_view(args.seeds).substr(dots + 2), last) || first > last) {
+        throw ScenarioError(fmt::format("--seeds: expected FIRST..LAST with FIRST <= LAST, got \"{}\"", args.seeds));
+    }
+    const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
+    const unsigned jobs = args.jobs == 0 ? std::max(1U, std::thread::hardware_concurrency()) : args.jobs;
+    const eosim::explore::SweepSummary summary = eosim::explore::sweep(s, first, last, jobs);
+    if (args.format == "json") {
+        std::cout << eosim::report::to_json(summary).dump(2) << '\n';
+    } else {
+        eosim::report::write_table(std::cout, summary);
+    }
+    return summary.failing_seeds.empty() ? kExitOk : kExitExpectationFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"eosim: deterministic simulation of Kafka-style delivery semantics under faults"};
+    app.set_version_flag("-V,--version", kVersion);
+    app.require_subcommand(1);
+
+    RunArgs run;
+    auto* run_cmd = app.add_subcommand("run", "Run a scenario once and check its history");
+    run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON)")->required();
+    auto* seed_opt = run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's)");
+    run_cmd->add_option("--format", run.format, "Output format")
+        ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+    run_cmd->add_option("--out", run.out, "Write the report to FILE instead of stdout");
+    run_cmd->add_option("--trace", run.trace, "Write the full trace to FILE");
+    run_cmd->add_option("--history", run.history, "Write the history as JSON Lines to FILE");
+
+    std::string validate_path;
+    auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it");
+    validate_cmd->add_option("scenario", validate_path, "Scenario file (JSON)")->required();
+
+    SweepArgs sweep_args;
+    auto* sweep_cmd = app.add_subcommand("sweep", "Run a scenario over a range of seeds");
+    sweep_cmd->add_option("scenario", sweep_args.scenario, "Scenario file (JSON)")->required();
+    sweep_cmd->add_option("--seeds", sweep_args.seeds, "Seed range FIRST..LAST")->capture_default_str();
+    sweep_cmd->add_option("--jobs", sweep_args.jobs, "Threads (default: all cores)");
+    sweep_cmd->add_option("--format", sweep_args.format, "Output format")
+        ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kExitOk : kExitBadInput;
+    }
+    try {
+        if (*run_cmd) return command_run(run, seed_opt->count() > 0);
+        if (*validate_cmd) return command_validate(validate_path);
+        if (*sweep_cmd) return command_sweep(sweep_args);
+    } catch (const ScenarioError& e) {
+        fmt::print(std::cerr, "eosim: {}\n", e.what());
+        return kExitBadInput;
+    }
+    return kExitBadInput;
+}

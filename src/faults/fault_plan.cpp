@@ -1,0 +1,100 @@
+#include "faults/fault_plan.hpp"
+
+#include <cassert>
+
+#include <fmt/format.h>
+
+#include "sim/simulation.hpp"
+
+namespace eosim::faults {
+
+std::string_view fault_kind_name(FaultSpec::Kind kind) {
+    switch (kind) {
+        case FaultSpec::Kind::drop_messages: return "drop_messages";
+        case FaultSpec::Kind::delay: return "delay";
+        case FaultSpec::Kind::crash: return "crash";
+    }
+    return "?";
+}
+
+void FaultPlan::install(sim::Simulation& sim) {
+    records_.assign(specs_.size(), FaultRecord{});
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+        records_[i].at_us = specs_[i].at_us;
+        if (specs_[i].kind == FaultSpec::Kind::crash) {
+            install_crash(sim, i);
+        } else {
+            install_link_fault(sim, i);
+        }
+    }
+}
+
+void FaultPlan::install_link_fault(sim::Simulation& sim, std::size_t index) {
+    const FaultSpec& spec = specs_[index];
+    const sim::NodeId from = sim.find_node(spec.from);
+    const sim::NodeId to = sim.find_node(spec.to);
+    const bool drop = spec.kind == FaultSpec::Kind::drop_messages;
+    records_[index].description =
+        drop ? fmt::format("fault #{}: messages {} -> {} lost for {} ms", index + 1, spec.from,
+                           spec.to, spec.duration_us / 1000)
+             : fmt::format("fault #{}: +{} ms latency {} {} {} for {} ms", index + 1,
+                           spec.extra_latency_us / 1000, spec.from,
+                           spec.both_directions ? "<->" : "->", spec.to, spec.duration_us / 1000);
+    const auto apply = [this, &sim, index, from, to, drop](bool active) {
+        const FaultSpec& s = specs_[index];
+        const auto set = [&](sim::NodeId a, sim::NodeId b) {
+            sim::LinkFaults& link = sim.network().faults(a, b);
+            if (drop) {
+                link.drop_messages = active;
+            } else {
+                link.extra_delay_us += active ? s.extra_latency_us : -s.extra_latency_us;
+                assert(link.extra_delay_us >= 0);
+            }
+        };
+        set(from, to);
+        if (!drop && s.both_directions) set(to, from);
+        (active ? records_[index].started : records_[index].ended) = true;
+        sim.record_fault(s.from, sim::StateChange(active ? "fault.start" : "fault.end")
+                                     .with("fault", static_cast<std::int64_t>(index + 1))
+                                     .with("kind", fault_kind_name(s.kind))
+                                     .with("to", s.to));
+    };
+    sim.schedule(spec.at_us, [apply] { apply(true); });
+    sim.schedule(spec.at_us + spec.duration_us, [apply] { apply(false); });
+}
+
+void FaultPlan::install_crash(sim::Simulation& sim, std::size_t index) {
+    const FaultSpec& spec = specs_[index];
+    const sim::NodeId node = sim.find_node(spec.from);
+    records_[index].description =
+        spec.duration_us < 0
+            ? fmt::format("fault #{}: {} crashes (no restart)", index + 1, spec.from)
+            : fmt::format("fault #{}: {} crashes, restarts after {} ms", index + 1, spec.from,
+                          spec.duration_us / 1000);
+    sim.schedule(spec.at_us, [this, &sim, index, node] {
+        sim.record_fault(specs_[index].from, sim::StateChange("fault.start")
+                                                 .with("fault", static_cast<std::int64_t>(index + 1))
+                                                 .with("kind", "crash"));
+        records_[index].started = true;
+        sim.crash(node);
+        if (specs_[index].duration_us < 0) return;
+        sim.schedule(sim.now() + specs_[index].duration_us, [this, &sim, index, node] {
+            records_[index].ended = true;
+            sim.record_fault(specs_[index].from, sim::StateChange("fault.end")
+                                                     .with("fault", static_cast<std::int64_t>(index + 1))
+                                                     .with("kind", "crash"));
+            sim.restart(node);
+        });
+    });
+}
+
+sim::TimeUs FaultPlan::quiet_after_us() const {
+    sim::TimeUs quiet = 0;
+    for (const FaultSpec& spec : specs_) {
+        const sim::TimeUs end = spec.at_us + (spec.duration_us > 0 ? spec.duration_us : 0);
+        if (end > quiet) quiet = end;
+    }
+    return quiet;
+}
+
+}  // namespace eosim::faults

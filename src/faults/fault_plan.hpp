@@ -1,0 +1,53 @@
+#pragma once
+// Scheduled faults, applied only through the kernel's hooks (link state, crash, restart). Each
+// start and end is traced and counted, so a run can never be silently fault-free.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace eosim::sim {
+class Simulation;
+}
+
+namespace eosim::faults {
+
+struct FaultSpec {
+    enum class Kind { drop_messages, delay, crash };
+    Kind kind = Kind::crash;
+    sim::TimeUs at_us = 0;
+    sim::TimeUs duration_us = 0;  // drop/delay window; crash: time until restart (-1: never)
+    std::string from;  // drop/delay: sender side of the link; crash: the node
+    std::string to;
+    sim::TimeUs extra_latency_us = 0;  // delay
+    bool both_directions = false;      // delay
+};
+
+struct FaultRecord {
+    std::string description;
+    sim::TimeUs at_us = 0;
+    bool started = false;
+    bool ended = false;
+};
+
+std::string_view fault_kind_name(FaultSpec::Kind kind);
+
+class FaultPlan {
+public:
+    explicit FaultPlan(std::vector<FaultSpec> specs) : specs_(std::move(specs)) {}
+    // Schedules every fault on the simulation; records() tracks what actually happened.
+    void install(sim::Simulation& sim);
+    const std::vector<FaultRecord>& records() const { return records_; }
+    // The time after which no fault is active or pending.
+    sim::TimeUs quiet_after_us() const;
+
+private:
+    void install_link_fault(sim::Simulation& sim, std::size_t index);
+    void install_crash(sim::Simulation& sim, std::size_t index);
+
+    std::vector<FaultSpec> specs_;
+    std::vector<FaultRecord> records_;
+};
+
+}  // namespace eosim::faults

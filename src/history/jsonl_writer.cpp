@@ -1,0 +1,28 @@
+#include "history/jsonl_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace eosim::history {
+
+void JsonlWriter::observe(const Operation& op) {
+    nlohmann::ordered_json line;
+    line["index"] = op.index;
+    line["time_us"] = op.time_us;
+    line["process"] = names_.process_name(op.process);
+    line["type"] = op_type_name(op.type);
+    line["f"] = op_function_name(op.f);
+    if (op.group != kNoGroup) line["group"] = names_.group_name(op.group);
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    for (const Element& e : op.elements) {
+        nlohmann::ordered_json element;
+        element["key"] = names_.key_name(e.key);
+        if (e.offset != kUnknownOffset) element["offset"] = e.offset;
+        if (op.f == OpFunction::send || op.f == OpFunction::poll) element["value"] = e.value;
+        values.push_back(std::move(element));
+    }
+    line["values"] = std::move(values);
+    if (!op.error.empty()) line["error"] = op.error;
+    out_ << line.dump() << '\n';
+}
+
+}  // namespace eosim::history

@@ -1,0 +1,54 @@
+#include "history/recorder.hpp"
+
+#include <cassert>
+
+namespace eosim::history {
+
+void Recorder::emit(Operation op) {
+    op.index = next_index_++;
+    for (HistorySink* sink : sinks_) sink->observe(op);
+}
+
+void Recorder::invoke(std::int64_t time_us, std::uint32_t process, OpFunction f,
+                      std::uint32_t group, std::vector<Element> elements) {
+    assert(!elements.empty() || f == OpFunction::assign || f == OpFunction::commit);
+    if (f == OpFunction::send) {
+        const auto inserted = open_.emplace(std::make_pair(process, elements.front().value),
+                                            std::make_pair(f, elements.front()));
+        assert(inserted.second && "a value is sent once");
+        (void)inserted;
+    }
+    emit(Operation{0, time_us, process, OpType::invoke, f, group, std::move(elements), {}});
+}
+
+void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type, OpFunction f,
+                        std::uint32_t group, std::vector<Element> elements,
+                        std::string_view error) {
+    assert(type != OpType::invoke);
+    if (f == OpFunction::send) {
+        assert(!elements.empty());
+        const auto erased = open_.erase(std::make_pair(process, elements.front().value));
+        assert(erased == 1 && "completion without invocation");
+        (void)erased;
+    }
+    emit(Operation{0, time_us, process, type, f, group, std::move(elements), std::string(error)});
+}
+
+void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f,
+                       std::uint32_t group, const std::vector<Element>& elements) {
+    assert(f != OpFunction::send);
+    emit(Operation{0, time_us, process, OpType::invoke, f, group, elements, {}});
+    emit(Operation{0, time_us, process, OpType::ok, f, group, elements, {}});
+}
+
+void Recorder::crash(std::int64_t time_us, std::uint32_t process) {
+    auto it = open_.lower_bound(std::make_pair(process, std::uint64_t{0}));
+    while (it != open_.end() && it->first.first == process) {
+        Operation op{0, time_us, process, OpType::info, it->second.first, kNoGroup,
+                     {it->second.second}, "process crashed"};
+        it = open_.erase(it);
+        emit(std::move(op));
+    }
+}
+
+}  // namespace eosim::history

@@ -1,0 +1,139 @@
+#include "kafka/consumer_app.hpp"
+
+#include <cassert>
+#include <string>
+
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+namespace {
+
+constexpr std::uint64_t kClientTimer = 1;
+constexpr std::uint64_t kProcessTimer = 2;
+
+}  // namespace
+
+ConsumerApp::ConsumerApp(std::string name, std::shared_ptr<const ClusterLayout> layout,
+                         ConsumerConfig config, ConsumerWorkload workload,
+                         history::Recorder& recorder)
+    : sim::Node(std::move(name)),
+      layout_(std::move(layout)),
+      config_(config),
+      workload_(std::move(workload)),
+      recorder_(recorder) {
+    group_ = recorder_.names().group(workload_.group_id);
+}
+
+void ConsumerApp::on_start() {
+    ++incarnation_;
+    process_ = recorder_.new_process(name() + "#" + std::to_string(incarnation_));
+    phase_ = Phase::polling;
+    client_ = std::make_unique<ConsumerClient>(sim(), id(), layout_, config_, workload_.group_id,
+                                               workload_.assignment,
+                                               static_cast<ConsumerListener&>(*this), kClientTimer);
+    std::vector<history::Element> keys;
+    for (const TopicPartition& tp : workload_.assignment) {
+        keys.push_back(history::Element{recorder_.names().key(tp.str()), history::kUnknownOffset, 0});
+    }
+    recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys);
+    client_->start();
+}
+
+void ConsumerApp::on_crash() {
+    recorder_.crash(sim().now(), process_);
+    client_.reset();
+    batch_.clear();
+    batch_commit_.clear();
+    next_record_ = 0;
+    phase_ = Phase::polling;
+}
+
+bool ConsumerApp::idle() const {
+    return client_ != nullptr && phase_ == Phase::polling && !client_->has_records() &&
+           !client_->commit_pending();
+}
+
+void ConsumerApp::on_records_available() {
+    if (phase_ == Phase::polling) begin_batch();
+}
+
+void ConsumerApp::begin_batch() {
+    assert(phase_ == Phase::polling);
+    batch_ = client_->take_records();
+    next_record_ = 0;
+    if (batch_.empty()) return;
+    batch_commit_ = client_->positions();
+    if (workload_.mode == DeliveryMode::at_most_once) {
+        phase_ = Phase::committing_before;
+        commit();
+        return;
+    }
+    phase_ = Phase::processing;
+    sim().set_timer(id(), workload_.processing_us, kProcessTimer);
+}
+
+void ConsumerApp::process_next() {
+    assert(phase_ == Phase::processing && next_record_ < batch_.size());
+    const ConsumedRecord& record = batch_[next_record_++];
+    // The side effect is done: the sink has the record.
+    const history::Element element{recorder_.names().key(record.partition.str()), record.offset,
+                                   record.record.value};
+    recorder_.instant(sim().now(), process_, history::OpFunction::poll, group_, {element});
+    if (next_record_ < batch_.size()) {
+        sim().set_timer(id(), workload_.processing_us, kProcessTimer);
+        return;
+    }
+    if (workload_.mode == DeliveryMode::at_least_once) {
+        phase_ = Phase::committing_after;
+        commit();
+        return;
+    }
+    phase_ = Phase::polling;
+    if (client_->has_records()) begin_batch();
+}
+
+std::vector<history::Element> ConsumerApp::commit_elements() const {
+    std::vector<history::Element> elements;
+    for (const auto& [tp, offset] : batch_commit_) {
+        elements.push_back(history::Element{recorder_.names().key(tp.str()), offset, 0});
+    }
+    return elements;
+}
+
+void ConsumerApp::commit() {
+    recorder_.invoke(sim().now(), process_, history::OpFunction::commit, group_, commit_elements());
+    client_->commit(batch_commit_);
+}
+
+void ConsumerApp::on_commit_complete(ErrorCode error) {
+    const bool ok = error == ErrorCode::NONE;
+    recorder_.complete(sim().now(), process_, ok ? history::OpType::ok : history::OpType::fail,
+                       history::OpFunction::commit, group_, commit_elements(),
+                       ok ? "" : error_name(error));
+    if (phase_ == Phase::committing_before && ok) {
+        phase_ = Phase::processing;
+        sim().set_timer(id(), workload_.processing_us, kProcessTimer);
+        return;
+    }
+    // After processing, or a commit-first that failed for good (its records are skipped, as an
+    // at-most-once application would).
+    phase_ = Phase::polling;
+    if (client_->has_records()) begin_batch();
+}
+
+void ConsumerApp::on_message(const sim::Envelope& envelope) { client_->on_message(envelope); }
+
+void ConsumerApp::on_timer(std::uint64_t tag) {
+    if (tag == kClientTimer) {
+        client_->on_timer();
+    } else {
+        assert(tag == kProcessTimer);
+        process_next();
+    }
+}
+
+void ConsumerApp::on_connection_closed(sim::ConnectionId connection) {
+    client_->on_connection_closed(connection);
+}
+
+}  // namespace eosim::kafka

@@ -1,0 +1,65 @@
+#pragma once
+// A consumer application: polls through a ConsumerClient and hands each record to its sink
+// (recorded as a delivery) after processing_time. Its delivery mode decides when offsets are
+// committed: before processing (at-most-once) or after (at-least-once).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "history/recorder.hpp"
+#include "kafka/consumer_client.hpp"
+#include "sim/node.hpp"
+
+namespace eosim::kafka {
+
+enum class DeliveryMode { at_most_once, at_least_once };
+
+struct ConsumerWorkload {
+    std::string group_id;
+    std::vector<TopicPartition> assignment;
+    DeliveryMode mode = DeliveryMode::at_least_once;
+    sim::TimeUs processing_us = 100;  // per record
+};
+
+class ConsumerApp final : public sim::Node, private ConsumerListener {
+public:
+    ConsumerApp(std::string name, std::shared_ptr<const ClusterLayout> layout,
+                ConsumerConfig config, ConsumerWorkload workload, history::Recorder& recorder);
+
+    void on_start() override;
+    void on_message(const sim::Envelope& envelope) override;
+    void on_timer(std::uint64_t tag) override;
+    void on_connection_closed(sim::ConnectionId connection) override;
+    void on_crash() override;
+
+    // Waiting for records with nothing buffered, processing or committing.
+    bool idle() const;
+    const ConsumerWorkload& workload() const { return workload_; }
+
+private:
+    enum class Phase { polling, committing_before, processing, committing_after };
+
+    void on_records_available() override;
+    void on_commit_complete(ErrorCode error) override;
+    void begin_batch();
+    void process_next();
+    void commit();
+    std::vector<history::Element> commit_elements() const;
+
+    std::shared_ptr<const ClusterLayout> layout_;
+    ConsumerConfig config_;
+    ConsumerWorkload workload_;
+    history::Recorder& recorder_;
+    std::uint32_t group_ = 0;
+    std::uint32_t incarnation_ = 0;
+    std::uint32_t process_ = 0;
+    std::unique_ptr<ConsumerClient> client_;
+    Phase phase_ = Phase::polling;
+    std::vector<ConsumedRecord> batch_;
+    std::size_t next_record_ = 0;
+    std::map<TopicPartition, std::int64_t> batch_commit_;
+};
+
+}  // namespace eosim::kafka

@@ -1,0 +1,120 @@
+#pragma once
+// The consumer client library (KafkaConsumer, assign mode): committed offsets from the group
+// coordinator, auto.offset.reset, fetch sessions per leader with long polling, a record buffer
+// handed out max.poll.records at a time, and asynchronous offset commits.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kafka/cluster_layout.hpp"
+#include "kafka/messages.hpp"
+#include "sim/node.hpp"
+#include "sim/time.hpp"
+
+namespace eosim::sim {
+class Simulation;
+}
+
+namespace eosim::kafka {
+
+enum class OffsetReset { earliest, latest };
+
+struct ConsumerConfig {
+    OffsetReset auto_offset_reset = OffsetReset::latest;  // auto.offset.reset
+    std::int32_t max_poll_records = 500;                  // max.poll.records
+    std::int32_t fetch_max_wait_ms = 500;                 // fetch.max.wait.ms
+    std::int32_t request_timeout_ms = 30000;              // request.timeout.ms
+    std::int32_t retry_backoff_ms = 100;                  // retry.backoff.ms
+};
+
+struct ConsumedRecord {
+    TopicPartition partition;
+    std::int64_t offset = 0;
+    Record record;
+};
+
+class ConsumerListener {
+public:
+    virtual ~ConsumerListener() = default;
+    virtual void on_records_available() = 0;
+    virtual void on_commit_complete(ErrorCode error) = 0;
+};
+
+class ConsumerClient {
+public:
+    ConsumerClient(sim::Simulation& sim, sim::NodeId host,
+                   std::shared_ptr<const ClusterLayout> layout, ConsumerConfig config,
+                   std::string group_id, std::vector<TopicPartition> assignment,
+                   ConsumerListener& listener, std::uint64_t timer_tag);
+
+    void start();
+    bool has_records() const { return !buffer_.empty(); }
+    // poll(): up to max.poll.records; the position moves past what is returned.
+    std::vector<ConsumedRecord> take_records();
+    // commitAsync of the given offsets (next offset to consume); one commit at a time.
+    void commit(std::map<TopicPartition, std::int64_t> offsets);
+    bool commit_pending() const { return pending_commit_.has_value(); }
+    const std::map<TopicPartition, std::int64_t>& positions() const { return positions_; }
+    const std::vector<TopicPartition>& assignment() const { return assignment_; }
+
+    void on_message(const sim::Envelope& envelope);
+    void on_timer();
+    void on_connection_closed(sim::ConnectionId connection);
+
+private:
+    enum class RequestKind { offset_fetch, list_offsets, fetch, offset_commit };
+    struct Pending {
+        RequestKind kind = RequestKind::fetch;
+        sim::TimeUs deadline_us = 0;
+    };
+    struct Channel {
+        sim::ConnectionId connection = 0;
+        bool open = false;
+        std::map<std::int32_t, Pending> in_flight;
+    };
+
+    void poll();
+    void expire_requests(sim::TimeUs now);
+    void send_offset_fetch();
+    void send_list_offsets();
+    void send_fetches();
+    void send_commit();
+    void send(std::int32_t broker, RequestKind kind, MessageBody body);
+    bool in_flight(RequestKind kind) const;
+    bool in_flight_to(std::int32_t broker, RequestKind kind) const;
+    void request_failed(RequestKind kind, ErrorCode error);
+    void handle(const OffsetFetchResponse& response);
+    void handle(const ListOffsetsResponse& response);
+    void handle(const FetchResponse& response);
+    void handle(const OffsetCommitResponse& response);
+    void fail_channel(std::int32_t broker, ErrorCode error);
+    void schedule_wakeup();
+    std::int32_t coordinator() const { return layout_->coordinator_of_group(group_id_); }
+
+    sim::Simulation& sim_;
+    sim::NodeId host_;
+    std::shared_ptr<const ClusterLayout> layout_;
+    ConsumerConfig config_;
+    std::string group_id_;
+    std::vector<TopicPartition> assignment_;
+    ConsumerListener& listener_;
+    std::uint64_t timer_tag_;
+
+    std::map<std::int32_t, Channel> channels_;
+    std::int32_t next_correlation_ = 0;
+    bool started_ = false;
+    bool committed_known_ = false;
+    std::map<TopicPartition, std::int64_t> positions_;  // absent: needs a reset
+    std::deque<ConsumedRecord> buffer_;
+    std::optional<std::map<TopicPartition, std::int64_t>> pending_commit_;
+    bool commit_sent_ = false;
+    sim::TimeUs retry_after_us_ = 0;
+    sim::TimerId wakeup_timer_ = 0;
+    sim::TimeUs wakeup_at_us_ = sim::kNever;
+};
+
+}  // namespace eosim::kafka

@@ -1,0 +1,46 @@
+#include "kafka/errors.hpp"
+
+namespace eosim::kafka {
+
+std::string_view error_name(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::NONE: return "NONE";
+        case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION: return "UNKNOWN_TOPIC_OR_PARTITION";
+        case ErrorCode::NOT_LEADER_OR_FOLLOWER: return "NOT_LEADER_OR_FOLLOWER";
+        case ErrorCode::REQUEST_TIMED_OUT: return "REQUEST_TIMED_OUT";
+        case ErrorCode::NETWORK_EXCEPTION: return "NETWORK_EXCEPTION";
+        case ErrorCode::COORDINATOR_NOT_AVAILABLE: return "COORDINATOR_NOT_AVAILABLE";
+        case ErrorCode::NOT_COORDINATOR: return "NOT_COORDINATOR";
+        case ErrorCode::NOT_ENOUGH_REPLICAS: return "NOT_ENOUGH_REPLICAS";
+        case ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+        case ErrorCode::INVALID_REQUEST: return "INVALID_REQUEST";
+        case ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
+        case ErrorCode::DUPLICATE_SEQUENCE_NUMBER: return "DUPLICATE_SEQUENCE_NUMBER";
+        case ErrorCode::INVALID_PRODUCER_EPOCH: return "INVALID_PRODUCER_EPOCH";
+        case ErrorCode::INVALID_TXN_STATE: return "INVALID_TXN_STATE";
+        case ErrorCode::INVALID_PRODUCER_ID_MAPPING: return "INVALID_PRODUCER_ID_MAPPING";
+        case ErrorCode::CONCURRENT_TRANSACTIONS: return "CONCURRENT_TRANSACTIONS";
+        case ErrorCode::UNKNOWN_PRODUCER_ID: return "UNKNOWN_PRODUCER_ID";
+        case ErrorCode::PRODUCER_FENCED: return "PRODUCER_FENCED";
+    }
+    return "UNKNOWN_SERVER_ERROR";
+}
+
+bool is_retriable(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION:
+        case ErrorCode::NOT_LEADER_OR_FOLLOWER:
+        case ErrorCode::REQUEST_TIMED_OUT:
+        case ErrorCode::NETWORK_EXCEPTION:
+        case ErrorCode::COORDINATOR_NOT_AVAILABLE:
+        case ErrorCode::NOT_COORDINATOR:
+        case ErrorCode::NOT_ENOUGH_REPLICAS:
+        case ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+        case ErrorCode::CONCURRENT_TRANSACTIONS:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace eosim::kafka

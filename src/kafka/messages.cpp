@@ -1,0 +1,119 @@
+#include "kafka/messages.hpp"
+
+#include <string>
+
+namespace eosim::kafka {
+namespace {
+
+// Describes one message body for the trace, field by field.
+struct Describer {
+    sim::FieldWriter& out;
+
+    void batch(const RecordBatch& b) {
+        out.field("pid", b.producer_id);
+        out.field("epoch", b.producer_epoch);
+        out.field("seq", b.base_sequence);
+        out.field("records", b.record_count());
+        if (!b.records.empty()) {
+            out.field("first_value", static_cast<std::int64_t>(b.records.front().value));
+        }
+    }
+    void error(ErrorCode e) { out.field("error", error_name(e)); }
+
+    void operator()(const InitProducerIdRequest& m) {
+        if (m.transactional_id) out.field("transactional_id", *m.transactional_id);
+        out.field("pid", m.producer_id);
+        out.field("epoch", m.producer_epoch);
+    }
+    void operator()(const InitProducerIdResponse& m) {
+        error(m.error);
+        out.field("pid", m.producer_id);
+        out.field("epoch", m.producer_epoch);
+    }
+    void operator()(const ProduceRequest& m) {
+        out.field("acks", m.acks);
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            batch(p.batch);
+        }
+    }
+    void operator()(const ProduceResponse& m) {
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            error(p.error);
+            out.field("base_offset", p.base_offset);
+        }
+    }
+    void operator()(const FetchRequest& m) {
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            out.field("offset", p.fetch_offset);
+        }
+    }
+    void operator()(const FetchResponse& m) {
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            error(p.error);
+            out.field("hw", p.high_watermark);
+            out.field("batches", static_cast<std::int64_t>(p.batches.size()));
+            if (!p.batches.empty()) out.field("first_offset", p.batches.front().base_offset);
+        }
+    }
+    void operator()(const ListOffsetsRequest& m) {
+        for (const auto& p : m.partitions) out.field("partition", p.str());
+    }
+    void operator()(const ListOffsetsResponse& m) {
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            error(p.error);
+            out.field("offset", p.offset);
+        }
+    }
+    void operator()(const OffsetCommitRequest& m) {
+        out.field("group", m.group_id);
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            out.field("offset", p.committed_offset);
+        }
+    }
+    void operator()(const OffsetCommitResponse& m) {
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            error(p.error);
+        }
+    }
+    void operator()(const OffsetFetchRequest& m) { out.field("group", m.group_id); }
+    void operator()(const OffsetFetchResponse& m) {
+        error(m.error);
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            out.field("offset", p.committed_offset);
+        }
+    }
+};
+
+struct Namer {
+    std::string_view operator()(const InitProducerIdRequest&) { return "InitProducerIdRequest"; }
+    std::string_view operator()(const InitProducerIdResponse&) { return "InitProducerIdResponse"; }
+    std::string_view operator()(const ProduceRequest&) { return "ProduceRequest"; }
+    std::string_view operator()(const ProduceResponse&) { return "ProduceResponse"; }
+    std::string_view operator()(const FetchRequest&) { return "FetchRequest"; }
+    std::string_view operator()(const FetchResponse&) { return "FetchResponse"; }
+    std::string_view operator()(const ListOffsetsRequest&) { return "ListOffsetsRequest"; }
+    std::string_view operator()(const ListOffsetsResponse&) { return "ListOffsetsResponse"; }
+    std::string_view operator()(const OffsetCommitRequest&) { return "OffsetCommitRequest"; }
+    std::string_view operator()(const OffsetCommitResponse&) { return "OffsetCommitResponse"; }
+    std::string_view operator()(const OffsetFetchRequest&) { return "OffsetFetchRequest"; }
+    std::string_view operator()(const OffsetFetchResponse&) { return "OffsetFetchResponse"; }
+};
+
+}  // namespace
+
+std::string_view KafkaMessage::type_name() const { return std::visit(Namer{}, body); }
+
+void KafkaMessage::describe(sim::FieldWriter& out) const {
+    out.field("correlation", correlation_id);
+    std::visit(Describer{out}, body);
+}
+
+}  // namespace eosim::kafka

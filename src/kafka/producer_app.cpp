@@ -1,0 +1,98 @@
+#include "kafka/producer_app.hpp"
+
+#include <cassert>
+#include <string>
+
+#include "sim/prng.hpp"
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+namespace {
+
+constexpr std::uint64_t kClientTimer = 1;
+constexpr std::uint64_t kSendTimer = 2;
+constexpr std::int32_t kRecordOverheadBytes = 16;
+
+}  // namespace
+
+ProducerApp::ProducerApp(std::string name, std::shared_ptr<const ClusterLayout> layout,
+                         ProducerConfig config, ProducerWorkload workload,
+                         history::Recorder& recorder)
+    : sim::Node(std::move(name)),
+      layout_(std::move(layout)),
+      config_(config),
+      workload_(std::move(workload)),
+      recorder_(recorder) {
+    assert(workload_.messages >= 0 && workload_.keys > 0 && workload_.interval_us >= 0);
+}
+
+void ProducerApp::on_start() {
+    ++incarnation_;
+    // A restarted process is a new history process (Jepsen: a crashed process never returns).
+    process_ = recorder_.new_process(name() + "#" + std::to_string(incarnation_));
+    client_ = std::make_unique<ProducerClient>(sim(), id(), layout_, config_,
+                                             static_cast<SendListener&>(*this), kClientTimer);
+    if (sent_ < workload_.messages) {
+        const sim::TimeUs delay_us =
+            sim().now() < workload_.start_us ? workload_.start_us - sim().now() : 0;
+        sim().set_timer(id(), delay_us, kSendTimer);
+    }
+}
+
+void ProducerApp::on_crash() {
+    recorder_.crash(sim().now(), process_);
+    client_.reset();
+}
+
+bool ProducerApp::done() const {
+    return sent_ >= workload_.messages && client_ != nullptr && client_->pending_records() == 0;
+}
+
+TopicPartition ProducerApp::partition_for(std::int64_t key) const {
+    // Like Kafka's default partitioner for keyed records: hash(key) mod partitions.
+    const TopicSpec* topic = layout_->find_topic(workload_.topic);
+    assert(topic != nullptr);
+    const std::uint64_t hash = sim::stable_hash(std::to_string(key));
+    return TopicPartition{workload_.topic, static_cast<std::int32_t>(hash % topic->partitions)};
+}
+
+void ProducerApp::send_next() {
+    assert(sent_ < workload_.messages);
+    const std::uint64_t value = workload_.first_value + static_cast<std::uint64_t>(sent_);
+    const std::int64_t key = sent_ % workload_.keys;
+    ++sent_;
+    const TopicPartition partition = partition_for(key);
+    const std::uint32_t history_key = recorder_.names().key(partition.str());
+    recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup,
+                     {history::Element{history_key, history::kUnknownOffset, value}});
+    client_->send(partition, Record{value, key}, workload_.value_bytes + kRecordOverheadBytes);
+    if (sent_ < workload_.messages) sim().set_timer(id(), workload_.interval_us, kSendTimer);
+}
+
+void ProducerApp::on_send_complete(std::uint64_t value, const TopicPartition& partition,
+                                   const SendOutcome& outcome) {
+    history::OpType type = history::OpType::ok;
+    if (outcome.kind == SendOutcome::Kind::fail) type = history::OpType::fail;
+    if (outcome.kind == SendOutcome::Kind::info) type = history::OpType::info;
+    const std::uint32_t history_key = recorder_.names().key(partition.str());
+    recorder_.complete(sim().now(), process_, type, history::OpFunction::send, history::kNoGroup,
+                       {history::Element{history_key, outcome.offset, value}},
+                       type == history::OpType::ok ? "" : error_name(outcome.error));
+}
+
+void ProducerApp::on_message(const sim::Envelope& envelope) { client_->on_message(envelope); }
+
+void ProducerApp::on_timer(std::uint64_t tag) {
+    if (tag == kClientTimer) {
+        client_->on_timer();
+    } else {
+        assert(tag == kSendTimer);
+        send_next();
+    }
+}
+
+void ProducerApp::on_connection_closed(sim::ConnectionId connection) {
+    client_->on_connection_closed(connection);
+}
+
+}  // namespace eosim::kafka

@@ -1,0 +1,459 @@
+#include "kafka/producer_client.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+namespace {
+
+constexpr std::int32_t kBatchOverheadBytes = 61;  // DefaultRecordBatch header
+
+}  // namespace
+
+ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
+                               std::shared_ptr<const ClusterLayout> layout,
+                               ProducerConfig config, SendListener& listener,
+                               std::uint64_t timer_tag)
+    : sim_(sim),
+      host_(host),
+      layout_(std::move(layout)),
+      config_(config),
+      listener_(listener),
+      timer_tag_(timer_tag) {
+    assert(!idempotent() || (config_.acks == -1 && config_.max_in_flight_requests_per_connection <= 5));
+}
+
+std::int32_t ProducerClient::next_sequence(const TopicPartition& partition) const {
+    const auto found = partitions_.find(partition);
+    return found == partitions_.end() ? 0 : found->second.next_sequence;
+}
+
+void ProducerClient::send(const TopicPartition& partition, Record record,
+                          std::int32_t size_bytes) {
+    PartitionState& state = partitions_[partition];
+    const bool fits = !state.queue.empty() && !state.queue.back()->closed &&
+                      state.queue.back()->size_bytes + size_bytes <= config_.batch_size;
+    if (!fits) {
+        if (!state.queue.empty()) state.queue.back()->closed = true;
+        auto batch = std::make_unique<Batch>();
+        batch->partition = partition;
+        batch->created_us = sim_.now();
+        batch->size_bytes = kBatchOverheadBytes;
+        state.queue.push_back(std::move(batch));
+    }
+    Batch& batch = *state.queue.back();
+    assert(batch.base_sequence == kNoSequence && batch.attempts == 0);
+    batch.records.push_back(record);
+    batch.size_bytes += size_bytes;
+    if (batch.size_bytes >= config_.batch_size) batch.closed = true;
+    ++pending_records_;
+    poll();
+}
+
+void ProducerClient::on_timer() {
+    wakeup_timer_ = 0;
+    wakeup_at_us_ = sim::kNever;
+    poll();
+}
+
+// One pass of Kafka's Sender.runOnce: timeouts, sequence resolution, then drain.
+void ProducerClient::poll() {
+    const sim::TimeUs now = sim_.now();
+    expire_requests(now);
+    expire_batches(now);
+    if (idempotent()) {
+        maybe_resolve_sequences();
+        maybe_bump_epoch();
+    }
+    if (idempotent() && producer_id_ == kNoProducerId) {
+        maybe_init_producer_id(now);
+    } else {
+        drain(now);
+    }
+    schedule_wakeup();
+}
+
+void ProducerClient::expire_requests(sim::TimeUs now) {
+    for (auto& [broker, ch] : channels_) {
+        bool timed_out = false;
+        for (const auto& [correlation, request] : ch.in_flight) {
+            timed_out = timed_out || request.deadline_us <= now;
+        }
+        if (!timed_out) continue;
+        // NetworkClient: a request timeout disconnects the node, failing all its requests.
+        sim_.record_state(host_, sim::StateChange("producer.request_timeout").with("broker", broker));
+        sim_.close(host_, ch.connection);
+        fail_channel(broker, ErrorCode::REQUEST_TIMED_OUT);
+    }
+}
+
+void ProducerClient::expire_batches(sim::TimeUs now) {
+    const sim::TimeUs timeout_us = sim::ms(config_.delivery_timeout_ms);
+    for (auto& [tp, state] : partitions_) {
+        for (auto it = state.queue.begin(); it != state.queue.end();) {
+            Batch& batch = **it;
+            if (now < batch.created_us + timeout_us) {
+                ++it;
+                continue;
+            }
+            if (batch.base_sequence != kNoSequence) state.unresolved = true;
+            finish(batch, {batch.maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
+                           ErrorCode::REQUEST_TIMED_OUT, -1});
+            it = state.queue.erase(it);
+        }
+    }
+    // Batches past delivery.timeout.ms fail even while in flight; a late response is ignored.
+    for (auto& [broker, ch] : channels_) {
+        for (auto& [correlation, request] : ch.in_flight) {
+            for (BatchPtr& batch : request.batches) {
+                if (batch->done || now < batch->created_us + timeout_us) continue;
+                if (batch->base_sequence != kNoSequence) partitions_[batch->partition].unresolved = true;
+                finish(*batch, {SendOutcome::Kind::info, ErrorCode::REQUEST_TIMED_OUT, -1});
+            }
+        }
+    }
+}
+
+void ProducerClient::maybe_resolve_sequences() {
+    for (auto& [tp, state] : partitions_) {
+        if (!state.unresolved || state.in_flight_batches > 0) continue;
+        const bool next_is_contiguous =
+            state.last_acked_sequence == kNoSequence
+                ? state.next_sequence == 0
+                : increment_sequence(state.last_acked_sequence, 1) == state.next_sequence;
+        if (next_is_contiguous) {
+            state.unresolved = false;
+        } else {
+            epoch_bump_required_ = true;  // TxM.maybeResolveSequences: idempotent -> bump
+        }
+    }
+}
+
+// KIP-360: the idempotent producer bumps its own epoch (no RPC) and restarts sequences at 0.
+void ProducerClient::maybe_bump_epoch() {
+    if (!epoch_bump_required_) return;
+    for (const auto& [tp, state] : partitions_) {
+        if (state.in_flight_batches > 0) return;  // wait until nothing old is on the wire
+    }
+    epoch_bump_required_ = false;
+    const bool exhausted = producer_epoch_ == std::numeric_limits<std::int16_t>::max();
+    if (exhausted) {
+        producer_id_ = kNoProducerId;  // a new InitProducerId gives a fresh id at epoch 0
+        producer_epoch_ = kNoProducerEpoch;
+    } else if (producer_id_ != kNoProducerId) {
+        ++producer_epoch_;
+    }
+    sim_.record_state(host_, sim::StateChange("producer.epoch_bump")
+                                 .with("pid", producer_id_)
+                                 .with("epoch", producer_epoch_));
+    for (auto& [tp, state] : partitions_) {
+        state.next_sequence = 0;
+        state.last_acked_sequence = kNoSequence;
+        state.unresolved = false;
+        for (BatchPtr& batch : state.queue) {
+            if (batch->base_sequence == kNoSequence) continue;
+            if (producer_id_ == kNoProducerId) {
+                batch->base_sequence = kNoSequence;  // resequenced once the new id arrives
+                continue;
+            }
+            batch->producer_epoch = producer_epoch_;
+            batch->base_sequence = state.next_sequence;
+            state.next_sequence = increment_sequence(state.next_sequence, batch->records.size());
+        }
+    }
+}
+
+void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
+    if (init_in_flight_ || now < init_retry_after_us_) return;
+    init_in_flight_ = true;
+    InFlightRequest request;
+    request.broker = init_broker_;
+    request.deadline_us = now + sim::ms(config_.request_timeout_ms);
+    request.is_init_producer_id = true;
+    send_request(init_broker_, std::move(request), InitProducerIdRequest{});
+}
+
+bool ProducerClient::ready_to_drain(const PartitionState& state, sim::TimeUs now) const {
+    if (state.queue.empty()) return false;
+    const Batch& head = *state.queue.front();
+    if (now < head.retry_after_us) return false;
+    const bool lingering = !head.closed && state.queue.size() == 1 &&
+                           now < head.created_us + sim::ms(config_.linger_ms);
+    if (lingering) return false;
+    // max.in.flight=1 guarantees order by muting the partition while a batch is out.
+    if (config_.max_in_flight_requests_per_connection == 1 && state.in_flight_batches > 0) {
+        return false;
+    }
+    if (!idempotent()) return true;
+    if (producer_id_ == kNoProducerId || epoch_bump_required_ || state.unresolved) return false;
+    if (head.base_sequence != kNoSequence && !state.in_flight_sequences.empty()) {
+        // shouldStopDrainBatchesForPartition: a retry goes out only as the lowest in flight.
+        const auto lowest = *std::min_element(state.in_flight_sequences.begin(),
+                                              state.in_flight_sequences.end());
+        if (head.base_sequence != lowest) return false;
+    }
+    return true;
+}
+
+void ProducerClient::drain(sim::TimeUs now) {
+    for (std::int32_t broker = 0; broker < layout_->broker_count(); ++broker) {
+        if (channel(broker).in_flight.size() >=
+            static_cast<std::size_t>(config_.max_in_flight_requests_per_connection)) {
+            continue;
+        }
+        ProduceRequest produce{config_.acks, config_.request_timeout_ms, {}};
+        InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), false, {}};
+        for (auto& [tp, state] : partitions_) {
+            if (layout_->leader_of(tp) != broker || !ready_to_drain(state, now)) continue;
+            BatchPtr batch = std::move(state.queue.front());
+            state.queue.pop_front();
+            batch->closed = true;
+            if (idempotent() && batch->base_sequence == kNoSequence) {
+                batch->producer_id = producer_id_;
+                batch->producer_epoch = producer_epoch_;
+                batch->base_sequence = state.next_sequence;
+                state.next_sequence = increment_sequence(state.next_sequence, batch->records.size());
+            }
+            ++state.in_flight_batches;
+            if (batch->base_sequence != kNoSequence) {
+                state.in_flight_sequences.push_back(batch->base_sequence);
+            }
+            produce.partitions.push_back({tp, RecordBatch{batch->producer_id, batch->producer_epoch,
+                                                          batch->base_sequence, batch->records}});
+            request.batches.push_back(std::move(batch));
+        }
+        if (produce.partitions.empty()) continue;
+        if (config_.acks == 0) {
+            // No response will come: each batch counts as sent and done (offset unknown).
+            std::vector<BatchPtr> batches = std::move(request.batches);
+            send_request(broker, InFlightRequest{}, std::move(produce));
+            for (BatchPtr& batch : batches) {
+                forget_in_flight(*batch);
+                finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, -1});
+            }
+            continue;
+        }
+        send_request(broker, std::move(request), std::move(produce));
+    }
+}
+
+ProducerClient::Channel& ProducerClient::channel(std::int32_t broker) { return channels_[broker]; }
+
+void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, MessageBody body) {
+    Channel& ch = channel(broker);
+    if (!ch.open) {
+        ch.connection = sim_.connect(host_, layout_->broker_nodes.at(broker));
+        ch.open = true;
+    }
+    const std::int32_t correlation = next_correlation_++;
+    const bool expects_response = request.is_init_producer_id || !request.batches.empty();
+    sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    if (expects_response) ch.in_flight.emplace(correlation, std::move(request));
+}
+
+void ProducerClient::fail_channel(std::int32_t broker, ErrorCode error) {
+    Channel& ch = channel(broker);
+    ch.open = false;
+    std::map<std::int32_t, InFlightRequest> failed = std::move(ch.in_flight);
+    ch.in_flight.clear();
+    for (auto& [correlation, request] : failed) fail_request(request, error);
+}
+
+void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
+    if (request.is_init_producer_id) {
+        init_in_flight_ = false;
+        init_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+        init_broker_ = (init_broker_ + 1) % layout_->broker_count();
+        return;
+    }
+    for (BatchPtr& batch : request.batches) {
+        forget_in_flight(*batch);
+        if (batch->done) continue;
+        batch->maybe_written = true;  // sent, never answered: the broker may have appended it
+        complete_batch(std::move(batch), error, -1);
+    }
+}
+
+void ProducerClient::on_connection_closed(sim::ConnectionId connection) {
+    for (auto& [broker, ch] : channels_) {
+        if (!ch.open || ch.connection != connection) continue;
+        fail_channel(broker, ErrorCode::NETWORK_EXCEPTION);
+        break;
+    }
+    poll();
+}
+
+void ProducerClient::on_message(const sim::Envelope& envelope) {
+    const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
+    for (auto& [broker, ch] : channels_) {
+        if (!ch.open || ch.connection != envelope.connection) continue;
+        const auto found = ch.in_flight.find(message.correlation_id);
+        if (found == ch.in_flight.end()) return;
+        InFlightRequest request = std::move(found->second);
+        ch.in_flight.erase(found);
+        if (const auto* produce = std::get_if<ProduceResponse>(&message.body)) {
+            handle_produce_response(request, *produce);
+        } else if (const auto* init = std::get_if<InitProducerIdResponse>(&message.body)) {
+            handle_init_producer_id_response(*init);
+        }
+        break;
+    }
+    poll();
+}
+
+void ProducerClient::handle_init_producer_id_response(const InitProducerIdResponse& response) {
+    init_in_flight_ = false;
+    if (response.error != ErrorCode::NONE) {
+        init_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+        return;
+    }
+    producer_id_ = response.producer_id;
+    producer_epoch_ = response.producer_epoch;
+    sim_.record_state(host_, sim::StateChange("producer.producer_id")
+                                 .with("pid", producer_id_)
+                                 .with("epoch", producer_epoch_));
+}
+
+void ProducerClient::handle_produce_response(InFlightRequest& request,
+                                             const ProduceResponse& response) {
+    for (BatchPtr& batch : request.batches) {
+        const ProduceResponse::PartitionResponse* result = nullptr;
+        for (const auto& p : response.partitions) {
+            if (p.partition == batch->partition) result = &p;
+        }
+        assert(result != nullptr);
+        forget_in_flight(*batch);
+        if (batch->done) continue;  // expired meanwhile
+        complete_batch(std::move(batch), result->error, result->base_offset);
+    }
+}
+
+void ProducerClient::forget_in_flight(const Batch& batch) {
+    PartitionState& state = partitions_[batch.partition];
+    assert(state.in_flight_batches > 0);
+    --state.in_flight_batches;
+    if (batch.base_sequence == kNoSequence) return;
+    auto& sequences = state.in_flight_sequences;
+    const auto found = std::find(sequences.begin(), sequences.end(), batch.base_sequence);
+    if (found != sequences.end()) sequences.erase(found);
+}
+
+void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_t base_offset) {
+    PartitionState& state = partitions_[batch->partition];
+    const bool current_epoch = batch->producer_id == producer_id_ &&
+                               batch->producer_epoch == producer_epoch_;
+    if (error == ErrorCode::NONE || error == ErrorCode::DUPLICATE_SEQUENCE_NUMBER) {
+        if (batch->base_sequence != kNoSequence && current_epoch) {
+            state.last_acked_sequence = batch->records.empty() ? state.last_acked_sequence
+                                                               : increment_sequence(batch->base_sequence, batch->records.size() - 1);
+        }
+        // DUPLICATE_SEQUENCE_NUMBER is success without an offset (Sender.completeBatch).
+        const std::int64_t offset = error == ErrorCode::NONE ? base_offset : -1;
+        finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, offset});
+        return;
+    }
+    if (idempotent() && current_epoch &&
+        (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER || error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
+        const std::int32_t expected = state.last_acked_sequence == kNoSequence
+                                          ? 0
+                                          : increment_sequence(state.last_acked_sequence, 1);
+        // TxM.canRetry: the next expected batch was refused, so the broker's state for us is
+        // gone or inconsistent: bump the epoch and resend from sequence 0. Otherwise an
+        // earlier batch is still unresolved and a plain retry will do.
+        if (batch->base_sequence == expected) epoch_bump_required_ = true;
+    }
+    if (can_retry(*batch, error)) {
+        reenqueue(std::move(batch));
+        return;
+    }
+    if (idempotent() && batch->base_sequence != kNoSequence) epoch_bump_required_ = true;
+    sim_.record_state(host_, sim::StateChange("producer.batch_failed")
+                                 .with("partition", batch->partition.str())
+                                 .with("error", error_name(error)));
+    finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
+                    error, -1});
+}
+
+bool ProducerClient::can_retry(const Batch& batch, ErrorCode error) const {
+    if (sim_.now() >= batch.created_us + sim::ms(config_.delivery_timeout_ms)) return false;
+    if (batch.attempts >= config_.retries) return false;
+    if (idempotent() && (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER ||
+                         error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
+        return true;
+    }
+    return is_retriable(error);
+}
+
+void ProducerClient::reenqueue(BatchPtr batch) {
+    ++batch->attempts;
+    batch->retry_after_us = sim_.now() + sim::ms(config_.retry_backoff_ms);
+    batch->closed = true;
+    sim_.record_state(host_, sim::StateChange("producer.retry")
+                                 .with("partition", batch->partition.str())
+                                 .with("seq", batch->base_sequence)
+                                 .with("attempt", batch->attempts));
+    auto& queue = partitions_[batch->partition].queue;
+    auto position = queue.begin();
+    if (batch->base_sequence != kNoSequence) {
+        // insertInSequenceOrder: ahead of fresh batches and of retries with higher sequences.
+        while (position != queue.end() && (*position)->base_sequence != kNoSequence &&
+               (*position)->base_sequence < batch->base_sequence) {
+            ++position;
+        }
+    }
+    queue.insert(position, std::move(batch));
+}
+
+void ProducerClient::finish(Batch& batch, SendOutcome outcome) {
+    assert(!batch.done);
+    batch.done = true;
+    assert(pending_records_ >= batch.records.size());
+    pending_records_ -= batch.records.size();
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        SendOutcome record_outcome = outcome;
+        if (outcome.offset >= 0) record_outcome.offset = outcome.offset + static_cast<std::int64_t>(i);
+        listener_.on_send_complete(batch.records[i].value, batch.partition, record_outcome);
+    }
+}
+
+sim::TimeUs ProducerClient::next_deadline() const {
+    const sim::TimeUs now = sim_.now();
+    sim::TimeUs deadline = sim::kNever;
+    const auto consider = [&](sim::TimeUs at) {
+        if (at > now && at < deadline) deadline = at;
+    };
+    const sim::TimeUs delivery_us = sim::ms(config_.delivery_timeout_ms);
+    for (const auto& [tp, state] : partitions_) {
+        for (const BatchPtr& batch : state.queue) consider(batch->created_us + delivery_us);
+        if (state.queue.empty()) continue;
+        consider(state.queue.front()->retry_after_us);
+        consider(state.queue.front()->created_us + sim::ms(config_.linger_ms));
+    }
+    for (const auto& [broker, ch] : channels_) {
+        for (const auto& [correlation, request] : ch.in_flight) {
+            consider(request.deadline_us);
+            for (const BatchPtr& batch : request.batches) {
+                if (!batch->done) consider(batch->created_us + delivery_us);
+            }
+        }
+    }
+    if (idempotent() && producer_id_ == kNoProducerId && !init_in_flight_) {
+        consider(init_retry_after_us_);
+    }
+    return deadline;
+}
+
+void ProducerClient::schedule_wakeup() {
+    const sim::TimeUs deadline = next_deadline();
+    if (deadline == wakeup_at_us_) return;
+    if (wakeup_timer_ != 0) sim_.cancel_timer(wakeup_timer_);
+    wakeup_timer_ = 0;
+    wakeup_at_us_ = deadline;
+    if (deadline == sim::kNever) return;
+    wakeup_timer_ = sim_.set_timer(host_, deadline - sim_.now(), timer_tag_);
+}
+
+}  // namespace eosim::kafka

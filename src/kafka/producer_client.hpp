@@ -1,0 +1,134 @@
+#pragma once
+// The producer client library (KafkaProducer): record accumulator with linger.ms / batch.size,
+// a sender loop bounded by max.in.flight, per-partition sequences, retries with backoff,
+// request and delivery timeouts, and the idempotent epoch bump of KIP-360.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "kafka/cluster_layout.hpp"
+#include "kafka/messages.hpp"
+#include "kafka/producer_config.hpp"
+#include "sim/node.hpp"
+#include "sim/time.hpp"
+
+namespace eosim::sim {
+class Simulation;
+}
+
+namespace eosim::kafka {
+
+struct SendOutcome {
+    enum class Kind { ok, fail, info };  // info: may or may not have been written
+    Kind kind = Kind::ok;
+    ErrorCode error = ErrorCode::NONE;
+    std::int64_t offset = -1;  // ok with acks != 0
+};
+
+class SendListener {
+public:
+    virtual ~SendListener() = default;
+    virtual void on_send_complete(std::uint64_t value, const TopicPartition& partition,
+                                  const SendOutcome& outcome) = 0;
+};
+
+class ProducerClient {
+public:
+    ProducerClient(sim::Simulation& sim, sim::NodeId host,
+                   std::shared_ptr<const ClusterLayout> layout, ProducerConfig config,
+                   SendListener& listener, std::uint64_t timer_tag);
+
+    void send(const TopicPartition& partition, Record record, std::int32_t size_bytes);
+    void on_message(const sim::Envelope& envelope);
+    void on_timer();
+    void on_connection_closed(sim::ConnectionId connection);
+
+    std::size_t pending_records() const { return pending_records_; }
+    std::int64_t producer_id() const { return producer_id_; }
+    std::int16_t producer_epoch() const { return producer_epoch_; }
+    // Sequence bookkeeping of one partition, for tests.
+    std::int32_t next_sequence(const TopicPartition& partition) const;
+
+private:
+    struct Batch {
+        TopicPartition partition;
+        std::vector<Record> records;
+        std::int32_t size_bytes = 0;
+        sim::TimeUs created_us = 0;
+        sim::TimeUs retry_after_us = 0;
+        std::int32_t attempts = 0;
+        std::int64_t producer_id = kNoProducerId;
+        std::int16_t producer_epoch = kNoProducerEpoch;
+        std::int32_t base_sequence = kNoSequence;
+        bool closed = false;         // full, or retried: nothing more is appended
+        bool maybe_written = false;  // an attempt ended without a definite answer
+        bool done = false;           // completed (e.g. expired) while still in flight
+    };
+    using BatchPtr = std::unique_ptr<Batch>;
+    struct PartitionState {
+        std::deque<BatchPtr> queue;  // not in flight, in send order
+        std::int32_t next_sequence = 0;
+        std::int32_t last_acked_sequence = kNoSequence;
+        std::vector<std::int32_t> in_flight_sequences;
+        std::int32_t in_flight_batches = 0;
+        bool unresolved = false;  // a sent batch expired: its sequence's fate is unknown
+    };
+    struct InFlightRequest {
+        std::int32_t broker = 0;
+        sim::TimeUs deadline_us = 0;
+        bool is_init_producer_id = false;
+        std::vector<BatchPtr> batches;
+    };
+    struct Channel {
+        sim::ConnectionId connection = 0;
+        bool open = false;
+        std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
+    };
+
+    void poll();
+    void expire_batches(sim::TimeUs now);
+    void expire_requests(sim::TimeUs now);
+    void maybe_resolve_sequences();
+    void maybe_bump_epoch();
+    void maybe_init_producer_id(sim::TimeUs now);
+    void drain(sim::TimeUs now);
+    bool ready_to_drain(const PartitionState& state, sim::TimeUs now) const;
+    void send_request(std::int32_t broker, InFlightRequest request, MessageBody body);
+    Channel& channel(std::int32_t broker);
+    void fail_channel(std::int32_t broker, ErrorCode error);
+    void fail_request(InFlightRequest& request, ErrorCode error);
+    void handle_produce_response(InFlightRequest& request, const ProduceResponse& response);
+    void handle_init_producer_id_response(const InitProducerIdResponse& response);
+    void complete_batch(BatchPtr batch, ErrorCode error, std::int64_t base_offset);
+    bool can_retry(const Batch& batch, ErrorCode error) const;
+    void reenqueue(BatchPtr batch);
+    void finish(Batch& batch, SendOutcome outcome);
+    void forget_in_flight(const Batch& batch);
+    void schedule_wakeup();
+    sim::TimeUs next_deadline() const;
+    bool idempotent() const { return config_.enable_idempotence; }
+
+    sim::Simulation& sim_;
+    sim::NodeId host_;
+    std::shared_ptr<const ClusterLayout> layout_;
+    ProducerConfig config_;
+    SendListener& listener_;
+    std::uint64_t timer_tag_;
+
+    std::map<TopicPartition, PartitionState> partitions_;
+    std::map<std::int32_t, Channel> channels_;  // by broker id
+    std::int32_t next_correlation_ = 0;
+    std::size_t pending_records_ = 0;
+    std::int64_t producer_id_ = kNoProducerId;
+    std::int16_t producer_epoch_ = kNoProducerEpoch;
+    bool init_in_flight_ = false;
+    sim::TimeUs init_retry_after_us_ = 0;
+    std::int32_t init_broker_ = 0;
+    bool epoch_bump_required_ = false;
+    sim::TimerId wakeup_timer_ = 0;
+    sim::TimeUs wakeup_at_us_ = sim::kNever;
+};
+
+}  // namespace eosim::kafka

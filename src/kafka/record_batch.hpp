@@ -1,0 +1,47 @@
+#pragma once
+// Records and v2 record batches as the broker stores them: producer id, epoch, base sequence.
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace eosim::kafka {
+
+constexpr std::int64_t kNoProducerId = -1;
+constexpr std::int16_t kNoProducerEpoch = -1;
+constexpr std::int32_t kNoSequence = -1;
+
+struct TopicPartition {
+    std::string topic;
+    std::int32_t partition = 0;
+    auto operator<=>(const TopicPartition&) const = default;
+    std::string str() const { return topic + "-" + std::to_string(partition); }
+};
+
+struct Record {
+    std::uint64_t value = 0;  // the workload's unique logical id
+    std::int64_t key = 0;
+};
+
+struct RecordBatch {
+    std::int64_t producer_id = kNoProducerId;
+    std::int16_t producer_epoch = kNoProducerEpoch;
+    std::int32_t base_sequence = kNoSequence;
+    std::vector<Record> records;
+
+    std::int32_t record_count() const { return static_cast<std::int32_t>(records.size()); }
+    bool has_producer_id() const { return producer_id != kNoProducerId; }
+    // Sequences wrap modulo 2^31 (DefaultRecordBatch.incrementSequence).
+    std::int32_t last_sequence() const;
+};
+
+std::int32_t increment_sequence(std::int32_t sequence, std::int32_t increment);
+
+// A batch as stored in a partition log, with its assigned offsets.
+struct LogBatch {
+    std::int64_t base_offset = 0;
+    RecordBatch batch;
+    std::int64_t last_offset() const { return base_offset + batch.record_count() - 1; }
+};
+
+}  // namespace eosim::kafka

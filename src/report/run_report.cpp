@@ -1,0 +1,101 @@
+#include "report/run_report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+namespace eosim::report {
+namespace {
+
+constexpr std::size_t kWitnessesInTable = 3;
+
+nlohmann::ordered_json counts_json(const check::Counts& c) {
+    nlohmann::ordered_json j;
+    j["sent"] = c.sent;
+    j["acknowledged"] = c.acknowledged;
+    j["failed"] = c.failed;
+    j["indeterminate"] = c.indeterminate;
+    j["delivered"] = c.delivered;
+    j["duplicates"] = c.duplicates;
+    j["lost"] = c.lost;
+    j["unexpected"] = c.unexpected;
+    return j;
+}
+
+}  // namespace
+
+std::string hex64(std::uint64_t value) { return fmt::format("{:016x}", value); }
+
+nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
+    nlohmann::ordered_json j;
+    j["scenario"] = o.scenario;
+    j["file"] = o.file;
+    j["seed"] = o.seed;
+    j["trace_hash"] = hex64(o.trace_hash);
+    nlohmann::ordered_json verdicts;
+    for (const std::string& name : scenario::verdict_names()) {
+        const check::Verdict& v = o.check.verdicts.at(name);
+        verdicts[name] = {{"holds", v.holds}, {"violations", v.violations}, {"witnesses", v.witnesses}};
+    }
+    j["verdicts"] = verdicts;
+    j["counts"] = counts_json(o.check.counts);
+    j["metrics"] = {{"events", o.metrics.events},
+                    {"simulated_ms", o.simulated_us / 1000},
+                    {"messages_sent", o.metrics.messages_sent},
+                    {"messages_delivered", o.metrics.messages_delivered},
+                    {"messages_dropped", o.metrics.messages_dropped},
+                    {"trace_records", o.trace_records},
+                    {"history_operations", o.history_operations},
+                    {"quiesced", o.quiesced}};
+    nlohmann::ordered_json faults = nlohmann::ordered_json::array();
+    for (const auto& f : o.faults) {
+        faults.push_back({{"description", f.description}, {"at_ms", f.at_us / 1000},
+                          {"started", f.started}, {"ended", f.ended}});
+    }
+    j["faults"] = faults;
+    j["knockouts"] = o.knockouts;
+    j["config_notes"] = o.config_notes;
+    j["expectations"] = {{"present", o.has_expectations},
+                         {"met", o.expectations_met()},
+                         {"failures", o.expectation_failures}};
+    return j;
+}
+
+void write_table(std::ostream& out, const scenario::RunOutcome& o) {
+    fmt::print(out, "scenario   {}  (seed {}, trace_hash {})\n", o.scenario, o.seed, hex64(o.trace_hash));
+    fmt::print(out, "simulated  {} ms, {} events{}\n", o.simulated_us / 1000, o.metrics.events,
+               o.quiesced ? "" : "  [stopped at max_simulated_ms before quiescence]");
+    for (const auto& f : o.faults) {
+        fmt::print(out, "fault      {}{}\n", f.description, f.started ? "" : "  [never fired]");
+    }
+    if (o.faults.empty()) fmt::print(out, "fault      none\n");
+    for (const auto& k : o.knockouts) fmt::print(out, "knockout   {} disabled\n", k);
+    for (const auto& n : o.config_notes) fmt::print(out, "config     {}\n", n);
+    const check::Counts& c = o.check.counts;
+    fmt::print(out, "\n{:>8} {:>8} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10}\n", "sent", "acked",
+               "failed", "indet.", "delivered", "duplicates", "lost", "unexpected");
+    fmt::print(out, "{:>8} {:>8} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10}\n\n", c.sent, c.acknowledged,
+               c.failed, c.indeterminate, c.delivered, c.duplicates, c.lost, c.unexpected);
+    for (const std::string& name : scenario::verdict_names()) {
+        const check::Verdict& v = o.check.verdicts.at(name);
+        fmt::print(out, "{:<14} {}", name, v.holds ? "HOLDS" : "VIOLATED");
+        if (!v.holds) fmt::print(out, "  ({} violations)", v.violations);
+        fmt::print(out, "\n");
+        const std::size_t shown = std::min(v.witnesses.size(), kWitnessesInTable);
+        for (std::size_t i = 0; i < shown; ++i) fmt::print(out, "    - {}\n", v.witnesses[i]);
+        if (v.witnesses.size() > shown) {
+            fmt::print(out, "    ... {} more (see --format json)\n", v.violations - shown);
+        }
+    }
+    if (!o.has_expectations) {
+        fmt::print(out, "\nexpectations: none\n");
+    } else if (o.expectations_met()) {
+        fmt::print(out, "\nexpectations: met\n");
+    } else {
+        fmt::print(out, "\nexpectations: NOT MET\n");
+        for (const auto& f : o.expectation_failures) fmt::print(out, "    - {}\n", f);
+    }
+}
+
+}  // namespace eosim::report

@@ -1,0 +1,207 @@
+#include <fmt/format.h>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "scenario/json_reader.hpp"
+#include "scenario/scenario.hpp"
+
+namespace eosim::scenario {
+namespace {
+
+constexpr std::int64_t kInt32Max = std::numeric_limits<std::int32_t>::max();
+constexpr std::int64_t kHourMs = 3'600'000;
+
+std::int16_t parse_acks(ObjectReader& config) {
+    const nlohmann::json* acks = config.raw("acks");
+    if (acks == nullptr) return -1;
+    if (acks->is_string()) {
+        const auto text = acks->get<std::string>();
+        if (text == "all" || text == "-1") return -1;
+        if (text == "1") return 1;
+        if (text == "0") return 0;
+    } else if (acks->is_number_integer()) {
+        const auto number = acks->get<std::int64_t>();
+        if (number == -1 || number == 0 || number == 1) return static_cast<std::int16_t>(number);
+    }
+    config.fail("acks", "expected \"all\", \"1\", \"0\" or -1, 0, 1, got " + describe_json_type(*acks));
+}
+
+kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) {
+    kafka::ProducerConfig c;
+    if (!config) return c;
+    c.acks_set = config->has("acks");
+    c.acks = parse_acks(*config);
+    c.retries_set = config->has("retries");
+    c.retries = static_cast<std::int32_t>(config->integer("retries", 0, kInt32Max, c.retries));
+    c.request_timeout_ms = static_cast<std::int32_t>(
+        config->integer("request.timeout.ms", 1, kInt32Max, c.request_timeout_ms));
+    c.delivery_timeout_set = config->has("delivery.timeout.ms");
+    c.delivery_timeout_ms = static_cast<std::int32_t>(
+        config->integer("delivery.timeout.ms", 1, kInt32Max, c.delivery_timeout_ms));
+    c.max_in_flight_set = config->has("max.in.flight.requests.per.connection");
+    c.max_in_flight_requests_per_connection = static_cast<std::int32_t>(config->integer(
+        "max.in.flight.requests.per.connection", 1, kInt32Max, c.max_in_flight_requests_per_connection));
+    c.linger_ms = static_cast<std::int32_t>(config->integer("linger.ms", 0, kInt32Max, c.linger_ms));
+    c.batch_size = static_cast<std::int32_t>(config->integer("batch.size", 1, kInt32Max, c.batch_size));
+    c.retry_backoff_ms = static_cast<std::int32_t>(
+        config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
+    c.idempotence_set = config->has("enable.idempotence");
+    c.enable_idempotence = config->boolean("enable.idempotence", c.enable_idempotence);
+    config->finish();
+    return c;
+}
+
+kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config) {
+    kafka::ConsumerConfig c;
+    if (!config) return c;
+    const std::string reset = config->choice("auto.offset.reset", {"earliest", "latest"}, "latest");
+    c.auto_offset_reset = reset == "earliest" ? kafka::OffsetReset::earliest : kafka::OffsetReset::latest;
+    c.max_poll_records = static_cast<std::int32_t>(
+        config->integer("max.poll.records", 1, kInt32Max, c.max_poll_records));
+    c.fetch_max_wait_ms = static_cast<std::int32_t>(
+        config->integer("fetch.max.wait.ms", 0, kInt32Max, c.fetch_max_wait_ms));
+    c.request_timeout_ms = static_cast<std::int32_t>(
+        config->integer("request.timeout.ms", 1, kInt32Max, c.request_timeout_ms));
+    c.retry_backoff_ms = static_cast<std::int32_t>(
+        config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
+    // Without transactions the last stable offset equals the high watermark, so both
+    // isolation levels read the same records.
+    config->choice("isolation.level", {"read_uncommitted", "read_committed"}, "read_uncommitted");
+    if (config->boolean("enable.auto.commit", false)) {
+        config->fail("enable.auto.commit",
+                     "auto-commit is not modelled; the consumer's \"delivery\" decides when "
+                     "offsets are committed (set it to false or leave it out)");
+    }
+    config->finish();
+    return c;
+}
+
+void parse_cluster(ObjectReader& root, Scenario& s) {
+    auto cluster = root.object("cluster");
+    if (!cluster) return;
+    s.brokers = static_cast<std::int32_t>(cluster->integer("brokers", 1, 64, 1));
+    if (auto network = cluster->object("network")) {
+        s.network.latency_us = network->integer("latency_us", 0, kHourMs * 1000, s.network.latency_us);
+        s.network.jitter_us = network->integer("jitter_us", 0, kHourMs * 1000, s.network.jitter_us);
+        network->finish();
+    }
+    cluster->finish();
+}
+
+void parse_topics(ObjectReader& root, Scenario& s) {
+    for (ObjectReader& topic : root.objects("topics")) {
+        kafka::TopicSpec spec;
+        spec.name = topic.required_string("name");
+        spec.partitions = static_cast<std::int32_t>(topic.integer("partitions", 1, 1024, 1));
+        for (const auto& existing : s.topics) {
+            if (existing.name == spec.name) topic.fail("name", "duplicate topic \"" + spec.name + "\"");
+        }
+        topic.finish();
+        s.topics.push_back(spec);
+    }
+    if (s.topics.empty()) root.fail("topics", "at least one topic is required");
+}
+
+void require_topic(ObjectReader& reader, const Scenario& s, const std::string& topic) {
+    for (const auto& t : s.topics) {
+        if (t.name == topic) return;
+    }
+    reader.fail("topic", "unknown topic \"" + topic + "\"");
+}
+
+void parse_producers(ObjectReader& root, Scenario& s) {
+    std::uint64_t next_value = 0;
+    for (ObjectReader& p : root.objects("producers")) {
+        ProducerSpec spec;
+        spec.name = p.required_string("name");
+        spec.workload.topic = p.required_string("topic");
+        require_topic(p, s, spec.workload.topic);
+        spec.workload.messages = p.integer("messages", 0, 10'000'000, 100);
+        spec.workload.start_us = sim::ms(p.integer("start_ms", 0, kHourMs, 0));
+        spec.workload.interval_us = p.integer("interval_us", 0, kHourMs * 1000, 1000);
+        spec.workload.keys = p.integer("keys", 1, 1'000'000, 16);
+        spec.workload.value_bytes = static_cast<std::int32_t>(p.integer("value_bytes", 0, 1'000'000, 100));
+        spec.workload.first_value = next_value;
+        next_value += static_cast<std::uint64_t>(spec.workload.messages);
+        spec.config = parse_producer_config(p.object("config"));
+        const std::string error = kafka::resolve_producer_config(spec.config, s.config_notes);
+        if (!error.empty()) p.fail("config", "invalid producer config: " + error);
+        p.finish();
+        s.producers.push_back(std::move(spec));
+    }
+}
+
+void parse_consumers(ObjectReader& root, Scenario& s) {
+    for (ObjectReader& c : root.objects("consumers")) {
+        ConsumerSpec spec;
+        spec.name = c.required_string("name");
+        spec.topic = c.required_string("topic");
+        require_topic(c, s, spec.topic);
+        spec.workload.group_id = c.required_string("group");
+        const std::string mode = c.choice("delivery", {"at_least_once", "at_most_once"}, "at_least_once");
+        spec.workload.mode = mode == "at_most_once" ? kafka::DeliveryMode::at_most_once
+                                                    : kafka::DeliveryMode::at_least_once;
+        spec.workload.processing_us = c.integer("processing_us", 0, kHourMs * 1000, 100);
+        std::int32_t partitions = 0;
+        for (const auto& t : s.topics) {
+            if (t.name == spec.topic) partitions = t.partitions;
+        }
+        for (const std::int64_t p : c.integers("partitions", 0, partitions - 1)) {
+            spec.partitions.push_back(static_cast<std::int32_t>(p));
+        }
+        spec.config = parse_consumer_config(c.object("config"));
+        c.finish();
+        s.consumers.push_back(std::move(spec));
+    }
+}
+
+}  // namespace
+
+void parse_faults(ObjectReader& root, Scenario& s);
+void parse_expectations(ObjectReader& root, Scenario& s);
+void check_names(ObjectReader& root, const Scenario& s);
+
+Scenario parse_scenario(const std::string& text, const std::string& file) {
+    nlohmann::json json;
+    try {
+        json = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw ScenarioError(fmt::format("{}: invalid JSON: {}", file, e.what()));
+    }
+    Scenario s;
+    s.file = file;
+    ObjectReader root(json, "", file);
+    s.name = root.required_string("name");
+    s.description = root.string("description", "");
+    s.seed = static_cast<std::uint64_t>(root.integer("seed", 0, std::numeric_limits<std::int64_t>::max(), 1));
+    parse_cluster(root, s);
+    parse_topics(root, s);
+    parse_producers(root, s);
+    parse_consumers(root, s);
+    check_names(root, s);
+    parse_faults(root, s);
+    if (auto knockouts = root.object("knockouts")) {
+        s.knockouts.disable_idempotent_dedup = knockouts->boolean("broker_dedup", false);
+        knockouts->finish();
+    }
+    if (auto run = root.object("run")) {
+        s.max_simulated_us = sim::ms(run->integer("max_simulated_ms", 1, 24 * kHourMs, 600'000));
+        run->finish();
+    }
+    parse_expectations(root, s);
+    root.finish();
+    return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(fmt::format("{}: cannot open the file", path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_scenario(text.str(), path);
+}
+
+}  // namespace eosim::scenario

@@ -1,0 +1,138 @@
+// Scenario parts that refer to other parts: node names, faults and expectations.
+#include <fmt/format.h>
+
+#include <limits>
+#include <set>
+
+#include "scenario/json_reader.hpp"
+#include "scenario/scenario.hpp"
+
+namespace eosim::scenario {
+namespace {
+
+constexpr std::int64_t kDayMs = 24 * 3'600'000;
+
+std::set<std::string> node_names(const Scenario& s) {
+    std::set<std::string> names;
+    for (std::int32_t b = 0; b < s.brokers; ++b) names.insert(Scenario::broker_name(b));
+    for (const auto& p : s.producers) names.insert(p.name);
+    for (const auto& c : s.consumers) names.insert(c.name);
+    return names;
+}
+
+std::string require_node(ObjectReader& reader, const std::string& key, const Scenario& s) {
+    const std::string name = reader.required_string(key);
+    if (node_names(s).count(name) == 0) {
+        reader.fail(key, fmt::format("unknown node \"{}\"; nodes are: {}", name,
+                                     fmt::join(node_names(s), ", ")));
+    }
+    return name;
+}
+
+void parse_window(ObjectReader& f, faults::FaultSpec& spec) {
+    spec.at_us = sim::ms(f.required_integer("at_ms", 0, kDayMs));
+    spec.duration_us = sim::ms(f.required_integer("duration_ms", 1, kDayMs));
+}
+
+void parse_drop_responses(ObjectReader& f, const Scenario& s, std::vector<faults::FaultSpec>& out) {
+    faults::FaultSpec spec;
+    spec.kind = faults::FaultSpec::Kind::drop_messages;
+    spec.to = require_node(f, "client", s);
+    parse_window(f, spec);
+    std::vector<std::string> brokers;
+    if (f.has("broker")) {
+        brokers.push_back(require_node(f, "broker", s));
+    } else {
+        for (std::int32_t b = 0; b < s.brokers; ++b) brokers.push_back(Scenario::broker_name(b));
+    }
+    for (const std::string& broker : brokers) {
+        spec.from = broker;
+        out.push_back(spec);
+    }
+}
+
+}  // namespace
+
+void check_names(ObjectReader& root, const Scenario& s) {
+    std::set<std::string> seen;
+    for (std::int32_t b = 0; b < s.brokers; ++b) seen.insert(Scenario::broker_name(b));
+    const auto check = [&](const std::string& list, std::size_t index, const std::string& name) {
+        if (!seen.insert(name).second) {
+            root.fail(fmt::format("{}/{}/name", list, index),
+                      fmt::format("node name \"{}\" is already used", name));
+        }
+    };
+    for (std::size_t i = 0; i < s.producers.size(); ++i) check("producers", i, s.producers[i].name);
+    for (std::size_t i = 0; i < s.consumers.size(); ++i) check("consumers", i, s.consumers[i].name);
+}
+
+void parse_faults(ObjectReader& root, Scenario& s) {
+    for (ObjectReader& f : root.objects("faults")) {
+        const std::string type = f.choice("type", {"drop_responses", "delay", "crash"}, "");
+        if (type == "drop_responses") {
+            parse_drop_responses(f, s, s.faults);
+        } else if (type == "delay") {
+            faults::FaultSpec spec;
+            spec.kind = faults::FaultSpec::Kind::delay;
+            spec.from = require_node(f, "from", s);
+            spec.to = require_node(f, "to", s);
+            parse_window(f, spec);
+            spec.extra_latency_us = sim::ms(f.required_integer("extra_ms", 1, kDayMs));
+            spec.both_directions = f.boolean("both_directions", true);
+            s.faults.push_back(spec);
+        } else {
+            faults::FaultSpec spec;
+            spec.kind = faults::FaultSpec::Kind::crash;
+            spec.from = require_node(f, "node", s);
+            spec.at_us = sim::ms(f.required_integer("at_ms", 0, kDayMs));
+            spec.duration_us = f.has("restart_after_ms")
+                                   ? sim::ms(f.integer("restart_after_ms", 0, kDayMs, 0))
+                                   : -1;
+            s.faults.push_back(spec);
+        }
+        f.finish();
+    }
+}
+
+void parse_expectations(ObjectReader& root, Scenario& s) {
+    auto expect = root.object("expect");
+    if (!expect) return;
+    Expectations e;
+    if (auto verdicts = expect->object("verdicts")) {
+        for (const std::string& name : verdict_names()) {
+            if (verdicts->has(name)) e.verdicts[name] = verdicts->boolean(name, true);
+        }
+        verdicts->finish();
+    }
+    if (auto counts = expect->object("counts")) {
+        for (const std::string& name : count_names()) {
+            auto bound = counts->object(name);
+            if (!bound) continue;
+            CountBound b;
+            constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+            if (bound->has("min")) b.min = static_cast<std::uint64_t>(bound->integer("min", 0, kMax, 0));
+            if (bound->has("max")) b.max = static_cast<std::uint64_t>(bound->integer("max", 0, kMax, 0));
+            if (b.min && b.max && *b.min > *b.max) bound->fail("min", "min is larger than max");
+            bound->finish();
+            e.counts[name] = b;
+        }
+        counts->finish();
+    }
+    expect->finish();
+    s.expect = std::move(e);
+}
+
+const std::vector<std::string>& verdict_names() {
+    static const std::vector<std::string> names{"at_most_once", "at_least_once", "exactly_once",
+                                                "ordering"};
+    return names;
+}
+
+const std::vector<std::string>& count_names() {
+    static const std::vector<std::string> names{"sent",       "acknowledged", "failed",
+                                                "indeterminate", "delivered", "duplicates",
+                                                "lost",       "unexpected"};
+    return names;
+}
+
+}  // namespace eosim::scenario

@@ -1,0 +1,198 @@
+#include "scenario/runner.hpp"
+
+#include <cassert>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "history/jsonl_writer.hpp"
+#include "history/recorder.hpp"
+#include "kafka/broker.hpp"
+#include "kafka/consumer_app.hpp"
+#include "kafka/producer_app.hpp"
+
+namespace eosim::scenario {
+namespace {
+
+constexpr sim::TimeUs kQuiescenceCheckUs = sim::ms(10);
+
+// Everything one run owns, wired together.
+struct Assembly {
+    sim::Simulation sim;
+    history::Names names;
+    history::Recorder recorder{names};
+    check::DeliveryChecker checker{names};
+    std::shared_ptr<kafka::ClusterLayout> layout = std::make_shared<kafka::ClusterLayout>();
+    std::vector<kafka::Broker*> brokers;
+    std::vector<kafka::ProducerApp*> producers;
+    std::vector<kafka::ConsumerApp*> consumers;
+    faults::FaultPlan faults;
+
+    Assembly(const Scenario& s, const RunOptions& options)
+        : sim(options.seed, s.network, options.trace_text), faults(s.faults) {}
+};
+
+// Round-robin assignment of a topic's partitions among a group's members, in declaration order.
+std::vector<kafka::TopicPartition> assignment_for(const Scenario& s, std::size_t consumer_index) {
+    const ConsumerSpec& me = s.consumers[consumer_index];
+    std::vector<kafka::TopicPartition> result;
+    if (!me.partitions.empty()) {
+        for (const std::int32_t p : me.partitions) result.push_back({me.topic, p});
+        return result;
+    }
+    std::vector<std::size_t> members;
+    for (std::size_t i = 0; i < s.consumers.size(); ++i) {
+        const ConsumerSpec& other = s.consumers[i];
+        if (other.workload.group_id == me.workload.group_id && other.topic == me.topic &&
+            other.partitions.empty()) {
+            members.push_back(i);
+        }
+    }
+    std::int32_t partitions = 0;
+    for (const auto& t : s.topics) {
+        if (t.name == me.topic) partitions = t.partitions;
+    }
+    for (std::int32_t p = 0; p < partitions; ++p) {
+        if (members[static_cast<std::size_t>(p) % members.size()] == consumer_index) {
+            result.push_back({me.topic, p});
+        }
+    }
+    return result;
+}
+
+void assemble(const Scenario& s, Assembly& a) {
+    a.layout->topics = s.topics;
+    for (std::int32_t b = 0; b < s.brokers; ++b) {
+        a.layout->broker_nodes.push_back(static_cast<sim::NodeId>(b));  // brokers are added first
+    }
+    for (std::int32_t b = 0; b < s.brokers; ++b) {
+        auto broker = std::make_unique<kafka::Broker>(Scenario::broker_name(b), b, a.layout, s.knockouts);
+        a.brokers.push_back(broker.get());
+        const sim::NodeId id = a.sim.add_node(std::move(broker));
+        assert(id == static_cast<sim::NodeId>(b));
+        (void)id;
+    }
+    for (const ProducerSpec& p : s.producers) {
+        auto app = std::make_unique<kafka::ProducerApp>(p.name, a.layout, p.config, p.workload, a.recorder);
+        a.producers.push_back(app.get());
+        a.sim.add_node(std::move(app));
+    }
+    for (std::size_t i = 0; i < s.consumers.size(); ++i) {
+        kafka::ConsumerWorkload workload = s.consumers[i].workload;
+        workload.assignment = assignment_for(s, i);
+        auto app = std::make_unique<kafka::ConsumerApp>(s.consumers[i].name, a.layout,
+                                                        s.consumers[i].config, workload, a.recorder);
+        a.consumers.push_back(app.get());
+        a.sim.add_node(std::move(app));
+    }
+}
+
+// The group has committed everything its partitions hold (or no member is alive to do it).
+bool group_caught_up(const Assembly& a, const kafka::ConsumerApp& member) {
+    const kafka::ConsumerWorkload& w = member.workload();
+    const kafka::Broker& coordinator = *a.brokers.at(static_cast<std::size_t>(a.layout->coordinator_of_group(w.group_id)));
+    const auto& offsets = coordinator.storage().group_offsets;
+    const auto group = offsets.find(w.group_id);
+    for (const kafka::TopicPartition& tp : w.assignment) {
+        const kafka::Broker& leader = *a.brokers.at(static_cast<std::size_t>(a.layout->leader_of(tp)));
+        const std::int64_t high_watermark = leader.storage().logs.at(tp).high_watermark();
+        std::int64_t committed = 0;
+        if (group != offsets.end() && group->second.count(tp) > 0) committed = group->second.at(tp);
+        if (committed < high_watermark) return false;
+    }
+    return true;
+}
+
+bool quiescent(Assembly& a) {
+    if (a.sim.now() < a.faults.quiet_after_us()) return false;
+    for (sim::NodeId id = 0; id < a.sim.node_count(); ++id) {
+        if (!a.sim.is_up(id)) return false;  // a restart is pending
+    }
+    for (const kafka::ProducerApp* p : a.producers) {
+        if (!p->done()) return false;
+    }
+    for (const kafka::ConsumerApp* c : a.consumers) {
+        if (!c->idle() || !group_caught_up(a, *c)) return false;
+    }
+    return true;
+}
+
+void schedule_quiescence_check(Assembly& a, bool& quiesced) {
+    a.sim.schedule(a.sim.now() + kQuiescenceCheckUs, [&a, &quiesced] {
+        if (quiescent(a)) {
+            quiesced = true;
+            a.sim.stop();
+            return;
+        }
+        schedule_quiescence_check(a, quiesced);
+    });
+}
+
+}  // namespace
+
+std::uint64_t count_by_name(const check::Counts& c, const std::string& name) {
+    const std::map<std::string, std::uint64_t> by_name{
+        {"sent", c.sent},           {"acknowledged", c.acknowledged}, {"failed", c.failed},
+        {"indeterminate", c.indeterminate}, {"delivered", c.delivered}, {"duplicates", c.duplicates},
+        {"lost", c.lost},           {"unexpected", c.unexpected}};
+    return by_name.at(name);
+}
+
+std::vector<std::string> evaluate_expectations(const Expectations& expect,
+                                               const check::CheckResult& result) {
+    std::vector<std::string> failures;
+    for (const auto& [name, must_hold] : expect.verdicts) {
+        const check::Verdict& verdict = result.verdicts.at(name);
+        if (verdict.holds == must_hold) continue;
+        failures.push_back(fmt::format("verdict {}: expected {}, got {} ({} violations)", name,
+                                       must_hold ? "holds" : "violated",
+                                       verdict.holds ? "holds" : "violated", verdict.violations));
+    }
+    for (const auto& [name, bound] : expect.counts) {
+        const std::uint64_t value = count_by_name(result.counts, name);
+        if (bound.min && value < *bound.min) {
+            failures.push_back(fmt::format("count {}: expected at least {}, got {}", name, *bound.min, value));
+        }
+        if (bound.max && value > *bound.max) {
+            failures.push_back(fmt::format("count {}: expected at most {}, got {}", name, *bound.max, value));
+        }
+    }
+    return failures;
+}
+
+RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
+    Assembly a(s, options);
+    a.recorder.add_sink(&a.checker);
+    std::unique_ptr<history::JsonlWriter> history_writer;
+    if (options.history_jsonl != nullptr) {
+        history_writer = std::make_unique<history::JsonlWriter>(*options.history_jsonl, a.names);
+        a.recorder.add_sink(history_writer.get());
+    }
+    assemble(s, a);
+    a.faults.install(a.sim);
+    a.sim.start_all();
+    bool quiesced = false;
+    schedule_quiescence_check(a, quiesced);
+    a.sim.run(s.max_simulated_us);
+
+    RunOutcome out;
+    out.scenario = s.name;
+    out.file = s.file;
+    out.seed = options.seed;
+    out.trace_hash = a.sim.trace().hash();
+    out.trace_records = a.sim.trace().records();
+    out.history_operations = a.recorder.operations();
+    out.check = a.checker.finish();
+    out.metrics = a.sim.metrics();
+    out.simulated_us = a.sim.now();
+    out.quiesced = quiesced;
+    out.faults = a.faults.records();
+    if (s.knockouts.disable_idempotent_dedup) out.knockouts.push_back("broker_dedup");
+    out.config_notes = s.config_notes;
+    out.has_expectations = s.expect.has_value();
+    if (s.expect) out.expectation_failures = evaluate_expectations(*s.expect, out.check);
+    return out;
+}
+
+}  // namespace eosim::scenario

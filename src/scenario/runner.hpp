@@ -1,0 +1,51 @@
+#pragma once
+// Assembles a simulation from a scenario, runs it until quiet (or the time limit), checks the
+// recorded history and evaluates the scenario's expectations.
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "check/delivery_checker.hpp"
+#include "faults/fault_plan.hpp"
+#include "history/operation.hpp"
+#include "scenario/scenario.hpp"
+#include "sim/simulation.hpp"
+
+namespace eosim::scenario {
+
+struct RunOptions {
+    std::uint64_t seed = 1;
+    std::ostream* trace_text = nullptr;            // full trace, only when asked
+    std::ostream* history_jsonl = nullptr;         // the history as JSON Lines, when asked
+};
+
+struct RunOutcome {
+    std::string scenario;
+    std::string file;
+    std::uint64_t seed = 0;
+    std::uint64_t trace_hash = 0;
+    std::uint64_t trace_records = 0;
+    std::uint64_t history_operations = 0;
+    check::CheckResult check;
+    sim::SimulationMetrics metrics;
+    sim::TimeUs simulated_us = 0;
+    bool quiesced = false;  // false: stopped by max_simulated_ms
+    std::vector<faults::FaultRecord> faults;
+    std::vector<std::string> knockouts;
+    std::vector<std::string> config_notes;
+    bool has_expectations = false;
+    std::vector<std::string> expectation_failures;
+
+    bool expectations_met() const { return expectation_failures.empty(); }
+};
+
+RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// Checks a result against expectations; returns one line per unmet expectation.
+std::vector<std::string> evaluate_expectations(const Expectations& expect,
+                                               const check::CheckResult& result);
+
+std::uint64_t count_by_name(const check::Counts& counts, const std::string& name);
+
+}  // namespace eosim::scenario

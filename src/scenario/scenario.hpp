@@ -1,0 +1,72 @@
+#pragma once
+// A validated scenario: cluster, topics, clients with Kafka-named configs, workload, faults,
+// knock-outs and the expectations a run must meet.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faults/fault_plan.hpp"
+#include "kafka/broker.hpp"
+#include "kafka/cluster_layout.hpp"
+#include "kafka/consumer_app.hpp"
+#include "kafka/consumer_client.hpp"
+#include "kafka/producer_app.hpp"
+#include "kafka/producer_config.hpp"
+#include "sim/network.hpp"
+
+namespace eosim::scenario {
+
+struct ProducerSpec {
+    std::string name;
+    kafka::ProducerConfig config;
+    kafka::ProducerWorkload workload;
+};
+
+struct ConsumerSpec {
+    std::string name;
+    std::string topic;
+    std::vector<std::int32_t> partitions;  // empty: share the topic with the group round-robin
+    kafka::ConsumerConfig config;
+    kafka::ConsumerWorkload workload;  // assignment filled when the scenario is assembled
+};
+
+struct CountBound {
+    std::optional<std::uint64_t> min;
+    std::optional<std::uint64_t> max;
+};
+
+struct Expectations {
+    std::map<std::string, bool> verdicts;        // verdict name -> must hold
+    std::map<std::string, CountBound> counts;    // count name -> bounds
+};
+
+struct Scenario {
+    std::string file;
+    std::string name;
+    std::string description;
+    std::uint64_t seed = 1;
+    std::int32_t brokers = 1;
+    sim::LinkProfile network;
+    std::vector<kafka::TopicSpec> topics;
+    std::vector<ProducerSpec> producers;
+    std::vector<ConsumerSpec> consumers;
+    std::vector<faults::FaultSpec> faults;
+    kafka::BrokerKnockouts knockouts;
+    sim::TimeUs max_simulated_us = sim::ms(600'000);
+    std::optional<Expectations> expect;
+    std::vector<std::string> config_notes;  // what Kafka's config rules adjusted
+
+    static std::string broker_name(std::int32_t index) { return "broker-" + std::to_string(index); }
+};
+
+// The verdict and count names a scenario may set expectations on.
+const std::vector<std::string>& verdict_names();
+const std::vector<std::string>& count_names();
+
+// Reads and validates a scenario file. Throws ScenarioError with the file and JSON path.
+Scenario load_scenario(const std::string& path);
+Scenario parse_scenario(const std::string& text, const std::string& file);
+
+}  // namespace eosim::scenario

@@ -1,0 +1,54 @@
+#include "sim/network.hpp"
+
+#include <cassert>
+
+namespace eosim::sim {
+
+Network::Network(std::uint64_t seed, LinkProfile default_profile)
+    : seed_(seed), default_profile_(default_profile) {}
+
+void Network::add_node(std::string name) { names_.push_back(std::move(name)); }
+
+Network::Link& Network::link(NodeId from, NodeId to) {
+    assert(from < names_.size() && to < names_.size());
+    const auto key = std::make_pair(from, to);
+    auto found = links_.find(key);
+    if (found == links_.end()) {
+        Prng prng = Prng::stream(seed_, "link/" + names_[from] + "/" + names_[to]);
+        found = links_.emplace(key, Link{default_profile_, prng, LinkFaults{}}).first;
+    }
+    return found->second;
+}
+
+void Network::set_profile(NodeId from, NodeId to, LinkProfile profile) {
+    assert(profile.latency_us >= 0 && profile.jitter_us >= 0);
+    link(from, to).profile = profile;
+}
+
+LinkFaults& Network::faults(NodeId from, NodeId to) { return link(from, to).faults; }
+
+TimeUs Network::draw_latency(NodeId from, NodeId to) {
+    Link& l = link(from, to);
+    TimeUs latency_us = l.profile.latency_us + l.faults.extra_delay_us;
+    if (l.profile.jitter_us > 0) latency_us += l.prng.between(0, l.profile.jitter_us);
+    assert(latency_us >= 0);
+    return latency_us;
+}
+
+ConnectionId Network::open(NodeId client, NodeId server, std::uint32_t client_incarnation,
+                           std::uint32_t server_incarnation) {
+    Connection c;
+    c.client = client;
+    c.server = server;
+    c.client_incarnation = client_incarnation;
+    c.server_incarnation = server_incarnation;
+    connections_.push_back(c);
+    return connections_.size() - 1;
+}
+
+Connection& Network::connection(ConnectionId id) {
+    assert(id < connections_.size());
+    return connections_[id];
+}
+
+}  // namespace eosim::sim

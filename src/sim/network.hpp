@@ -1,0 +1,72 @@
+#pragma once
+// The simulated network: per-link latency with jitter from the link's own PRNG stream, and
+// TCP-like connections (FIFO per direction). Faults change link state through the hooks here.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/node.hpp"
+#include "sim/prng.hpp"
+#include "sim/time.hpp"
+
+namespace eosim::sim {
+
+struct LinkProfile {
+    TimeUs latency_us = 500;
+    TimeUs jitter_us = 0;  // uniform extra delay in [0, jitter_us]
+};
+
+// Fault-controlled state of one direction of a link.
+struct LinkFaults {
+    TimeUs extra_delay_us = 0;  // delay spike
+    bool drop_messages = false; // a message sent now is lost and the connection stalls
+};
+
+struct Connection {
+    NodeId client = 0;
+    NodeId server = 0;
+    std::uint32_t client_incarnation = 0;
+    std::uint32_t server_incarnation = 0;
+    bool open = true;
+    // Index 0: client -> server, 1: server -> client.
+    TimeUs last_arrival_us[2] = {0, 0};
+    // A lost message leaves a hole in the byte stream: nothing after it arrives either, until
+    // the connection is closed. (A real TCP stream cannot deliver past a gap.)
+    bool stalled[2] = {false, false};
+};
+
+class Network {
+public:
+    Network(std::uint64_t seed, LinkProfile default_profile);
+
+    // Nodes are registered in id order; a link's jitter stream is named after its endpoints,
+    // so adding a node elsewhere does not change it.
+    void add_node(std::string name);
+    void set_profile(NodeId from, NodeId to, LinkProfile profile);
+    LinkFaults& faults(NodeId from, NodeId to);
+    // Latency for one message sent now on from->to, including jitter and spikes.
+    TimeUs draw_latency(NodeId from, NodeId to);
+
+    ConnectionId open(NodeId client, NodeId server, std::uint32_t client_incarnation,
+                      std::uint32_t server_incarnation);
+    Connection& connection(ConnectionId id);
+    std::size_t connection_count() const { return connections_.size(); }
+
+private:
+    struct Link {
+        LinkProfile profile;
+        Prng prng;
+        LinkFaults faults;
+    };
+    Link& link(NodeId from, NodeId to);
+
+    std::uint64_t seed_;
+    LinkProfile default_profile_;
+    std::vector<std::string> names_;
+    std::map<std::pair<NodeId, NodeId>, Link> links_;
+    std::vector<Connection> connections_;
+};
+
+}  // namespace eosim::sim

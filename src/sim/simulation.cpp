@@ -1,0 +1,258 @@
+#include "sim/simulation.hpp"
+
+#include <cassert>
+
+namespace eosim::sim {
+namespace {
+
+// Trace record for a node lifecycle change or a lost message.
+class Note final : public Describable {
+public:
+    Note(std::string_view name, std::string_view reason) : name_(name), reason_(reason) {}
+    std::string_view type_name() const override { return name_; }
+    void describe(FieldWriter& out) const override {
+        if (!reason_.empty()) out.field("reason", reason_);
+    }
+
+private:
+    std::string_view name_;
+    std::string_view reason_;
+};
+
+}  // namespace
+
+Simulation::Simulation(std::uint64_t seed, LinkProfile default_link, std::ostream* trace_text)
+    : seed_(seed), network_(seed, default_link), trace_(trace_text) {}
+
+Simulation::~Simulation() = default;
+
+NodeId Simulation::add_node(std::unique_ptr<Node> node) {
+    const auto id = static_cast<NodeId>(nodes_.size());
+    node->id_ = id;
+    node->sim_ = this;
+    network_.add_node(node->name());
+    NodeSlot slot;
+    slot.node = std::move(node);
+    nodes_.push_back(std::move(slot));
+    return id;
+}
+
+NodeId Simulation::find_node(std::string_view name) const {
+    for (NodeId id = 0; id < nodes_.size(); ++id) {
+        if (nodes_[id].node->name() == name) return id;
+    }
+    assert(false && "unknown node");
+    return 0;
+}
+
+void Simulation::start_all() {
+    for (auto& slot : nodes_) slot.node->on_start();
+}
+
+ConnectionId Simulation::connect(NodeId client, NodeId server) {
+    assert(nodes_[client].up);
+    const ConnectionId id = network_.open(client, server, nodes_[client].incarnation,
+                                          nodes_[server].incarnation);
+    if (!nodes_[server].up) {
+        // Connection refused: the client learns after one link latency.
+        Connection& c = network_.connection(id);
+        c.open = false;
+        queue_.push(Event{now_us_ + network_.draw_latency(server, client), 0,
+                          EventKind::connection_closed, client, nodes_[client].incarnation, id});
+    }
+    return id;
+}
+
+std::uint64_t Simulation::store(InFlight in_flight) {
+    if (!free_slots_.empty()) {
+        const std::uint64_t slot = free_slots_.back();
+        free_slots_.pop_back();
+        in_flight_[slot] = std::move(in_flight);
+        return slot;
+    }
+    in_flight_.push_back(std::move(in_flight));
+    return in_flight_.size() - 1;
+}
+
+void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> payload) {
+    assert(payload != nullptr);
+    Connection& c = network_.connection(id);
+    assert(from == c.client || from == c.server);
+    ++metrics_.messages_sent;
+    const int direction = from == c.client ? 0 : 1;
+    const NodeId to = direction == 0 ? c.server : c.client;
+    if (!c.open) {
+        ++metrics_.messages_dropped;
+        trace_.record(now_us_, TraceKind::drop, node_name(to), node_name(from), *payload);
+        return;
+    }
+    if (network_.faults(from, to).drop_messages && !c.stalled[direction]) {
+        c.stalled[direction] = true;
+        record_fault(node_name(from), StateChange("fault.message_lost")
+                                          .with("to", node_name(to))
+                                          .with("connection", static_cast<std::int64_t>(id))
+                                          .with("message", payload->type_name()));
+    }
+    if (c.stalled[direction]) {
+        ++metrics_.messages_dropped;
+        trace_.record(now_us_, TraceKind::drop, node_name(to), node_name(from), *payload);
+        return;
+    }
+    TimeUs arrival_us = now_us_ + network_.draw_latency(from, to);
+    if (arrival_us < c.last_arrival_us[direction]) arrival_us = c.last_arrival_us[direction];
+    c.last_arrival_us[direction] = arrival_us;
+    const std::uint64_t slot = store(InFlight{from, to, id, std::move(payload)});
+    queue_.push(Event{arrival_us, 0, EventKind::delivery, to, nodes_[to].incarnation, slot});
+}
+
+void Simulation::close(NodeId by, ConnectionId id) {
+    Connection& c = network_.connection(id);
+    assert(by == c.client || by == c.server);
+    if (!c.open) return;
+    c.open = false;
+    const NodeId peer = by == c.client ? c.server : c.client;
+    queue_.push(Event{now_us_ + network_.draw_latency(by, peer), 0, EventKind::connection_closed,
+                      peer, nodes_[peer].incarnation, id});
+}
+
+TimerId Simulation::set_timer(NodeId node, TimeUs delay_us, std::uint64_t tag) {
+    assert(delay_us >= 0);
+    assert(nodes_[node].up);
+    const TimerId id = next_timer_++;
+    queue_.push(
+        Event{now_us_ + delay_us, 0, EventKind::timer, node, nodes_[node].incarnation, id, tag});
+    return id;
+}
+
+void Simulation::cancel_timer(TimerId timer) { cancelled_timers_.insert(timer); }
+
+void Simulation::record_state(NodeId node, const Describable& change) {
+    trace_.record(now_us_, TraceKind::state, node_name(node), {}, change);
+}
+
+void Simulation::record_fault(std::string_view subject, const Describable& fault) {
+    trace_.record(now_us_, TraceKind::fault, subject, {}, fault);
+}
+
+void Simulation::schedule(TimeUs at_us, std::function<void()> action) {
+    assert(at_us >= now_us_);
+    std::uint64_t slot = callbacks_.size();
+    if (free_callbacks_.empty()) {
+        callbacks_.push_back(std::move(action));
+    } else {
+        slot = free_callbacks_.back();
+        free_callbacks_.pop_back();
+        callbacks_[slot] = std::move(action);
+    }
+    queue_.push(Event{at_us, 0, EventKind::callback, 0, 0, slot});
+}
+
+void Simulation::close_connections_of(NodeId node) {
+    for (ConnectionId id = 0; id < network_.connection_count(); ++id) {
+        Connection& c = network_.connection(id);
+        if (!c.open || (c.client != node && c.server != node)) continue;
+        close(node, id);
+    }
+}
+
+void Simulation::crash(NodeId node) {
+    NodeSlot& slot = nodes_[node];
+    if (!slot.up) return;
+    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.crash", ""));
+    slot.up = false;
+    slot.paused = false;
+    slot.deferred.clear();
+    ++slot.incarnation;  // timers and deliveries addressed to the old process are void
+    close_connections_of(node);
+    slot.node->on_crash();
+}
+
+void Simulation::restart(NodeId node) {
+    NodeSlot& slot = nodes_[node];
+    if (slot.up) return;
+    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.restart", ""));
+    slot.up = true;
+    slot.node->on_start();
+}
+
+void Simulation::pause(NodeId node) {
+    NodeSlot& slot = nodes_[node];
+    if (!slot.up || slot.paused) return;
+    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.pause", ""));
+    slot.paused = true;
+}
+
+void Simulation::resume(NodeId node) {
+    NodeSlot& slot = nodes_[node];
+    if (!slot.paused) return;
+    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.resume", ""));
+    slot.paused = false;
+    // The process sees everything that queued up while it was frozen, in arrival order.
+    for (Event event : slot.deferred) {
+        event.time_us = now_us_;
+        queue_.push(event);
+    }
+    slot.deferred.clear();
+}
+
+void Simulation::deliver(const Event& event) {
+    InFlight in_flight = std::move(in_flight_[event.token]);
+    free_slots_.push_back(event.token);
+    const Connection& c = network_.connection(in_flight.connection);
+    const NodeSlot& receiver = nodes_[in_flight.to];
+    const std::uint32_t expected = in_flight.to == c.client ? c.client_incarnation
+                                                            : c.server_incarnation;
+    if (!c.open || !receiver.up || receiver.incarnation != expected) {
+        ++metrics_.messages_dropped;
+        trace_.record(now_us_, TraceKind::drop, node_name(in_flight.to),
+                      node_name(in_flight.from), *in_flight.payload);
+        return;
+    }
+    ++metrics_.messages_delivered;
+    trace_.record(now_us_, TraceKind::deliver, node_name(in_flight.to), node_name(in_flight.from),
+                  *in_flight.payload);
+    const Envelope envelope{in_flight.from, in_flight.to, in_flight.connection,
+                            in_flight.payload.get()};
+    receiver.node->on_message(envelope);
+}
+
+void Simulation::dispatch(const Event& event) {
+    if (event.kind == EventKind::callback) {
+        auto action = std::move(callbacks_[event.token]);
+        free_callbacks_.push_back(event.token);
+        action();
+        return;
+    }
+    if (event.kind == EventKind::timer && cancelled_timers_.erase(event.token) > 0) return;
+    NodeSlot& slot = nodes_[event.node];
+    const bool stale = !slot.up || slot.incarnation != event.incarnation;
+    if (event.kind == EventKind::delivery && (stale || !slot.paused)) {
+        deliver(event);  // deliver() itself drops messages for a dead incarnation
+        return;
+    }
+    if (stale) return;
+    if (slot.paused) {
+        slot.deferred.push_back(event);
+        return;
+    }
+    if (event.kind == EventKind::timer) {
+        slot.node->on_timer(event.tag);
+        return;
+    }
+    assert(event.kind == EventKind::connection_closed);
+    slot.node->on_connection_closed(event.token);
+}
+
+void Simulation::run(TimeUs limit_us) {
+    stop_requested_ = false;
+    while (!queue_.empty() && !stop_requested_) {
+        if (queue_.top().time_us > limit_us) break;
+        const Event event = queue_.pop();
+        assert(event.time_us >= now_us_);
+        now_us_ = event.time_us;
+        ++metrics_.events;
+        dispatch(event);
+    }
+}
+
+}  // namespace eosim::sim

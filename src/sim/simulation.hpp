@@ -1,0 +1,108 @@
+#pragma once
+// The simulation kernel: clock, event queue, nodes, network, timers, faults hooks and trace.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "sim/event_queue.hpp"
+#include "sim/network.hpp"
+#include "sim/node.hpp"
+#include "sim/prng.hpp"
+#include "sim/time.hpp"
+#include "sim/trace.hpp"
+
+namespace eosim::sim {
+
+struct SimulationMetrics {
+    std::uint64_t events = 0;
+    std::uint64_t messages_sent = 0;
+    std::uint64_t messages_delivered = 0;
+    std::uint64_t messages_dropped = 0;
+};
+
+class Simulation {
+public:
+    Simulation(std::uint64_t seed, LinkProfile default_link, std::ostream* trace_text);
+    ~Simulation();
+
+    NodeId add_node(std::unique_ptr<Node> node);
+    Node& node(NodeId id) { return *nodes_[id].node; }
+    const std::string& node_name(NodeId id) const { return nodes_[id].node->name(); }
+    std::size_t node_count() const { return nodes_.size(); }
+    NodeId find_node(std::string_view name) const;  // asserts it exists
+
+    TimeUs now() const { return now_us_; }
+    std::uint64_t seed() const { return seed_; }
+    Prng stream(std::string_view purpose) const { return Prng::stream(seed_, purpose); }
+    Network& network() { return network_; }
+    Trace& trace() { return trace_; }
+    const SimulationMetrics& metrics() const { return metrics_; }
+
+    // --- For nodes ---
+    ConnectionId connect(NodeId client, NodeId server);
+    // Sends on an open connection; the payload arrives in order after the link latency, unless
+    // the connection was closed or stalled meanwhile.
+    void send(NodeId from, ConnectionId connection, std::unique_ptr<Payload> payload);
+    // Closes a connection; messages still on the wire are lost and the peer is told.
+    void close(NodeId by, ConnectionId connection);
+    bool is_open(ConnectionId connection) { return network_.connection(connection).open; }
+    TimerId set_timer(NodeId node, TimeUs delay_us, std::uint64_t tag);
+    void cancel_timer(TimerId timer);
+    void record_state(NodeId node, const Describable& change);
+
+    // --- Kernel hooks for faults and harnesses ---
+    void schedule(TimeUs at_us, std::function<void()> action);
+    void crash(NodeId node);
+    void restart(NodeId node);
+    void pause(NodeId node);
+    void resume(NodeId node);
+    bool is_up(NodeId node) const { return nodes_[node].up; }
+    bool is_paused(NodeId node) const { return nodes_[node].paused; }
+    void record_fault(std::string_view subject, const Describable& fault);
+
+    void start_all();
+    // Runs events until the queue is empty, time passes limit_us, or stop() is called.
+    void run(TimeUs limit_us);
+    void stop() { stop_requested_ = true; }
+
+private:
+    struct NodeSlot {
+        std::unique_ptr<Node> node;
+        std::uint32_t incarnation = 0;
+        bool up = true;
+        bool paused = false;
+        std::vector<Event> deferred;  // events that arrived while paused
+    };
+    struct InFlight {
+        NodeId from = 0;
+        NodeId to = 0;
+        ConnectionId connection = 0;
+        std::unique_ptr<Payload> payload;
+    };
+
+    void dispatch(const Event& event);
+    void deliver(const Event& event);
+    void close_connections_of(NodeId node);
+    std::uint64_t store(InFlight in_flight);
+
+    std::uint64_t seed_;
+    TimeUs now_us_ = 0;
+    EventQueue queue_;
+    Network network_;
+    Trace trace_;
+    SimulationMetrics metrics_;
+    std::vector<NodeSlot> nodes_;
+    std::vector<InFlight> in_flight_;
+    std::vector<std::uint64_t> free_slots_;
+    std::vector<std::function<void()>> callbacks_;
+    std::vector<std::uint64_t> free_callbacks_;
+    TimerId next_timer_ = 1;
+    std::unordered_set<TimerId> cancelled_timers_;  // membership only; never iterated
+    bool stop_requested_ = false;
+};
+
+}  // namespace eosim::sim
