@@ -1,0 +1,196 @@
+// The checker on small hand-written histories with known answers. Links only the history model
+// and the checker: no simulator, no protocol.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "check/delivery_checker.hpp"
+
+using namespace eosim;
+using history::OpFunction;
+using history::OpType;
+
+namespace {
+
+class HistoryBuilder {
+public:
+    HistoryBuilder() : checker_(names_) {}
+
+    void send(const std::string& process, std::uint64_t value, const std::string& key) {
+        op(process, OpType::invoke, OpFunction::send, "", {{names_.key(key), -1, value}});
+    }
+    void ack(const std::string& process, std::uint64_t value, const std::string& key, std::int64_t offset) {
+        op(process, OpType::ok, OpFunction::send, "", {{names_.key(key), offset, value}});
+    }
+    void end(const std::string& process, std::uint64_t value, const std::string& key, OpType type) {
+        op(process, type, OpFunction::send, "", {{names_.key(key), -1, value}}, "REQUEST_TIMED_OUT");
+    }
+    void assign(const std::string& process, const std::string& group, const std::string& key) {
+        op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}});
+    }
+    void poll(const std::string& process, const std::string& group, std::uint64_t value,
+              const std::string& key, std::int64_t offset) {
+        op(process, OpType::ok, OpFunction::poll, group, {{names_.key(key), offset, value}});
+    }
+    check::CheckResult result() const { return checker_.finish(); }
+
+private:
+    void op(const std::string& process, OpType type, OpFunction f, const std::string& group,
+            std::vector<history::Element> elements, std::string error = "") {
+        history::Operation o;
+        o.index = index_++;
+        o.time_us = static_cast<std::int64_t>(o.index) * 1000;
+        o.process = names_.process(process);
+        o.type = type;
+        o.f = f;
+        o.group = group.empty() ? history::kNoGroup : names_.group(group);
+        o.elements = std::move(elements);
+        if (type != OpType::ok) o.error = std::move(error);
+        checker_.observe(o);
+    }
+    history::Names names_;
+    check::DeliveryChecker checker_;
+    std::uint64_t index_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a clean history holds every verdict") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 1, "t-0");
+    h.ack("p", 1, "t-0", 0);
+    h.send("p", 2, "t-0");
+    h.ack("p", 2, "t-0", 1);
+    h.poll("c", "g", 1, "t-0", 0);
+    h.poll("c", "g", 2, "t-0", 1);
+    const auto r = h.result();
+    for (const auto& [name, verdict] : r.verdicts) {
+        CAPTURE(name);
+        CHECK(verdict.holds);
+    }
+    CHECK(r.counts.sent == 2);
+    CHECK(r.counts.acknowledged == 2);
+    CHECK(r.counts.delivered == 2);
+}
+
+TEST_CASE("a value delivered twice to one group violates at-most-once, with a witness") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 17, "t-0");
+    h.ack("p", 17, "t-0", 4);
+    h.poll("c", "g", 17, "t-0", 4);
+    h.poll("c", "g", 17, "t-0", 9);
+    const auto r = h.result();
+    CHECK_FALSE(r.verdicts.at("at_most_once").holds);
+    CHECK(r.verdicts.at("at_least_once").holds);
+    CHECK_FALSE(r.verdicts.at("exactly_once").holds);
+    CHECK(r.counts.duplicates == 1);
+    REQUIRE(r.verdicts.at("at_most_once").witnesses.size() == 1);
+    const std::string& witness = r.verdicts.at("at_most_once").witnesses[0];
+    CHECK(witness.find("value 17") != std::string::npos);
+    CHECK(witness.find("offset 4") != std::string::npos);
+    CHECK(witness.find("offset 9") != std::string::npos);
+}
+
+TEST_CASE("the same value read by two groups is not a duplicate") {
+    HistoryBuilder h;
+    h.assign("a", "g1", "t-0");
+    h.assign("b", "g2", "t-0");
+    h.send("p", 1, "t-0");
+    h.ack("p", 1, "t-0", 0);
+    h.poll("a", "g1", 1, "t-0", 0);
+    h.poll("b", "g2", 1, "t-0", 0);
+    const auto r = h.result();
+    CHECK(r.verdicts.at("exactly_once").holds);
+    CHECK(r.counts.delivered == 2);
+}
+
+TEST_CASE("an acknowledged value never delivered is lost") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 5, "t-0");
+    h.ack("p", 5, "t-0", 0);
+    const auto r = h.result();
+    CHECK_FALSE(r.verdicts.at("at_least_once").holds);
+    CHECK(r.verdicts.at("at_most_once").holds);
+    CHECK(r.counts.lost == 1);
+    CHECK(r.verdicts.at("at_least_once").witnesses.at(0).find("never delivered") != std::string::npos);
+}
+
+TEST_CASE("an indeterminate send that was never delivered is not lost") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 5, "t-0");
+    h.end("p", 5, "t-0", OpType::info);
+    const auto r = h.result();
+    CHECK(r.verdicts.at("at_least_once").holds);
+    CHECK(r.counts.indeterminate == 1);
+    CHECK(r.counts.lost == 0);
+}
+
+TEST_CASE("a send that never completed counts as indeterminate, not lost") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 5, "t-0");
+    const auto r = h.result();
+    CHECK(r.verdicts.at("at_least_once").holds);
+    CHECK(r.counts.indeterminate == 1);
+}
+
+TEST_CASE("a failed send is not owed to anyone; delivering it is unexpected") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 5, "t-0");
+    h.end("p", 5, "t-0", OpType::fail);
+    h.send("p", 6, "t-0");
+    h.end("p", 6, "t-0", OpType::fail);
+    h.poll("c", "g", 6, "t-0", 0);
+    const auto r = h.result();
+    CHECK(r.verdicts.at("at_least_once").holds);
+    CHECK(r.counts.failed == 2);
+    CHECK(r.counts.unexpected == 1);
+}
+
+TEST_CASE("only groups that read a key are owed its values") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-1");
+    h.send("p", 5, "t-0");
+    h.ack("p", 5, "t-0", 0);
+    CHECK(h.result().verdicts.at("at_least_once").holds);
+}
+
+TEST_CASE("values landing out of send order violate ordering, per producer and key") {
+    HistoryBuilder h;
+    h.send("p", 1, "t-0");
+    h.send("p", 2, "t-0");
+    h.send("p", 3, "t-1");
+    h.ack("p", 2, "t-0", 0);
+    h.ack("p", 1, "t-0", 1);
+    h.ack("p", 3, "t-1", 0);
+    const auto r = h.result();
+    CHECK_FALSE(r.verdicts.at("ordering").holds);
+    CHECK(r.verdicts.at("ordering").violations == 1);
+    CHECK(r.verdicts.at("exactly_once").holds);  // ordering is a separate verdict
+}
+
+TEST_CASE("different producers on one key do not order each other") {
+    HistoryBuilder h;
+    h.send("p", 1, "t-0");
+    h.send("q", 2, "t-0");
+    h.ack("q", 2, "t-0", 0);
+    h.ack("p", 1, "t-0", 1);
+    CHECK(h.result().verdicts.at("ordering").holds);
+}
+
+TEST_CASE("an indeterminate send that was delivered is ordered by its delivered offset") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 1, "t-0");
+    h.send("p", 2, "t-0");
+    h.end("p", 1, "t-0", OpType::info);
+    h.ack("p", 2, "t-0", 0);
+    h.poll("c", "g", 2, "t-0", 0);
+    h.poll("c", "g", 1, "t-0", 1);
+    CHECK_FALSE(h.result().verdicts.at("ordering").holds);
+}

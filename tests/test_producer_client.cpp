@@ -1,0 +1,207 @@
+// The producer client against a scripted broker: retries keep their sequence, the KIP-360
+// epoch bump restarts sequences at 0, and outcomes are classified ok / fail / info.
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "kafka/producer_client.hpp"
+#include "sim/simulation.hpp"
+
+using namespace eosim;
+using namespace eosim::kafka;
+
+namespace {
+
+// Answers InitProducerId with (1000, 0) and each ProduceRequest from a script:
+// an error code, or std::nullopt to stay silent (the response is never sent).
+class ScriptedBroker final : public sim::Node {
+public:
+    explicit ScriptedBroker(std::deque<std::optional<ErrorCode>> script)
+        : sim::Node("broker-0"), script_(std::move(script)) {}
+    void on_start() override {}
+    void on_timer(std::uint64_t) override {}
+    void on_crash() override {}
+    void on_message(const sim::Envelope& e) override {
+        const auto& m = static_cast<const KafkaMessage&>(*e.payload);
+        if (std::holds_alternative<InitProducerIdRequest>(m.body)) {
+            reply(e, m.correlation_id, InitProducerIdResponse{ErrorCode::NONE, 1000, 0});
+            return;
+        }
+        const auto& produce = std::get<ProduceRequest>(m.body);
+        const RecordBatch& batch = produce.partitions.front().batch;
+        seen.push_back({batch.producer_id, batch.producer_epoch, batch.base_sequence});
+        std::optional<ErrorCode> action = ErrorCode::NONE;
+        if (!script_.empty()) {
+            action = script_.front();
+            script_.pop_front();
+        }
+        if (!action || produce.acks == 0) return;
+        ProduceResponse response;
+        response.partitions.push_back({produce.partitions.front().partition, *action,
+                                       *action == ErrorCode::NONE ? next_offset_ : -1, 0});
+        if (*action == ErrorCode::NONE) next_offset_ += batch.record_count();
+        reply(e, m.correlation_id, response);
+    }
+    struct Seen {
+        std::int64_t pid;
+        std::int16_t epoch;
+        std::int32_t seq;
+    };
+    std::vector<Seen> seen;
+
+private:
+    void reply(const sim::Envelope& e, std::int32_t correlation, MessageBody body) {
+        sim().send(id(), e.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    }
+    std::deque<std::optional<ErrorCode>> script_;
+    std::int64_t next_offset_ = 0;
+};
+
+class ProducerHost final : public sim::Node, public SendListener {
+public:
+    ProducerHost(std::shared_ptr<const ClusterLayout> layout, ProducerConfig config)
+        : sim::Node("producer"), layout_(std::move(layout)), config_(config) {}
+    void on_start() override {
+        client = std::make_unique<ProducerClient>(sim(), id(), layout_, config_, *this, 1);
+    }
+    void on_message(const sim::Envelope& e) override { client->on_message(e); }
+    void on_timer(std::uint64_t) override { client->on_timer(); }
+    void on_connection_closed(sim::ConnectionId c) override { client->on_connection_closed(c); }
+    void on_crash() override {}
+    void on_send_complete(std::uint64_t value, const TopicPartition&, const SendOutcome& o) override {
+        outcomes.push_back({value, o});
+    }
+    std::unique_ptr<ProducerClient> client;
+    std::vector<std::pair<std::uint64_t, SendOutcome>> outcomes;
+
+private:
+    std::shared_ptr<const ClusterLayout> layout_;
+    ProducerConfig config_;
+};
+
+struct Harness {
+    sim::Simulation sim{1, sim::LinkProfile{500, 0}, nullptr};
+    ScriptedBroker* broker;
+    ProducerHost* host;
+    TopicPartition tp{"t", 0};
+
+    Harness(ProducerConfig config, std::deque<std::optional<ErrorCode>> script) {
+        auto layout = std::make_shared<ClusterLayout>();
+        layout->broker_nodes = {0};
+        layout->topics = {TopicSpec{"t", 1}};
+        auto b = std::make_unique<ScriptedBroker>(std::move(script));
+        broker = b.get();
+        sim.add_node(std::move(b));
+        auto h = std::make_unique<ProducerHost>(layout, config);
+        host = h.get();
+        sim.add_node(std::move(h));
+        sim.start_all();
+    }
+    void send_and_run(std::uint64_t value) {
+        host->client->send(tp, Record{value, 0}, 100);
+        sim.run(sim::ms(600'000));
+    }
+};
+
+ProducerConfig fast_config() {
+    ProducerConfig c;
+    c.request_timeout_ms = 1000;
+    c.linger_ms = 0;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("OUT_OF_ORDER on the next expected batch bumps the epoch and restarts at sequence 0") {
+    Harness h(fast_config(), {ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER, ErrorCode::NONE});
+    h.send_and_run(7);
+    REQUIRE(h.broker->seen.size() == 2);
+    CHECK(h.broker->seen[0].epoch == 0);
+    CHECK(h.broker->seen[0].seq == 0);
+    CHECK(h.broker->seen[1].pid == 1000);
+    CHECK(h.broker->seen[1].epoch == 1);  // bumped by the client, no RPC (KIP-360)
+    CHECK(h.broker->seen[1].seq == 0);
+    CHECK(h.host->client->producer_epoch() == 1);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::ok);
+}
+
+TEST_CASE("a timed-out request is retried with the same epoch and sequence") {
+    Harness h(fast_config(), {std::nullopt, ErrorCode::NONE});
+    h.send_and_run(7);
+    REQUIRE(h.broker->seen.size() == 2);
+    CHECK(h.broker->seen[1].epoch == h.broker->seen[0].epoch);
+    CHECK(h.broker->seen[1].seq == h.broker->seen[0].seq);
+    CHECK(h.host->client->producer_epoch() == 0);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::ok);
+}
+
+TEST_CASE("sequences advance by record count across batches") {
+    Harness h(fast_config(), {});
+    h.send_and_run(1);
+    h.send_and_run(2);
+    REQUIRE(h.broker->seen.size() == 2);
+    CHECK(h.broker->seen[1].seq == 1);
+    CHECK(h.host->client->next_sequence(h.tp) == 2);
+}
+
+TEST_CASE("a send that timed out and ran out of retries is indeterminate") {
+    ProducerConfig c = fast_config();
+    c.enable_idempotence = false;
+    c.retries = 0;
+    Harness h(c, {std::nullopt});
+    h.send_and_run(7);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
+}
+
+TEST_CASE("a definite rejection on the only attempt is a failure") {
+    Harness h(fast_config(), {ErrorCode::INVALID_PRODUCER_EPOCH});
+    h.send_and_run(7);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::fail);
+    CHECK(h.host->outcomes[0].second.error == ErrorCode::INVALID_PRODUCER_EPOCH);
+}
+
+TEST_CASE("a definite rejection after an unanswered attempt is indeterminate") {
+    Harness h(fast_config(), {std::nullopt, ErrorCode::INVALID_PRODUCER_EPOCH});
+    h.send_and_run(7);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
+}
+
+TEST_CASE("without idempotence there is no producer id and no sequence") {
+    ProducerConfig c = fast_config();
+    c.enable_idempotence = false;
+    Harness h(c, {std::nullopt, ErrorCode::NONE});
+    h.send_and_run(7);
+    REQUIRE(h.broker->seen.size() == 2);
+    CHECK(h.broker->seen[0].pid == kNoProducerId);
+    CHECK(h.broker->seen[1].seq == kNoSequence);
+}
+
+TEST_CASE("acks=0 completes on send without an offset") {
+    ProducerConfig c = fast_config();
+    c.enable_idempotence = false;
+    c.acks = 0;
+    Harness h(c, {});
+    h.send_and_run(7);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::ok);
+    CHECK(h.host->outcomes[0].second.offset == -1);
+}
+
+TEST_CASE("delivery.timeout.ms fails a batch that keeps timing out") {
+    ProducerConfig c = fast_config();
+    c.delivery_timeout_ms = 2500;
+    c.delivery_timeout_set = true;
+    Harness h(c, {std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    h.send_and_run(7);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
+    CHECK(h.broker->seen.size() >= 2);
+}

@@ -1,0 +1,119 @@
+// Whole runs: determinism, and each mechanism knocked out or kept against the same faults.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+
+#include "scenario/runner.hpp"
+#include "scenario/scenario.hpp"
+
+using namespace eosim::scenario;
+
+namespace {
+
+Scenario shipped(const std::string& name) {
+    return load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/" + name + ".json");
+}
+
+RunOutcome run(const Scenario& s, std::uint64_t seed) {
+    RunOptions options;
+    options.seed = seed;
+    return run_scenario(s, options);
+}
+
+}  // namespace
+
+TEST_CASE("the same scenario and seed give the same trace hash and history") {
+    const Scenario s = shipped("producer-retries-without-idempotence");
+    std::ostringstream trace_a, trace_b, history_a, history_b;
+    RunOptions a{3, &trace_a, &history_a};
+    RunOptions b{3, &trace_b, &history_b};
+    const RunOutcome first = run_scenario(s, a);
+    const RunOutcome second = run_scenario(s, b);
+    CHECK(first.trace_hash == second.trace_hash);
+    CHECK(trace_a.str() == trace_b.str());
+    CHECK(history_a.str() == history_b.str());
+    CHECK(first.metrics.events == second.metrics.events);
+}
+
+TEST_CASE("writing the trace does not change the run") {
+    const Scenario s = shipped("producer-retries-idempotent");
+    std::ostringstream trace;
+    RunOptions with_trace{5, &trace, nullptr};
+    CHECK(run_scenario(s, with_trace).trace_hash == run(s, 5).trace_hash);
+    CHECK_FALSE(trace.str().empty());
+}
+
+TEST_CASE("different seeds of a scenario with random latency give different traces") {
+    const Scenario s = shipped("producer-retries-idempotent");
+    REQUIRE(s.network.jitter_us > 0);
+    CHECK(run(s, 1).trace_hash != run(s, 2).trace_hash);
+}
+
+TEST_CASE("idempotence removes the duplicates that lost responses cause") {
+    const RunOutcome without = run(shipped("producer-retries-without-idempotence"), 1);
+    const RunOutcome with = run(shipped("producer-retries-idempotent"), 1);
+    CHECK(without.check.counts.duplicates > 0);
+    CHECK(with.check.counts.duplicates == 0);
+    CHECK(with.check.verdicts.at("exactly_once").holds);
+}
+
+TEST_CASE("knocking out broker dedup brings the duplicates back") {
+    Scenario s = shipped("producer-retries-idempotent");
+    REQUIRE(run(s, 1).check.counts.duplicates == 0);
+    s.knockouts.disable_idempotent_dedup = true;
+    const RunOutcome knocked = run(s, 1);
+    CHECK(knocked.check.counts.duplicates > 0);
+    CHECK(knocked.knockouts == std::vector<std::string>{"broker_dedup"});
+}
+
+TEST_CASE("without the fault the non-idempotent producer is clean too") {
+    Scenario s = shipped("producer-retries-without-idempotence");
+    s.faults.clear();
+    const RunOutcome clean = run(s, 1);
+    CHECK(clean.check.verdicts.at("exactly_once").holds);
+    CHECK(clean.check.verdicts.at("ordering").holds);
+    CHECK(clean.quiesced);
+}
+
+TEST_CASE("the commit point decides between duplicates and loss under the same crash") {
+    const RunOutcome after = run(shipped("consumer-crash-commit-after-processing"), 1);
+    const RunOutcome before = run(shipped("consumer-crash-commit-before-processing"), 1);
+    CHECK(after.check.counts.duplicates > 0);
+    CHECK(after.check.counts.lost == 0);
+    CHECK(before.check.counts.lost > 0);
+    CHECK(before.check.counts.duplicates == 0);
+    REQUIRE(after.faults.size() == 1);
+    CHECK(after.faults[0].started);
+    CHECK(after.faults[0].ended);
+}
+
+TEST_CASE("a broker crash keeps the log and rebuilds producer state from it") {
+    Scenario s = shipped("producer-retries-idempotent");
+    s.faults.clear();
+    eosim::faults::FaultSpec crash;
+    crash.kind = eosim::faults::FaultSpec::Kind::crash;
+    crash.from = "broker-0";
+    crash.at_us = eosim::sim::ms(80);
+    crash.duration_us = eosim::sim::ms(30);
+    s.faults.push_back(crash);
+    const RunOutcome r = run(s, 1);
+    CHECK(r.check.counts.lost == 0);
+    CHECK(r.check.counts.duplicates == 0);
+    CHECK(r.check.verdicts.at("exactly_once").holds);
+}
+
+TEST_CASE("expectations are evaluated against verdicts and counts") {
+    eosim::check::CheckResult result;
+    result.verdicts["exactly_once"].holds = false;
+    result.counts.lost = 3;
+    Expectations e;
+    e.verdicts["exactly_once"] = true;
+    e.counts["lost"] = CountBound{std::nullopt, 0};
+    e.counts["duplicates"] = CountBound{1, std::nullopt};
+    const auto failures = evaluate_expectations(e, result);
+    CHECK(failures.size() == 3);
+    e.verdicts["exactly_once"] = false;
+    e.counts.clear();
+    CHECK(evaluate_expectations(e, result).empty());
+}

@@ -1,0 +1,115 @@
+// Bad scenarios are rejected with the file, the JSON path and what was expected.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "scenario/json_reader.hpp"
+#include "scenario/scenario.hpp"
+
+using eosim::scenario::parse_scenario;
+using eosim::scenario::ScenarioError;
+
+namespace {
+
+const std::string kMinimal = R"({
+  "name": "minimal",
+  "topics": [{"name": "t", "partitions": 2}],
+  "producers": [{"name": "p", "topic": "t", "messages": 5}],
+  "consumers": [{"name": "c", "group": "g", "topic": "t"}]
+})";
+
+// The error message for a scenario text, or "" if it loads.
+std::string error_of(const std::string& text) {
+    try {
+        parse_scenario(text, "s.json");
+    } catch (const ScenarioError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string with(const std::string& from, const std::string& to) {
+    std::string text = kMinimal;
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a minimal scenario loads with Kafka's defaults") {
+    const auto s = parse_scenario(kMinimal, "s.json");
+    CHECK(s.name == "minimal");
+    CHECK(s.brokers == 1);
+    REQUIRE(s.producers.size() == 1);
+    CHECK(s.producers[0].config.enable_idempotence);
+    CHECK(s.producers[0].config.acks == -1);
+    CHECK(s.producers[0].config.max_in_flight_requests_per_connection == 5);
+    CHECK(s.consumers[0].config.max_poll_records == 500);
+    CHECK_FALSE(s.expect.has_value());
+}
+
+TEST_CASE("an unknown key is rejected with its path") {
+    const auto e = error_of(with(R"("messages": 5)", R"("messages": 5, "mesages": 3)"));
+    CHECK(e.find("s.json") != std::string::npos);
+    CHECK(e.find("/producers/0/mesages") != std::string::npos);
+    CHECK(e.find("unknown key") != std::string::npos);
+}
+
+TEST_CASE("a wrong type is rejected with its path and the expected type") {
+    const auto e = error_of(with(R"("messages": 5)", R"("messages": "five")"));
+    CHECK(e.find("/producers/0/messages") != std::string::npos);
+    CHECK(e.find("expected an integer") != std::string::npos);
+    CHECK(e.find("string \"five\"") != std::string::npos);
+}
+
+TEST_CASE("a fractional number is not silently truncated") {
+    CHECK(error_of(with(R"("messages": 5)", R"("messages": 5.5)")).find("expected an integer") !=
+          std::string::npos);
+}
+
+TEST_CASE("an out-of-range value is rejected") {
+    const auto e = error_of(with(R"("partitions": 2)", R"("partitions": 0)"));
+    CHECK(e.find("/topics/0/partitions") != std::string::npos);
+    CHECK(e.find("[1, 1024]") != std::string::npos);
+}
+
+TEST_CASE("Kafka config keys are validated") {
+    const auto acks = error_of(with(R"("messages": 5)", R"("messages": 5, "config": {"acks": "2"})"));
+    CHECK(acks.find("/producers/0/config/acks") != std::string::npos);
+    const auto unknown = error_of(with(R"("messages": 5)", R"("messages": 5, "config": {"lingerms": 1})"));
+    CHECK(unknown.find("/producers/0/config/lingerms") != std::string::npos);
+}
+
+TEST_CASE("explicit idempotence that conflicts with acks is Kafka's ConfigException") {
+    const auto e = error_of(with(R"("messages": 5)",
+                                 R"("messages": 5, "config": {"enable.idempotence": true, "acks": "1"})"));
+    CHECK(e.find("/producers/0/config") != std::string::npos);
+    CHECK(e.find("Must set acks to all") != std::string::npos);
+}
+
+TEST_CASE("references to unknown topics and nodes are rejected") {
+    CHECK(error_of(with(R"("topic": "t", "messages")", R"("topic": "x", "messages")"))
+              .find("unknown topic") != std::string::npos);
+    const auto e = error_of(with(R"("group": "g", "topic": "t"})",
+                                 R"("group": "g", "topic": "t"}], "faults": [{"type": "crash", "node": "nobody", "at_ms": 1})"));
+    CHECK(e.find("/faults/0/node") != std::string::npos);
+    CHECK(e.find("unknown node") != std::string::npos);
+}
+
+TEST_CASE("duplicate node names are rejected") {
+    CHECK(error_of(with(R"("name": "c")", R"("name": "p")")).find("already used") != std::string::npos);
+}
+
+TEST_CASE("invalid JSON reports the parser's position") {
+    const auto e = error_of("{\"name\": \"x\",}");
+    CHECK(e.find("s.json: invalid JSON") != std::string::npos);
+    CHECK(e.find("line 1") != std::string::npos);
+}
+
+TEST_CASE("expectations name known verdicts and counts with sane bounds") {
+    CHECK(error_of(with(R"("name": "minimal",)", R"("name": "minimal", "expect": {"verdicts": {"exactly_twice": true}},)"))
+              .find("/expect/verdicts/exactly_twice") != std::string::npos);
+    CHECK(error_of(with(R"("name": "minimal",)", R"("name": "minimal", "expect": {"counts": {"lost": {"min": 3, "max": 1}}},)"))
+              .find("larger than max") != std::string::npos);
+}
