@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages eosim needs, only those that are missing.
 set -euo pipefail
-packages=(g++ cmake ninja-build libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev python3)
+packages=(g++ cmake ninja-build libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
+          python3 python3-jsonschema)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
