@@ -18,7 +18,7 @@ ConsumerClient::ConsumerClient(sim::Simulation& sim, sim::NodeId host,
       group_id_(std::move(group_id)),
       assignment_(std::move(assignment)),
       listener_(listener),
-      timer_tag_(timer_tag) {}
+      wakeup_(sim, host, timer_tag) {}
 
 void ConsumerClient::start() {
     started_ = true;
@@ -44,8 +44,7 @@ void ConsumerClient::commit(std::map<TopicPartition, std::int64_t> offsets) {
 }
 
 void ConsumerClient::on_timer() {
-    wakeup_timer_ = 0;
-    wakeup_at_us_ = sim::kNever;
+    wakeup_.fired();
     poll();
 }
 
@@ -263,11 +262,7 @@ void ConsumerClient::schedule_wakeup() {
             if (pending.deadline_us > now && pending.deadline_us < deadline) deadline = pending.deadline_us;
         }
     }
-    if (deadline == wakeup_at_us_) return;
-    if (wakeup_timer_ != 0) sim_.cancel_timer(wakeup_timer_);
-    wakeup_timer_ = 0;
-    wakeup_at_us_ = deadline;
-    if (deadline != sim::kNever) wakeup_timer_ = sim_.set_timer(host_, deadline - now, timer_tag_);
+    wakeup_.wake_at(deadline);
 }
 
 }  // namespace eosim::kafka

@@ -12,6 +12,7 @@
 
 #include "kafka/cluster_layout.hpp"
 #include "kafka/messages.hpp"
+#include "kafka/wakeup_timer.hpp"
 #include "sim/node.hpp"
 #include "sim/time.hpp"
 
@@ -102,7 +103,7 @@ private:
     std::string group_id_;
     std::vector<TopicPartition> assignment_;
     ConsumerListener& listener_;
-    std::uint64_t timer_tag_;
+    WakeupTimer wakeup_;
 
     std::map<std::int32_t, Channel> channels_;
     std::int32_t next_correlation_ = 0;
@@ -113,8 +114,6 @@ private:
     std::optional<std::map<TopicPartition, std::int64_t>> pending_commit_;
     bool commit_sent_ = false;
     sim::TimeUs retry_after_us_ = 0;
-    sim::TimerId wakeup_timer_ = 0;
-    sim::TimeUs wakeup_at_us_ = sim::kNever;
 };
 
 }  // namespace eosim::kafka

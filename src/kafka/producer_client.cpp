@@ -22,7 +22,7 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
       layout_(std::move(layout)),
       config_(config),
       listener_(listener),
-      timer_tag_(timer_tag) {
+      wakeup_(sim, host, timer_tag) {
     assert(!idempotent() || (config_.acks == -1 && config_.max_in_flight_requests_per_connection <= 5));
 }
 
@@ -54,8 +54,7 @@ void ProducerClient::send(const TopicPartition& partition, Record record,
 }
 
 void ProducerClient::on_timer() {
-    wakeup_timer_ = 0;
-    wakeup_at_us_ = sim::kNever;
+    wakeup_.fired();
     poll();
 }
 
@@ -446,14 +445,6 @@ sim::TimeUs ProducerClient::next_deadline() const {
     return deadline;
 }
 
-void ProducerClient::schedule_wakeup() {
-    const sim::TimeUs deadline = next_deadline();
-    if (deadline == wakeup_at_us_) return;
-    if (wakeup_timer_ != 0) sim_.cancel_timer(wakeup_timer_);
-    wakeup_timer_ = 0;
-    wakeup_at_us_ = deadline;
-    if (deadline == sim::kNever) return;
-    wakeup_timer_ = sim_.set_timer(host_, deadline - sim_.now(), timer_tag_);
-}
+void ProducerClient::schedule_wakeup() { wakeup_.wake_at(next_deadline()); }
 
 }  // namespace eosim::kafka

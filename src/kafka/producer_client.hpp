@@ -10,6 +10,7 @@
 
 #include "kafka/cluster_layout.hpp"
 #include "kafka/messages.hpp"
+#include "kafka/wakeup_timer.hpp"
 #include "kafka/producer_config.hpp"
 #include "sim/node.hpp"
 #include "sim/time.hpp"
@@ -115,7 +116,7 @@ private:
     std::shared_ptr<const ClusterLayout> layout_;
     ProducerConfig config_;
     SendListener& listener_;
-    std::uint64_t timer_tag_;
+    WakeupTimer wakeup_;
 
     std::map<TopicPartition, PartitionState> partitions_;
     std::map<std::int32_t, Channel> channels_;  // by broker id
@@ -127,8 +128,6 @@ private:
     sim::TimeUs init_retry_after_us_ = 0;
     std::int32_t init_broker_ = 0;
     bool epoch_bump_required_ = false;
-    sim::TimerId wakeup_timer_ = 0;
-    sim::TimeUs wakeup_at_us_ = sim::kNever;
 };
 
 }  // namespace eosim::kafka
