@@ -134,3 +134,17 @@ TEST_CASE("the trace hash depends on the seed through link jitter only") {
     CHECK(run(1) == run(1));
     CHECK(run(1) != run(2));
 }
+
+TEST_CASE("requests sent before a client closes still reach the server; responses do not") {
+    Pair p(LinkProfile{1000, 0});
+    const ConnectionId conn = p.sim.connect(p.c, p.s);
+    p.send(conn, 1);  // arrives at 1000 us
+    p.sim.schedule(500, [&] {
+        p.sim.close(p.c, conn);  // the client gives up while the request is on the wire
+        p.sim.send(p.s, conn, std::make_unique<Numbered>(2));  // a response: lost
+    });
+    p.sim.run(kNever);
+    CHECK(p.server->received == std::vector<int>{1});
+    CHECK(p.client->received.empty());
+    CHECK(p.server->closed == std::vector<ConnectionId>{conn});  // FIN behind the request
+}

@@ -7,11 +7,8 @@
 namespace eosim::kafka {
 
 Broker::Broker(std::string name, std::int32_t broker_id,
-               std::shared_ptr<const ClusterLayout> layout, BrokerKnockouts knockouts)
-    : sim::Node(std::move(name)),
-      broker_id_(broker_id),
-      layout_(std::move(layout)),
-      knockouts_(knockouts) {
+               std::shared_ptr<const ClusterLayout> layout, BrokerConfig config)
+    : sim::Node(std::move(name)), broker_id_(broker_id), layout_(std::move(layout)), config_(config) {
     for (const TopicSpec& topic : layout_->topics) {
         for (const TopicPartition& tp : layout_->partitions_of(topic.name)) {
             if (leads(tp)) storage_.logs[tp];
@@ -19,22 +16,34 @@ Broker::Broker(std::string name, std::int32_t broker_id,
     }
 }
 
-void Broker::on_start() { rebuild_producer_state(); }
-
-void Broker::on_crash() {
-    producer_states_.clear();
-    parked_fetches_.clear();
+void Broker::on_start() {
+    partitions_.clear();
+    for (auto& [tp, log] : storage_.logs) partitions_.emplace(tp, Partition(log));
+    transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
+                                                             *layout_, config_.transactions);
+    ++storage_.coordinator_loads;
+    transactions_->load(storage_.coordinator_loads);
+    schedule_timeout_check();
 }
 
-void Broker::rebuild_producer_state() {
-    producer_states_.clear();
-    for (const auto& [tp, log] : storage_.logs) {
-        ProducerStateTable& table = producer_states_[tp];
-        for (const LogBatch& stored : log.batches()) table.replay(stored);
-    }
+void Broker::on_crash() {
+    partitions_.clear();
+    transactions_.reset();
+    parked_fetches_.clear();
+    actions_.clear();
+    marker_channels_.clear();
+}
+
+const Partition* Broker::partition(const TopicPartition& tp) const {
+    const auto found = partitions_.find(tp);
+    return found == partitions_.end() ? nullptr : &found->second;
 }
 
 bool Broker::leads(const TopicPartition& partition) const {
+    if (ClusterLayout::is_internal(partition.topic)) {
+        return partition.partition >= 0 && partition.partition < layout_->broker_count() &&
+               layout_->leader_of(partition) == broker_id_;
+    }
     const TopicSpec* topic = layout_->find_topic(partition.topic);
     if (topic == nullptr || partition.partition < 0 || partition.partition >= topic->partitions) {
         return false;
@@ -42,8 +51,12 @@ bool Broker::leads(const TopicPartition& partition) const {
     return layout_->leader_of(partition) == broker_id_;
 }
 
-bool Broker::coordinates(const std::string& group_id) const {
-    return layout_->coordinator_of_group(group_id) == broker_id_;
+PartitionRules Broker::rules() const {
+    PartitionRules r;
+    r.dedup = !config_.knockouts.disable_idempotent_dedup;
+    r.epoch_fencing = !config_.knockouts.disable_epoch_fencing;
+    r.strict_marker_epoch = config_.transactions.transaction_version_2;
+    return r;
 }
 
 void Broker::reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body) {
@@ -53,77 +66,124 @@ void Broker::reply(sim::ConnectionId connection, std::int32_t correlation, Messa
 void Broker::on_message(const sim::Envelope& envelope) {
     const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
     const std::int32_t correlation = message.correlation_id;
-    std::visit(
-        [&](const auto& body) {
-            using T = std::decay_t<decltype(body)>;
-            if constexpr (std::is_same_v<T, InitProducerIdRequest>) {
-                handle_init_producer_id(envelope, correlation, body);
-            } else if constexpr (std::is_same_v<T, ProduceRequest>) {
-                handle_produce(envelope, correlation, body);
-            } else if constexpr (std::is_same_v<T, FetchRequest>) {
-                handle_fetch(envelope, correlation, body);
-            } else if constexpr (std::is_same_v<T, ListOffsetsRequest>) {
-                handle_list_offsets(envelope, correlation, body);
-            } else if constexpr (std::is_same_v<T, OffsetCommitRequest>) {
-                handle_offset_commit(envelope, correlation, body);
-            } else if constexpr (std::is_same_v<T, OffsetFetchRequest>) {
-                handle_offset_fetch(envelope, correlation, body);
-            } else {
-                assert(false && "broker received a response");
-            }
-        },
-        message.body);
+    const MessageBody& body = message.body;
+    if (const auto* r = std::get_if<ProduceRequest>(&body)) return handle_produce(envelope, correlation, *r);
+    if (const auto* r = std::get_if<FetchRequest>(&body)) return handle_fetch(envelope, correlation, *r);
+    if (const auto* r = std::get_if<ListOffsetsRequest>(&body)) return handle_list_offsets(envelope, correlation, *r);
+    if (const auto* r = std::get_if<InitProducerIdRequest>(&body)) {
+        return handle_init_producer_id(envelope, correlation, *r);
+    }
+    if (const auto* r = std::get_if<WriteTxnMarkersRequest>(&body)) {
+        return handle_write_txn_markers(envelope, correlation, *r);
+    }
+    if (std::holds_alternative<WriteTxnMarkersResponse>(body)) return handle_marker_response(envelope, message);
+    if (std::holds_alternative<AddPartitionsToTxnRequest>(body) ||
+        std::holds_alternative<AddOffsetsToTxnRequest>(body) || std::holds_alternative<EndTxnRequest>(body)) {
+        return handle_transaction_request(envelope, correlation, message);
+    }
+    handle_group_request(envelope, correlation, message);
 }
 
 void Broker::handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
                                      const InitProducerIdRequest& request) {
-    InitProducerIdResponse response;
     if (request.transactional_id.has_value()) {
-        response.error = ErrorCode::NOT_COORDINATOR;  // transactions arrive with a later issue
-    } else {
-        // Idempotent producer: a fresh id, epoch 0, no log write (TC handleInitProducerId).
-        response.producer_id = broker_id_ * kProducerIdBlock + storage_.producer_ids_allocated;
-        ++storage_.producer_ids_allocated;
-        assert(storage_.producer_ids_allocated < kProducerIdBlock);
-        response.producer_epoch = 0;
+        if (layout_->coordinator_of_transaction(*request.transactional_id) != broker_id_) {
+            reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
+            return;
+        }
+        const sim::ConnectionId connection = env.connection;
+        transactions_->handle_init_producer_id(request, [this, connection, correlation](MessageBody body) {
+            reply(connection, correlation, std::move(body));
+        });
+        return;
     }
-    reply(env.connection, correlation, response);
+    // Idempotent producer: a fresh id, epoch 0, no log write (TC handleInitProducerId).
+    reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NONE, allocate_producer_id(), 0});
 }
 
-ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartition& partition,
+void Broker::handle_transaction_request(const sim::Envelope& env, std::int32_t correlation,
+                                        const KafkaMessage& message) {
+    const sim::ConnectionId connection = env.connection;
+    auto answer = [this, connection, correlation](MessageBody body) {
+        reply(connection, correlation, std::move(body));
+    };
+    const std::string* txn_id = nullptr;
+    if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
+    if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
+    if (const auto* r = std::get_if<EndTxnRequest>(&message.body)) txn_id = &r->transactional_id;
+    assert(txn_id != nullptr);
+    const bool owner = layout_->coordinator_of_transaction(*txn_id) == broker_id_;
+    if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) {
+        if (!owner) return answer(AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, r->partitions});
+        return transactions_->handle_add_partitions(*r, answer);
+    }
+    if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) {
+        if (!owner) return answer(AddOffsetsToTxnResponse{ErrorCode::NOT_COORDINATOR});
+        return transactions_->handle_add_offsets(*r, answer);
+    }
+    const auto& end = std::get<EndTxnRequest>(message.body);
+    if (!owner) return answer(EndTxnResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
+    transactions_->handle_end_txn(end, answer);
+}
+
+void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correlation,
+                                  const KafkaMessage& message) {
+    const MessageBody& body = message.body;
+    const auto coordinates = [this](const std::string& group) {
+        return layout_->coordinator_of_group(group) == broker_id_;
+    };
+    if (const auto* r = std::get_if<OffsetCommitRequest>(&body)) {
+        OffsetCommitResponse response = groups_.handle_offset_commit(*r);
+        if (!coordinates(r->group_id)) {
+            response.partitions.clear();
+            for (const auto& p : r->partitions) response.partitions.push_back({p.partition, ErrorCode::NOT_COORDINATOR});
+        }
+        return reply(env.connection, correlation, std::move(response));
+    }
+    if (const auto* r = std::get_if<OffsetFetchRequest>(&body)) {
+        OffsetFetchResponse response;
+        if (!coordinates(r->group_id)) {
+            response.error = ErrorCode::NOT_COORDINATOR;
+        } else {
+            response = groups_.handle_offset_fetch(*r);
+        }
+        return reply(env.connection, correlation, std::move(response));
+    }
+    if (const auto* r = std::get_if<TxnOffsetCommitRequest>(&body)) {
+        TxnOffsetCommitResponse response;
+        if (!coordinates(r->group_id)) {
+            for (const auto& p : r->partitions) response.partitions.push_back({p.partition, ErrorCode::NOT_COORDINATOR});
+        } else {
+            response = groups_.handle_txn_offset_commit(*r);
+        }
+        return reply(env.connection, correlation, std::move(response));
+    }
+    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) {
+        JoinGroupResponse response{ErrorCode::NOT_COORDINATOR, "", -1};
+        if (coordinates(r->group_id)) response = groups_.handle_join_group(*r);
+        return reply(env.connection, correlation, std::move(response));
+    }
+    assert(false && "unexpected message at a broker");
+}
+
+ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartition& tp,
                                                                const RecordBatch& batch) {
-    ProduceResponse::PartitionResponse result{partition, ErrorCode::NONE, -1, 0};
-    if (!leads(partition)) {
-        result.error = layout_->find_topic(partition.topic) == nullptr
-                           ? ErrorCode::UNKNOWN_TOPIC_OR_PARTITION
-                           : ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    ProduceResponse::PartitionResponse result{tp, ErrorCode::NONE, -1, 0};
+    if (!leads(tp) || ClusterLayout::is_internal(tp.topic)) {
+        result.error = layout_->find_topic(tp.topic) == nullptr ? ErrorCode::UNKNOWN_TOPIC_OR_PARTITION
+                                                                : ErrorCode::NOT_LEADER_OR_FOLLOWER;
         return result;
     }
-    PartitionLog& log = storage_.logs.at(partition);
-    ProducerStateTable& producers = producer_states_[partition];
-    if (batch.has_producer_id()) {
-        AppendCheck check = producers.check(batch);
-        if (knockouts_.disable_idempotent_dedup && check.kind == AppendCheck::Kind::duplicate) {
-            check = AppendCheck{};  // knocked out: the retry is appended as new data
-        }
-        if (check.kind == AppendCheck::Kind::duplicate) {
-            sim().record_state(id(), sim::StateChange("broker.duplicate_batch")
-                                         .with("partition", partition.str())
-                                         .with("pid", batch.producer_id)
-                                         .with("seq", batch.base_sequence)
-                                         .with("original_offset", check.original.first_offset));
-            result.base_offset = check.original.first_offset;
-            return result;
-        }
-        if (check.kind == AppendCheck::Kind::reject) {
-            result.error = check.error;
-            return result;
-        }
+    const AppendResult appended = partitions_.at(tp).append_data(batch, rules());
+    if (appended.duplicate) {
+        sim().record_state(id(), sim::StateChange("broker.duplicate_batch")
+                                     .with("partition", tp.str())
+                                     .with("pid", batch.producer_id)
+                                     .with("seq", batch.base_sequence)
+                                     .with("original_offset", appended.base_offset));
     }
-    const std::int64_t base_offset = log.append(batch);
-    log.set_high_watermark(log.log_end_offset());  // single replica: committed on append
-    if (batch.has_producer_id()) producers.on_append(batch, base_offset);
-    result.base_offset = base_offset;
+    result.error = appended.error;
+    result.base_offset = appended.base_offset;
     return result;
 }
 
@@ -142,17 +202,18 @@ FetchResponse Broker::read_fetch(const FetchRequest& request) const {
     FetchResponse response;
     std::int32_t budget = request.max_records;
     for (const auto& wanted : request.partitions) {
-        FetchResponse::PartitionData data{wanted.partition, ErrorCode::NONE, 0, {}};
-        if (!leads(wanted.partition)) {
+        FetchResponse::PartitionData data{wanted.partition, ErrorCode::NONE, 0, 0, {}, {}};
+        const auto found = partitions_.find(wanted.partition);
+        if (found == partitions_.end() || !leads(wanted.partition)) {
             data.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
         } else {
-            const PartitionLog& log = storage_.logs.at(wanted.partition);
-            data.high_watermark = log.high_watermark();
-            if (budget > 0) {
-                // read_uncommitted: up to the high watermark.
-                data.batches = log.read(wanted.fetch_offset, log.high_watermark(), budget);
-                for (const LogBatch& b : data.batches) budget -= b.batch.record_count();
-            }
+            ReadResult read = found->second.read(wanted.fetch_offset, request.isolation, std::max(budget, 0));
+            if (budget <= 0) read.batches.clear();
+            data.high_watermark = read.high_watermark;
+            data.last_stable_offset = read.last_stable_offset;
+            data.aborted = std::move(read.aborted);
+            data.batches = std::move(read.batches);
+            for (const LogBatch& b : data.batches) budget -= b.batch.record_count();
         }
         response.partitions.push_back(std::move(data));
     }
@@ -163,14 +224,15 @@ void Broker::handle_fetch(const sim::Envelope& env, std::int32_t correlation,
                           const FetchRequest& request) {
     FetchResponse response = read_fetch(request);
     bool has_data = false;
-    for (const auto& p : response.partitions) has_data = has_data || !p.batches.empty() ||
-                                                         p.error != ErrorCode::NONE;
+    for (const auto& p : response.partitions) {
+        has_data = has_data || !p.batches.empty() || p.error != ErrorCode::NONE;
+    }
     if (has_data || request.max_wait_ms <= 0) {
         reply(env.connection, correlation, std::move(response));
         return;
     }
     // DelayedFetch: wait for data up to max_wait_ms (fetch.min.bytes = 1).
-    const std::uint64_t tag = next_parked_tag_++;
+    const std::uint64_t tag = next_tag_++;
     const sim::TimerId timer = sim().set_timer(id(), sim::ms(request.max_wait_ms), tag);
     parked_fetches_.emplace(tag, ParkedFetch{env.connection, correlation, request, timer});
 }
@@ -183,66 +245,164 @@ void Broker::complete_parked_fetches(const TopicPartition& appended) {
             ++it;
             continue;
         }
+        FetchResponse response = read_fetch(it->second.request);
+        bool has_data = false;
+        for (const auto& p : response.partitions) has_data = has_data || !p.batches.empty();
+        if (!has_data) {  // e.g. read_committed behind an open transaction: keep waiting
+            ++it;
+            continue;
+        }
         sim().cancel_timer(it->second.timer);
-        reply(it->second.connection, it->second.correlation_id, read_fetch(it->second.request));
+        reply(it->second.connection, it->second.correlation_id, std::move(response));
         it = parked_fetches_.erase(it);
     }
 }
 
 void Broker::on_timer(std::uint64_t tag) {
-    const auto found = parked_fetches_.find(tag);
-    if (found == parked_fetches_.end()) return;
-    reply(found->second.connection, found->second.correlation_id,
-          read_fetch(found->second.request));
-    parked_fetches_.erase(found);
+    if (const auto parked = parked_fetches_.find(tag); parked != parked_fetches_.end()) {
+        reply(parked->second.connection, parked->second.correlation_id, read_fetch(parked->second.request));
+        parked_fetches_.erase(parked);
+        return;
+    }
+    const auto action = actions_.find(tag);
+    if (action == actions_.end()) return;
+    auto run = std::move(action->second);
+    actions_.erase(action);
+    run();
 }
 
 void Broker::handle_list_offsets(const sim::Envelope& env, std::int32_t correlation,
                                  const ListOffsetsRequest& request) {
     ListOffsetsResponse response;
     for (const TopicPartition& tp : request.partitions) {
-        if (!leads(tp)) {
+        const auto found = partitions_.find(tp);
+        if (found == partitions_.end()) {
             response.partitions.push_back({tp, ErrorCode::NOT_LEADER_OR_FOLLOWER, -1});
         } else {
-            response.partitions.push_back({tp, ErrorCode::NONE, storage_.logs.at(tp).high_watermark()});
+            response.partitions.push_back({tp, ErrorCode::NONE, found->second.high_watermark()});
         }
     }
     reply(env.connection, correlation, std::move(response));
 }
 
-void Broker::handle_offset_commit(const sim::Envelope& env, std::int32_t correlation,
-                                  const OffsetCommitRequest& request) {
-    OffsetCommitResponse response;
-    const bool is_coordinator = coordinates(request.group_id);
-    for (const auto& p : request.partitions) {
-        if (!is_coordinator) {
-            response.partitions.push_back({p.partition, ErrorCode::NOT_COORDINATOR});
-            continue;
+WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& request) {
+    WriteTxnMarkersResponse response{request.producer_id, {}};
+    const ControlType type = request.committed ? ControlType::commit : ControlType::abort;
+    for (const TopicPartition& tp : request.partitions) {
+        ErrorCode error = ErrorCode::NONE;
+        if (!leads(tp)) {
+            error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+        } else if (tp.topic == ClusterLayout::kConsumerOffsets) {
+            error = groups_.write_marker(tp, request.producer_id, request.producer_epoch, request.committed,
+                                         [this](const std::string& g) { return layout_->offsets_partition_of_group(g); });
+        } else {
+            PartitionRules marker_rules = rules();
+            marker_rules.strict_marker_epoch = request.strict_epoch;
+            error = partitions_.at(tp)
+                        .append_marker(request.producer_id, request.producer_epoch,
+                                       request.coordinator_epoch, type, marker_rules)
+                        .error;
         }
-        storage_.group_offsets[request.group_id][p.partition] = p.committed_offset;
-        response.partitions.push_back({p.partition, ErrorCode::NONE});
+        sim().record_state(id(), sim::StateChange("broker.marker")
+                                     .with("partition", tp.str())
+                                     .with("pid", request.producer_id)
+                                     .with("epoch", request.producer_epoch)
+                                     .with("result", request.committed ? "COMMIT" : "ABORT")
+                                     .with("error", error_name(error)));
+        response.partitions.emplace_back(tp, error);
+        if (error == ErrorCode::NONE) complete_parked_fetches(tp);
     }
-    reply(env.connection, correlation, std::move(response));
+    return response;
 }
 
-void Broker::handle_offset_fetch(const sim::Envelope& env, std::int32_t correlation,
-                                 const OffsetFetchRequest& request) {
-    OffsetFetchResponse response;
-    if (!coordinates(request.group_id)) {
-        response.error = ErrorCode::NOT_COORDINATOR;
-        reply(env.connection, correlation, std::move(response));
+void Broker::handle_write_txn_markers(const sim::Envelope& env, std::int32_t correlation,
+                                      const WriteTxnMarkersRequest& request) {
+    reply(env.connection, correlation, write_txn_markers(request));
+}
+
+void Broker::schedule_timeout_check() {
+    after(sim::ms(config_.transactions.abort_timed_out_interval_ms), [this] {
+        transactions_->abort_timed_out_transactions();
+        schedule_timeout_check();
+    });
+}
+
+// --- TxnCoordinatorHost ---
+
+sim::TimeUs Broker::now() const { return sim().now(); }
+
+std::int64_t Broker::allocate_producer_id() {
+    const std::int64_t pid = broker_id_ * kProducerIdBlock + storage_.producer_ids_allocated;
+    ++storage_.producer_ids_allocated;
+    assert(storage_.producer_ids_allocated < kProducerIdBlock);
+    return pid;
+}
+
+void Broker::after(sim::TimeUs delay_us, std::function<void()> action) {
+    const std::uint64_t tag = next_tag_++;
+    actions_.emplace(tag, std::move(action));
+    sim().set_timer(id(), delay_us, tag);
+}
+
+void Broker::trace(const sim::Describable& change) { sim().record_state(id(), change); }
+
+void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
+                          std::function<void(const WriteTxnMarkersResponse*)> on_response) {
+    if (broker == broker_id_) {
+        // The partition is local: apply it in a separate event, as a request would be.
+        after(0, [this, request = std::move(request), on_response = std::move(on_response)] {
+            const WriteTxnMarkersResponse response = write_txn_markers(request);
+            on_response(&response);
+        });
         return;
     }
-    const auto group = storage_.group_offsets.find(request.group_id);
-    for (const TopicPartition& tp : request.partitions) {
-        std::int64_t offset = -1;
-        if (group != storage_.group_offsets.end()) {
-            const auto found = group->second.find(tp);
-            if (found != group->second.end()) offset = found->second;
-        }
-        response.partitions.push_back({tp, offset, ErrorCode::NONE});
+    MarkerChannel& channel = marker_channels_[broker];
+    if (!channel.open) {
+        channel.connection = sim().connect(id(), layout_->broker_nodes.at(broker));
+        channel.open = true;
     }
-    reply(env.connection, correlation, std::move(response));
+    const std::int32_t correlation = next_correlation_++;
+    const std::uint64_t tag = next_tag_++;
+    actions_.emplace(tag, [this, broker] {
+        sim().close(id(), marker_channels_[broker].connection);
+        fail_marker_channel(broker);
+    });
+    const sim::TimerId timeout = sim().set_timer(id(), sim::ms(config_.request_timeout_ms), tag);
+    channel.in_flight.emplace(correlation, PendingMarkers{std::move(on_response), timeout});
+    sim().send(id(), channel.connection, std::make_unique<KafkaMessage>(correlation, std::move(request)));
+}
+
+void Broker::handle_marker_response(const sim::Envelope& env, const KafkaMessage& message) {
+    for (auto& [broker, channel] : marker_channels_) {
+        if (!channel.open || channel.connection != env.connection) continue;
+        const auto found = channel.in_flight.find(message.correlation_id);
+        if (found == channel.in_flight.end()) return;
+        PendingMarkers pending = std::move(found->second);
+        channel.in_flight.erase(found);
+        sim().cancel_timer(pending.timeout);
+        pending.on_response(&std::get<WriteTxnMarkersResponse>(message.body));
+        return;
+    }
+}
+
+void Broker::fail_marker_channel(std::int32_t broker) {
+    MarkerChannel& channel = marker_channels_[broker];
+    channel.open = false;
+    std::map<std::int32_t, PendingMarkers> failed = std::move(channel.in_flight);
+    channel.in_flight.clear();
+    for (auto& [correlation, pending] : failed) {
+        sim().cancel_timer(pending.timeout);
+        pending.on_response(nullptr);
+    }
+}
+
+void Broker::on_connection_closed(sim::ConnectionId connection) {
+    for (auto& [broker, channel] : marker_channels_) {
+        if (channel.open && channel.connection == connection) {
+            fail_marker_channel(broker);
+            return;
+        }
+    }
 }
 
 }  // namespace eosim::kafka

@@ -1,16 +1,19 @@
 #pragma once
-// A broker: partition leader (one replica for now), producer-id allocator and group coordinator
-// for committed offsets. One handler per request type, with Kafka's error names.
+// A broker: partition leader (one replica for now), producer-id allocator, transaction
+// coordinator and group coordinator for the internal partitions it leads. One handler per
+// request type, with Kafka's error names.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "kafka/cluster_layout.hpp"
+#include "kafka/group_coordinator.hpp"
 #include "kafka/messages.hpp"
-#include "kafka/partition_log.hpp"
-#include "kafka/producer_state.hpp"
+#include "kafka/partition.hpp"
+#include "kafka/transaction_coordinator.hpp"
 #include "sim/node.hpp"
 #include "sim/time.hpp"
 
@@ -19,27 +22,39 @@ namespace eosim::kafka {
 // Knock-out switches for experiments: each disables one mechanism. Off by default and always
 // reported by the run.
 struct BrokerKnockouts {
-    bool disable_idempotent_dedup = false;  // skip the duplicate check: retries append again
+    bool disable_idempotent_dedup = false;  // no duplicate-batch check
+    bool disable_epoch_fencing = false;     // partitions accept writes from older epochs
+};
+
+struct BrokerConfig {
+    BrokerKnockouts knockouts;
+    TxnCoordinatorConfig transactions;
+    std::int32_t request_timeout_ms = 30000;  // for the broker's own requests (markers)
 };
 
 // What survives a broker crash (every append is treated as flushed for now).
 struct BrokerStorage {
     std::map<TopicPartition, PartitionLog> logs;
-    std::map<std::string, std::map<TopicPartition, std::int64_t>> group_offsets;
+    GroupStorage groups;
+    std::vector<TransactionLogRecord> transaction_log;
     std::int64_t producer_ids_allocated = 0;
+    std::int32_t coordinator_loads = 0;  // coordinator epoch: bumped at every load
 };
 
-class Broker final : public sim::Node {
+class Broker final : public sim::Node, private TxnCoordinatorHost {
 public:
     Broker(std::string name, std::int32_t broker_id, std::shared_ptr<const ClusterLayout> layout,
-           BrokerKnockouts knockouts);
+           BrokerConfig config);
 
     void on_start() override;
     void on_message(const sim::Envelope& envelope) override;
     void on_timer(std::uint64_t tag) override;
+    void on_connection_closed(sim::ConnectionId connection) override;
     void on_crash() override;
 
     const BrokerStorage& storage() const { return storage_; }
+    const Partition* partition(const TopicPartition& tp) const;
+    const TransactionCoordinator& transactions() const { return *transactions_; }
     std::int32_t broker_id() const { return broker_id_; }
     static constexpr std::int64_t kProducerIdBlock = 1'000'000;
 
@@ -50,6 +65,15 @@ private:
         FetchRequest request;
         sim::TimerId timer = 0;
     };
+    struct PendingMarkers {
+        std::function<void(const WriteTxnMarkersResponse*)> on_response;
+        sim::TimerId timeout = 0;
+    };
+    struct MarkerChannel {
+        sim::ConnectionId connection = 0;
+        bool open = false;
+        std::map<std::int32_t, PendingMarkers> in_flight;
+    };
 
     void handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
                                  const InitProducerIdRequest& request);
@@ -59,28 +83,47 @@ private:
                       const FetchRequest& request);
     void handle_list_offsets(const sim::Envelope& env, std::int32_t correlation,
                              const ListOffsetsRequest& request);
-    void handle_offset_commit(const sim::Envelope& env, std::int32_t correlation,
-                              const OffsetCommitRequest& request);
-    void handle_offset_fetch(const sim::Envelope& env, std::int32_t correlation,
-                             const OffsetFetchRequest& request);
+    void handle_write_txn_markers(const sim::Envelope& env, std::int32_t correlation,
+                                  const WriteTxnMarkersRequest& request);
+    WriteTxnMarkersResponse write_txn_markers(const WriteTxnMarkersRequest& request);
+    void handle_group_request(const sim::Envelope& env, std::int32_t correlation,
+                              const KafkaMessage& message);
+    void handle_transaction_request(const sim::Envelope& env, std::int32_t correlation,
+                                    const KafkaMessage& message);
+    void handle_marker_response(const sim::Envelope& env, const KafkaMessage& message);
 
     ProduceResponse::PartitionResponse append_to_partition(const TopicPartition& partition,
                                                            const RecordBatch& batch);
     bool leads(const TopicPartition& partition) const;
-    bool coordinates(const std::string& group_id) const;
     FetchResponse read_fetch(const FetchRequest& request) const;
     void complete_parked_fetches(const TopicPartition& appended);
     void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
-    void rebuild_producer_state();
+    PartitionRules rules() const;
+    void schedule_timeout_check();
+    void fail_marker_channel(std::int32_t broker);
+
+    // TxnCoordinatorHost
+    sim::TimeUs now() const override;
+    std::vector<TransactionLogRecord>& transaction_log() override { return storage_.transaction_log; }
+    std::int64_t allocate_producer_id() override;
+    void after(sim::TimeUs delay_us, std::function<void()> action) override;
+    void send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
+                      std::function<void(const WriteTxnMarkersResponse*)> on_response) override;
+    void trace(const sim::Describable& change) override;
 
     std::int32_t broker_id_;
     std::shared_ptr<const ClusterLayout> layout_;
-    BrokerKnockouts knockouts_;
+    BrokerConfig config_;
     BrokerStorage storage_;  // persisted
-    // Volatile: rebuilt from the log on start, as Kafka does from snapshots plus replay.
-    std::map<TopicPartition, ProducerStateTable> producer_states_;
-    std::map<std::uint64_t, ParkedFetch> parked_fetches_;  // by timer tag
-    std::uint64_t next_parked_tag_ = 0;
+    // Volatile: rebuilt on start, as Kafka does from snapshots plus log replay.
+    std::map<TopicPartition, Partition> partitions_;
+    std::unique_ptr<TransactionCoordinator> transactions_;
+    GroupCoordinator groups_{storage_.groups};
+    std::map<std::uint64_t, ParkedFetch> parked_fetches_;
+    std::map<std::uint64_t, std::function<void()>> actions_;
+    std::map<std::int32_t, MarkerChannel> marker_channels_;
+    std::uint64_t next_tag_ = 0;
+    std::int32_t next_correlation_ = 0;
 };
 
 }  // namespace eosim::kafka

@@ -13,8 +13,30 @@ const TopicSpec* ClusterLayout::find_topic(const std::string& name) const {
     return nullptr;
 }
 
+bool ClusterLayout::is_internal(const std::string& topic) {
+    return topic == kConsumerOffsets || topic == kTransactionState;
+}
+
+TopicPartition ClusterLayout::offsets_partition_of_group(const std::string& group_id) const {
+    assert(!broker_nodes.empty());
+    return {kConsumerOffsets, static_cast<std::int32_t>(sim::stable_hash(group_id) % broker_nodes.size())};
+}
+
+TopicPartition ClusterLayout::transaction_partition_of(const std::string& transactional_id) const {
+    assert(!broker_nodes.empty());
+    return {kTransactionState, static_cast<std::int32_t>(sim::stable_hash(transactional_id) % broker_nodes.size())};
+}
+
+std::int32_t ClusterLayout::coordinator_of_transaction(const std::string& transactional_id) const {
+    return leader_of(transaction_partition_of(transactional_id));
+}
+
 std::int32_t ClusterLayout::leader_of(const TopicPartition& partition) const {
     assert(!broker_nodes.empty());
+    if (is_internal(partition.topic)) {
+        assert(partition.partition >= 0 && partition.partition < broker_count());
+        return partition.partition;
+    }
     for (std::size_t i = 0; i < topics.size(); ++i) {
         if (topics[i].name != partition.topic) continue;
         assert(partition.partition >= 0 && partition.partition < topics[i].partitions);
@@ -26,8 +48,7 @@ std::int32_t ClusterLayout::leader_of(const TopicPartition& partition) const {
 }
 
 std::int32_t ClusterLayout::coordinator_of_group(const std::string& group_id) const {
-    assert(!broker_nodes.empty());
-    return static_cast<std::int32_t>(sim::stable_hash(group_id) % broker_nodes.size());
+    return leader_of(offsets_partition_of_group(group_id));
 }
 
 std::vector<TopicPartition> ClusterLayout::partitions_of(const std::string& topic) const {

@@ -24,10 +24,18 @@ struct ClusterLayout {
     const TopicSpec* find_topic(const std::string& name) const;
     // Leaders are spread round-robin: partition p of the i-th topic is led by (i + p) % brokers.
     std::int32_t leader_of(const TopicPartition& partition) const;
-    // The group coordinator: a stable hash of the group id modulo the brokers (as
-    // __consumer_offsets partitionFor(group) maps to its leader).
+    // The group coordinator: the leader of the group's __consumer_offsets partition
+    // (partitionFor(group) = a stable hash of the group id modulo the partitions).
     std::int32_t coordinator_of_group(const std::string& group_id) const;
     std::vector<TopicPartition> partitions_of(const std::string& topic) const;
+
+    // Internal topics have one partition per broker; partition p is led by broker p.
+    static constexpr const char* kConsumerOffsets = "__consumer_offsets";
+    static constexpr const char* kTransactionState = "__transaction_state";
+    static bool is_internal(const std::string& topic);
+    TopicPartition offsets_partition_of_group(const std::string& group_id) const;
+    TopicPartition transaction_partition_of(const std::string& transactional_id) const;
+    std::int32_t coordinator_of_transaction(const std::string& transactional_id) const;
 };
 
 }  // namespace eosim::kafka

@@ -13,6 +13,7 @@ struct Describer {
         out.field("pid", b.producer_id);
         out.field("epoch", b.producer_epoch);
         out.field("seq", b.base_sequence);
+        if (b.transactional) out.field("txn", 1);
         out.field("records", b.record_count());
         if (!b.records.empty()) {
             out.field("first_value", static_cast<std::int64_t>(b.records.front().value));
@@ -55,6 +56,8 @@ struct Describer {
             out.field("partition", p.partition.str());
             error(p.error);
             out.field("hw", p.high_watermark);
+            out.field("lso", p.last_stable_offset);
+            if (!p.aborted.empty()) out.field("aborted_txns", static_cast<std::int64_t>(p.aborted.size()));
             out.field("batches", static_cast<std::int64_t>(p.batches.size()));
             if (!p.batches.empty()) out.field("first_offset", p.batches.front().base_offset);
         }
@@ -82,7 +85,72 @@ struct Describer {
             error(p.error);
         }
     }
-    void operator()(const OffsetFetchRequest& m) { out.field("group", m.group_id); }
+    void operator()(const OffsetFetchRequest& m) {
+        out.field("group", m.group_id);
+        if (m.require_stable) out.field("require_stable", 1);
+    }
+    void producer(const std::string& txn, std::int64_t pid, std::int16_t epoch) {
+        out.field("transactional_id", txn);
+        out.field("pid", pid);
+        out.field("epoch", epoch);
+    }
+    void partitions(const std::vector<TopicPartition>& list) {
+        for (const auto& p : list) out.field("partition", p.str());
+    }
+    void errors(const std::vector<std::pair<TopicPartition, ErrorCode>>& list) {
+        for (const auto& [p, e] : list) {
+            out.field("partition", p.str());
+            error(e);
+        }
+    }
+    void operator()(const AddPartitionsToTxnRequest& m) {
+        producer(m.transactional_id, m.producer_id, m.producer_epoch);
+        if (m.verify_only) out.field("verify_only", 1);
+        partitions(m.partitions);
+    }
+    void operator()(const AddPartitionsToTxnResponse& m) { error(m.error); }
+    void operator()(const AddOffsetsToTxnRequest& m) {
+        producer(m.transactional_id, m.producer_id, m.producer_epoch);
+        out.field("group", m.group_id);
+    }
+    void operator()(const AddOffsetsToTxnResponse& m) { error(m.error); }
+    void operator()(const EndTxnRequest& m) {
+        producer(m.transactional_id, m.producer_id, m.producer_epoch);
+        out.field("result", m.committed ? "COMMIT" : "ABORT");
+    }
+    void operator()(const EndTxnResponse& m) {
+        error(m.error);
+        out.field("pid", m.producer_id);
+        out.field("epoch", m.producer_epoch);
+    }
+    void operator()(const WriteTxnMarkersRequest& m) {
+        out.field("pid", m.producer_id);
+        out.field("epoch", m.producer_epoch);
+        out.field("coordinator_epoch", m.coordinator_epoch);
+        out.field("result", m.committed ? "COMMIT" : "ABORT");
+        partitions(m.partitions);
+    }
+    void operator()(const WriteTxnMarkersResponse& m) { errors(m.partitions); }
+    void operator()(const TxnOffsetCommitRequest& m) {
+        producer(m.transactional_id, m.producer_id, m.producer_epoch);
+        out.field("group", m.group_id);
+        out.field("member", m.member_id);
+        out.field("generation", m.generation_id);
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            out.field("offset", p.committed_offset);
+        }
+    }
+    void operator()(const TxnOffsetCommitResponse& m) { errors(m.partitions); }
+    void operator()(const JoinGroupRequest& m) {
+        out.field("group", m.group_id);
+        out.field("instance", m.group_instance_id);
+    }
+    void operator()(const JoinGroupResponse& m) {
+        error(m.error);
+        out.field("member", m.member_id);
+        out.field("generation", m.generation_id);
+    }
     void operator()(const OffsetFetchResponse& m) {
         error(m.error);
         for (const auto& p : m.partitions) {
@@ -105,6 +173,18 @@ struct Namer {
     std::string_view operator()(const OffsetCommitResponse&) { return "OffsetCommitResponse"; }
     std::string_view operator()(const OffsetFetchRequest&) { return "OffsetFetchRequest"; }
     std::string_view operator()(const OffsetFetchResponse&) { return "OffsetFetchResponse"; }
+    std::string_view operator()(const AddPartitionsToTxnRequest&) { return "AddPartitionsToTxnRequest"; }
+    std::string_view operator()(const AddPartitionsToTxnResponse&) { return "AddPartitionsToTxnResponse"; }
+    std::string_view operator()(const AddOffsetsToTxnRequest&) { return "AddOffsetsToTxnRequest"; }
+    std::string_view operator()(const AddOffsetsToTxnResponse&) { return "AddOffsetsToTxnResponse"; }
+    std::string_view operator()(const EndTxnRequest&) { return "EndTxnRequest"; }
+    std::string_view operator()(const EndTxnResponse&) { return "EndTxnResponse"; }
+    std::string_view operator()(const WriteTxnMarkersRequest&) { return "WriteTxnMarkersRequest"; }
+    std::string_view operator()(const WriteTxnMarkersResponse&) { return "WriteTxnMarkersResponse"; }
+    std::string_view operator()(const TxnOffsetCommitRequest&) { return "TxnOffsetCommitRequest"; }
+    std::string_view operator()(const TxnOffsetCommitResponse&) { return "TxnOffsetCommitResponse"; }
+    std::string_view operator()(const JoinGroupRequest&) { return "JoinGroupRequest"; }
+    std::string_view operator()(const JoinGroupResponse&) { return "JoinGroupResponse"; }
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kafka/errors.hpp"
+#include "kafka/partition.hpp"
 #include "kafka/record_batch.hpp"
 #include "sim/node.hpp"
 
@@ -30,6 +31,7 @@ struct ProduceRequest {
         TopicPartition partition;
         RecordBatch batch;
     };
+    std::optional<std::string> transactional_id;
     std::int16_t acks = -1;
     std::int32_t timeout_ms = 30000;
     std::vector<PartitionData> partitions;  // at most one batch per partition (LogValidator)
@@ -51,6 +53,7 @@ struct FetchRequest {
     };
     std::int32_t max_wait_ms = 500;
     std::int32_t max_records = 500;  // stands in for max.partition.fetch.bytes
+    Isolation isolation = Isolation::read_uncommitted;
     std::vector<FetchPartition> partitions;
 };
 struct FetchResponse {
@@ -58,6 +61,8 @@ struct FetchResponse {
         TopicPartition partition;
         ErrorCode error = ErrorCode::NONE;
         std::int64_t high_watermark = 0;
+        std::int64_t last_stable_offset = 0;
+        std::vector<AbortedTxn> aborted;
         std::vector<LogBatch> batches;
     };
     std::vector<PartitionData> partitions;
@@ -95,6 +100,7 @@ struct OffsetCommitResponse {
 struct OffsetFetchRequest {
     std::string group_id;
     std::vector<TopicPartition> partitions;
+    bool require_stable = false;  // UNSTABLE_OFFSET_COMMIT while transactional offsets are pending
 };
 struct OffsetFetchResponse {
     struct PartitionResponse {
@@ -106,11 +112,87 @@ struct OffsetFetchResponse {
     std::vector<PartitionResponse> partitions;
 };
 
+struct AddPartitionsToTxnRequest {
+    std::string transactional_id;
+    std::int64_t producer_id = kNoProducerId;
+    std::int16_t producer_epoch = kNoProducerEpoch;
+    std::vector<TopicPartition> partitions;
+    bool verify_only = false;  // KIP-890 part 1: a leader asks whether the partition is in the txn
+};
+struct AddPartitionsToTxnResponse {
+    ErrorCode error = ErrorCode::NONE;
+    std::vector<TopicPartition> partitions;
+};
+
+struct AddOffsetsToTxnRequest {
+    std::string transactional_id;
+    std::int64_t producer_id = kNoProducerId;
+    std::int16_t producer_epoch = kNoProducerEpoch;
+    std::string group_id;
+};
+struct AddOffsetsToTxnResponse {
+    ErrorCode error = ErrorCode::NONE;
+};
+
+struct EndTxnRequest {
+    std::string transactional_id;
+    std::int64_t producer_id = kNoProducerId;
+    std::int16_t producer_epoch = kNoProducerEpoch;
+    bool committed = true;
+};
+struct EndTxnResponse {
+    ErrorCode error = ErrorCode::NONE;
+    std::int64_t producer_id = kNoProducerId;     // transaction.version 2: the bumped epoch
+    std::int16_t producer_epoch = kNoProducerEpoch;
+};
+
+struct WriteTxnMarkersRequest {
+    std::int64_t producer_id = kNoProducerId;
+    std::int16_t producer_epoch = kNoProducerEpoch;
+    std::int32_t coordinator_epoch = 0;
+    bool committed = true;
+    bool strict_epoch = false;  // transaction.version 2 markers
+    std::vector<TopicPartition> partitions;
+};
+struct WriteTxnMarkersResponse {
+    std::int64_t producer_id = kNoProducerId;
+    std::vector<std::pair<TopicPartition, ErrorCode>> partitions;
+};
+
+struct TxnOffsetCommitRequest {
+    std::string transactional_id;
+    std::string group_id;
+    std::int64_t producer_id = kNoProducerId;
+    std::int16_t producer_epoch = kNoProducerEpoch;
+    std::string member_id;
+    std::int32_t generation_id = -1;
+    std::string group_instance_id;
+    std::vector<OffsetCommitRequest::PartitionOffset> partitions;
+};
+struct TxnOffsetCommitResponse {
+    std::vector<std::pair<TopicPartition, ErrorCode>> partitions;
+};
+
+// Static membership (group.instance.id, KIP-345), simplified: joining with an instance id gives
+// a new member id and a new generation; the previous member of that instance is fenced.
+struct JoinGroupRequest {
+    std::string group_id;
+    std::string group_instance_id;
+};
+struct JoinGroupResponse {
+    ErrorCode error = ErrorCode::NONE;
+    std::string member_id;
+    std::int32_t generation_id = -1;
+};
+
 using MessageBody =
     std::variant<InitProducerIdRequest, InitProducerIdResponse, ProduceRequest, ProduceResponse,
                  FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,
                  OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
-                 OffsetFetchResponse>;
+                 OffsetFetchResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse,
+                 AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, EndTxnRequest, EndTxnResponse,
+                 WriteTxnMarkersRequest, WriteTxnMarkersResponse, TxnOffsetCommitRequest,
+                 TxnOffsetCommitResponse, JoinGroupRequest, JoinGroupResponse>;
 
 class KafkaMessage final : public sim::Payload {
 public:

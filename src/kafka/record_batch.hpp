@@ -10,6 +10,7 @@ namespace eosim::kafka {
 constexpr std::int64_t kNoProducerId = -1;
 constexpr std::int16_t kNoProducerEpoch = -1;
 constexpr std::int32_t kNoSequence = -1;
+constexpr std::uint64_t kNoSource = ~std::uint64_t{0};
 
 struct TopicPartition {
     std::string topic;
@@ -21,16 +22,24 @@ struct TopicPartition {
 struct Record {
     std::uint64_t value = 0;  // the workload's unique logical id
     std::int64_t key = 0;
+    std::uint64_t source = kNoSource;  // a derived record's input value
 };
+
+// A control batch holds one marker record (COMMIT or ABORT) written by the coordinator.
+enum class ControlType : std::uint8_t { none, commit, abort };
 
 struct RecordBatch {
     std::int64_t producer_id = kNoProducerId;
     std::int16_t producer_epoch = kNoProducerEpoch;
     std::int32_t base_sequence = kNoSequence;
+    bool transactional = false;
+    ControlType control = ControlType::none;
+    std::int32_t coordinator_epoch = -1;  // control batches only
     std::vector<Record> records;
 
     std::int32_t record_count() const { return static_cast<std::int32_t>(records.size()); }
     bool has_producer_id() const { return producer_id != kNoProducerId; }
+    bool is_control() const { return control != ControlType::none; }
     // Sequences wrap modulo 2^31 (DefaultRecordBatch.incrementSequence).
     std::int32_t last_sequence() const;
 };

@@ -29,8 +29,11 @@ struct Connection {
     NodeId server = 0;
     std::uint32_t client_incarnation = 0;
     std::uint32_t server_incarnation = 0;
-    bool open = true;
+    bool open = true;  // false once either side closed it: nothing more can be sent
     // Index 0: client -> server, 1: server -> client.
+    // A side that closed stops reading: messages toward it are lost. Messages it sent before
+    // closing still arrive (they are ahead of its FIN), as with TCP.
+    bool accepting[2] = {true, true};
     TimeUs last_arrival_us[2] = {0, 0};
     // A lost message leaves a hole in the byte stream: nothing after it arrives either, until
     // the connection is closed. (A real TCP stream cannot deliver past a gap.)

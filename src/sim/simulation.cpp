@@ -57,6 +57,8 @@ ConnectionId Simulation::connect(NodeId client, NodeId server) {
         // Connection refused: the client learns after one link latency.
         Connection& c = network_.connection(id);
         c.open = false;
+        c.accepting[0] = false;
+        c.accepting[1] = false;
         queue_.push(Event{now_us_ + network_.draw_latency(server, client), 0,
                           EventKind::connection_closed, client, nodes_[client].incarnation, id});
     }
@@ -110,9 +112,13 @@ void Simulation::close(NodeId by, ConnectionId id) {
     assert(by == c.client || by == c.server);
     if (!c.open) return;
     c.open = false;
+    const int outgoing = by == c.client ? 0 : 1;
+    c.accepting[1 - outgoing] = false;  // the closer reads nothing more
     const NodeId peer = by == c.client ? c.server : c.client;
-    queue_.push(Event{now_us_ + network_.draw_latency(by, peer), 0, EventKind::connection_closed,
-                      peer, nodes_[peer].incarnation, id});
+    // The FIN travels behind everything the closer already sent.
+    TimeUs fin_us = now_us_ + network_.draw_latency(by, peer);
+    if (fin_us < c.last_arrival_us[outgoing]) fin_us = c.last_arrival_us[outgoing];
+    queue_.push(Event{fin_us, 0, EventKind::connection_closed, peer, nodes_[peer].incarnation, id});
 }
 
 TimerId Simulation::set_timer(NodeId node, TimeUs delay_us, std::uint64_t tag) {
@@ -200,9 +206,9 @@ void Simulation::deliver(const Event& event) {
     free_slots_.push_back(event.token);
     const Connection& c = network_.connection(in_flight.connection);
     const NodeSlot& receiver = nodes_[in_flight.to];
-    const std::uint32_t expected = in_flight.to == c.client ? c.client_incarnation
-                                                            : c.server_incarnation;
-    if (!c.open || !receiver.up || receiver.incarnation != expected) {
+    const bool to_server = in_flight.to == c.server;
+    const std::uint32_t expected = to_server ? c.server_incarnation : c.client_incarnation;
+    if (!c.accepting[to_server ? 0 : 1] || !receiver.up || receiver.incarnation != expected) {
         ++metrics_.messages_dropped;
         trace_.record(now_us_, TraceKind::drop, node_name(in_flight.to),
                       node_name(in_flight.from), *in_flight.payload);

@@ -1,0 +1,86 @@
+#include "kafka/partition.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace eosim::kafka {
+
+std::int64_t Partition::append(RecordBatch batch) {
+    const std::int64_t base_offset = log_->append(std::move(batch));
+    log_->set_high_watermark(log_->log_end_offset());  // single replica: committed on append
+    return base_offset;
+}
+
+AppendResult Partition::append_data(const RecordBatch& batch, const PartitionRules& rules) {
+    assert(!batch.is_control());
+    if (!batch.has_producer_id()) return AppendResult{ErrorCode::NONE, append(batch), false};
+    const AppendCheck check = producers_.check(batch, rules);
+    if (check.kind == AppendCheck::Kind::duplicate) {
+        return AppendResult{ErrorCode::NONE, check.original.first_offset, true};
+    }
+    if (check.kind == AppendCheck::Kind::reject) return AppendResult{check.error, -1, false};
+    const std::int64_t base_offset = append(batch);
+    producers_.on_append(batch, base_offset);
+    return AppendResult{ErrorCode::NONE, base_offset, false};
+}
+
+AppendResult Partition::append_marker(std::int64_t producer_id, std::int16_t epoch,
+                                      std::int32_t coordinator_epoch, ControlType type,
+                                      const PartitionRules& rules) {
+    assert(type != ControlType::none);
+    const ErrorCode error = producers_.check_marker(producer_id, epoch, coordinator_epoch, rules);
+    if (error != ErrorCode::NONE) return AppendResult{error, -1, false};
+    RecordBatch marker;
+    marker.producer_id = producer_id;
+    marker.producer_epoch = epoch;
+    marker.transactional = true;
+    marker.control = type;
+    marker.coordinator_epoch = coordinator_epoch;
+    marker.records.push_back(Record{0, -1, kNoSource});
+    const std::int64_t offset = append(std::move(marker));
+    const auto completed = producers_.on_marker(producer_id, epoch, coordinator_epoch, offset);
+    if (completed && type == ControlType::abort) {
+        aborted_.push_back(AbortedTxn{producer_id, completed->first_offset, completed->last_offset});
+    }
+    return AppendResult{ErrorCode::NONE, offset, false};
+}
+
+std::int64_t Partition::last_stable_offset() const {
+    const auto first_unstable = producers_.first_unstable_offset();
+    const std::int64_t lso = first_unstable ? std::min(*first_unstable, high_watermark()) : high_watermark();
+    assert(lso >= log_->log_start_offset() && lso <= high_watermark());
+    return lso;
+}
+
+ReadResult Partition::read(std::int64_t from_offset, Isolation isolation,
+                           std::int32_t max_records) const {
+    ReadResult result;
+    result.high_watermark = high_watermark();
+    result.last_stable_offset = last_stable_offset();
+    const std::int64_t bound =
+        isolation == Isolation::read_committed ? result.last_stable_offset : result.high_watermark;
+    result.batches = log_->read(from_offset, bound, max_records);
+    if (isolation == Isolation::read_committed) {
+        // TransactionIndex.collectAbortedTxns: lastOffset >= fetchOffset && firstOffset < LSO.
+        for (const AbortedTxn& aborted : aborted_) {
+            if (aborted.last_offset >= from_offset && aborted.first_offset < bound) {
+                result.aborted.push_back(aborted);
+            }
+        }
+    }
+    return result;
+}
+
+void Partition::rebuild() {
+    producers_.clear();
+    aborted_.clear();
+    for (const LogBatch& stored : log_->batches()) {
+        const auto completed = producers_.replay(stored);
+        if (completed && stored.batch.control == ControlType::abort) {
+            aborted_.push_back(AbortedTxn{completed->producer_id, completed->first_offset,
+                                          completed->last_offset});
+        }
+    }
+}
+
+}  // namespace eosim::kafka
