@@ -61,7 +61,7 @@ TEST_CASE("idempotence removes the duplicates that lost responses cause") {
 TEST_CASE("knocking out broker dedup brings the duplicates back") {
     Scenario s = shipped("producer-retries-idempotent");
     REQUIRE(run(s, 1).check.counts.duplicates == 0);
-    s.knockouts.disable_idempotent_dedup = true;
+    s.broker.knockouts.disable_idempotent_dedup = true;
     const RunOutcome knocked = run(s, 1);
     CHECK(knocked.check.counts.duplicates > 0);
     CHECK(knocked.knockouts == std::vector<std::string>{"broker_dedup"});

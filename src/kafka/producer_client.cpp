@@ -33,6 +33,14 @@ std::int32_t ProducerClient::next_sequence(const TopicPartition& partition) cons
 
 void ProducerClient::send(const TopicPartition& partition, Record record,
                           std::int32_t size_bytes) {
+    if (transactional()) {
+        if (txn_state_ != ClientTxnState::IN_TRANSACTION) {
+            // KafkaProducer.send outside a transaction (or after an error) fails at once.
+            listener_.on_send_complete(record.value, partition, {SendOutcome::Kind::fail, ErrorCode::INVALID_TXN_STATE, -1});
+            return;
+        }
+        if (txn_partitions_.count(partition) == 0) txn_partitions_pending_.insert(partition);
+    }
     PartitionState& state = partitions_[partition];
     const bool fits = !state.queue.empty() && !state.queue.back()->closed &&
                       state.queue.back()->size_bytes + size_bytes <= config_.batch_size;
@@ -63,11 +71,14 @@ void ProducerClient::poll() {
     const sim::TimeUs now = sim_.now();
     expire_requests(now);
     expire_batches(now);
-    if (idempotent()) {
+    if (idempotent() && !transactional()) {
         maybe_resolve_sequences();
         maybe_bump_epoch();
     }
-    if (idempotent() && producer_id_ == kNoProducerId) {
+    if (transactional()) {
+        maybe_send_transaction_request(now);
+        if (producer_id_ != kNoProducerId) drain(now);
+    } else if (idempotent() && producer_id_ == kNoProducerId) {
         maybe_init_producer_id(now);
     } else {
         drain(now);
@@ -171,7 +182,7 @@ void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
     InFlightRequest request;
     request.broker = init_broker_;
     request.deadline_us = now + sim::ms(config_.request_timeout_ms);
-    request.is_init_producer_id = true;
+    request.kind = RequestKind::init_producer_id;
     send_request(init_broker_, std::move(request), InitProducerIdRequest{});
 }
 
@@ -188,6 +199,7 @@ bool ProducerClient::ready_to_drain(const PartitionState& state, sim::TimeUs now
     }
     if (!idempotent()) return true;
     if (producer_id_ == kNoProducerId || epoch_bump_required_ || state.unresolved) return false;
+    if (transactional() && !send_to_partition_allowed(head.partition)) return false;
     if (head.base_sequence != kNoSequence && !state.in_flight_sequences.empty()) {
         // shouldStopDrainBatchesForPartition: a retry goes out only as the lowest in flight.
         const auto lowest = *std::min_element(state.in_flight_sequences.begin(),
@@ -203,8 +215,8 @@ void ProducerClient::drain(sim::TimeUs now) {
             static_cast<std::size_t>(config_.max_in_flight_requests_per_connection)) {
             continue;
         }
-        ProduceRequest produce{config_.acks, config_.request_timeout_ms, {}};
-        InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), false, {}};
+        ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
+        InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
         for (auto& [tp, state] : partitions_) {
             if (layout_->leader_of(tp) != broker || !ready_to_drain(state, now)) continue;
             BatchPtr batch = std::move(state.queue.front());
@@ -220,8 +232,9 @@ void ProducerClient::drain(sim::TimeUs now) {
             if (batch->base_sequence != kNoSequence) {
                 state.in_flight_sequences.push_back(batch->base_sequence);
             }
-            produce.partitions.push_back({tp, RecordBatch{batch->producer_id, batch->producer_epoch,
-                                                          batch->base_sequence, batch->records}});
+            RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
+                             transactional(), ControlType::none, -1, batch->records};
+            produce.partitions.push_back({tp, std::move(wire)});
             request.batches.push_back(std::move(batch));
         }
         if (produce.partitions.empty()) continue;
@@ -248,7 +261,7 @@ void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, 
         ch.open = true;
     }
     const std::int32_t correlation = next_correlation_++;
-    const bool expects_response = request.is_init_producer_id || !request.batches.empty();
+    const bool expects_response = request.kind != RequestKind::produce || !request.batches.empty();
     sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
     if (expects_response) ch.in_flight.emplace(correlation, std::move(request));
 }
@@ -262,7 +275,11 @@ void ProducerClient::fail_channel(std::int32_t broker, ErrorCode error) {
 }
 
 void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
-    if (request.is_init_producer_id) {
+    if (request.kind == RequestKind::transaction) {
+        transaction_request_failed();
+        return;
+    }
+    if (request.kind == RequestKind::init_producer_id) {
         init_in_flight_ = false;
         init_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
         init_broker_ = (init_broker_ + 1) % layout_->broker_count();
@@ -293,7 +310,9 @@ void ProducerClient::on_message(const sim::Envelope& envelope) {
         if (found == ch.in_flight.end()) return;
         InFlightRequest request = std::move(found->second);
         ch.in_flight.erase(found);
-        if (const auto* produce = std::get_if<ProduceResponse>(&message.body)) {
+        if (request.kind == RequestKind::transaction) {
+            handle_transaction_response(message.body);
+        } else if (const auto* produce = std::get_if<ProduceResponse>(&message.body)) {
             handle_produce_response(request, *produce);
         } else if (const auto* init = std::get_if<InitProducerIdResponse>(&message.body)) {
             handle_init_producer_id_response(*init);
@@ -354,6 +373,15 @@ void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_
         finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, offset});
         return;
     }
+    if (transactional() && !is_retriable(error)) {
+        // TxM: anything but a retriable error aborts the transaction (fenced: fatal later).
+        enter_abortable_error(error);
+        sim_.record_state(host_, sim::StateChange("producer.batch_failed")
+                                     .with("partition", batch->partition.str())
+                                     .with("error", error_name(error)));
+        finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail, error, -1});
+        return;
+    }
     if (idempotent() && current_epoch &&
         (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER || error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
         const std::int32_t expected = state.last_acked_sequence == kNoSequence
@@ -368,7 +396,11 @@ void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_
         reenqueue(std::move(batch));
         return;
     }
-    if (idempotent() && batch->base_sequence != kNoSequence) epoch_bump_required_ = true;
+    if (transactional()) {
+        enter_abortable_error(error);
+    } else if (idempotent() && batch->base_sequence != kNoSequence) {
+        epoch_bump_required_ = true;
+    }
     sim_.record_state(host_, sim::StateChange("producer.batch_failed")
                                  .with("partition", batch->partition.str())
                                  .with("error", error_name(error)));
@@ -379,8 +411,8 @@ void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_
 bool ProducerClient::can_retry(const Batch& batch, ErrorCode error) const {
     if (sim_.now() >= batch.created_us + sim::ms(config_.delivery_timeout_ms)) return false;
     if (batch.attempts >= config_.retries) return false;
-    if (idempotent() && (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER ||
-                         error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
+    if (idempotent() && !transactional() && (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER ||
+                                             error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
         return true;
     }
     return is_retriable(error);

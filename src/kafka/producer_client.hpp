@@ -6,8 +6,12 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
+#include "kafka/client_transaction_state.hpp"
 #include "kafka/cluster_layout.hpp"
 #include "kafka/messages.hpp"
 #include "kafka/wakeup_timer.hpp"
@@ -35,6 +39,24 @@ public:
                                   const SendOutcome& outcome) = 0;
 };
 
+// The consumer group a transaction commits offsets for (KafkaConsumer.groupMetadata()).
+struct GroupMetadata {
+    std::string group_id;
+    std::string member_id;
+    std::int32_t generation_id = -1;
+    std::string group_instance_id;
+};
+
+enum class TxnOperation : std::uint8_t { init, send_offsets, commit, abort };
+
+class TransactionListener {
+public:
+    virtual ~TransactionListener() = default;
+    // error NONE: done. Otherwise the operation failed; fatal means the producer is unusable
+    // (e.g. fenced), else the transaction must be aborted.
+    virtual void on_transaction_result(TxnOperation operation, ErrorCode error, bool fatal) = 0;
+};
+
 class ProducerClient {
 public:
     ProducerClient(sim::Simulation& sim, sim::NodeId host,
@@ -42,6 +64,17 @@ public:
                    SendListener& listener, std::uint64_t timer_tag);
 
     void send(const TopicPartition& partition, Record record, std::int32_t size_bytes);
+
+    // Transactions (asynchronous: each ends with TransactionListener::on_transaction_result).
+    void set_transaction_listener(TransactionListener* listener) { txn_listener_ = listener; }
+    void init_transactions();
+    void begin_transaction();
+    void send_offsets_to_transaction(std::map<TopicPartition, std::int64_t> offsets,
+                                     GroupMetadata group);
+    void commit_transaction();
+    void abort_transaction();
+    ClientTxnState transaction_state() const { return txn_state_; }
+    bool transactional() const { return config_.transactional_id.has_value(); }
     void on_message(const sim::Envelope& envelope);
     void on_timer();
     void on_connection_closed(sim::ConnectionId connection);
@@ -76,10 +109,11 @@ private:
         std::int32_t in_flight_batches = 0;
         bool unresolved = false;  // a sent batch expired: its sequence's fate is unknown
     };
+    enum class RequestKind : std::uint8_t { produce, init_producer_id, transaction };
     struct InFlightRequest {
         std::int32_t broker = 0;
         sim::TimeUs deadline_us = 0;
-        bool is_init_producer_id = false;
+        RequestKind kind = RequestKind::produce;
         std::vector<BatchPtr> batches;
     };
     struct Channel {
@@ -111,6 +145,22 @@ private:
     sim::TimeUs next_deadline() const;
     bool idempotent() const { return config_.enable_idempotence; }
 
+    // Transactions (producer_transactions.cpp).
+    void transition_to(ClientTxnState target);
+    void maybe_send_transaction_request(sim::TimeUs now);
+    bool send_to_partition_allowed(const TopicPartition& partition) const;
+    bool has_unfinished_batches() const;
+    void fail_queued_batches(ErrorCode error);
+    void handle_transaction_response(const MessageBody& body);
+    void transaction_request_failed();
+    void handle_init_response(const InitProducerIdResponse& response);
+    void handle_end_txn_response(const EndTxnResponse& response);
+    void handle_add_response(ErrorCode error, bool offsets);
+    void handle_txn_offset_commit_response(const TxnOffsetCommitResponse& response);
+    void finish_operation(ErrorCode error);
+    void enter_abortable_error(ErrorCode error);
+    void reset_sequences();
+
     sim::Simulation& sim_;
     sim::NodeId host_;
     std::shared_ptr<const ClusterLayout> layout_;
@@ -126,6 +176,18 @@ private:
     std::int16_t producer_epoch_ = kNoProducerEpoch;
     bool init_in_flight_ = false;
     sim::TimeUs init_retry_after_us_ = 0;
+    // Transactions.
+    TransactionListener* txn_listener_ = nullptr;
+    ClientTxnState txn_state_ = ClientTxnState::UNINITIALIZED;
+    std::optional<TxnOperation> operation_;  // the API call waiting for completion
+    std::set<TopicPartition> txn_partitions_;          // added to the transaction
+    std::set<TopicPartition> txn_partitions_pending_;  // to add before their batches drain
+    std::optional<std::map<TopicPartition, std::int64_t>> txn_offsets_;
+    GroupMetadata txn_group_;
+    bool txn_offsets_added_ = false;
+    bool txn_request_in_flight_ = false;
+    sim::TimeUs txn_retry_after_us_ = 0;
+    bool txn_epoch_bump_after_abort_ = false;
     std::int32_t init_broker_ = 0;
     bool epoch_bump_required_ = false;
 };

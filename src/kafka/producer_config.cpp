@@ -23,6 +23,12 @@ bool conflict(ProducerConfig& config, bool violated, const char* message,
 
 std::string resolve_producer_config(ProducerConfig& config, std::vector<std::string>& notes) {
     std::string error;
+    if (config.transactional_id.has_value()) {
+        if (!config.enable_idempotence && config.idempotence_set) {
+            return "Cannot set a transactional.id without also enabling idempotence.";
+        }
+        config.idempotence_set = true;  // conflicts are now errors, as in Kafka
+    }
     if (conflict(config, config.max_in_flight_requests_per_connection > 5,
                  "Must set max.in.flight.requests.per.connection to at most 5 when using the "
                  "idempotent producer.",

@@ -2,6 +2,7 @@
 // Producer configuration with Kafka's names (in comments) and Kafka's defaults.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct ProducerConfig {
     std::int32_t batch_size = 16384;                             // batch.size (bytes)
     std::int32_t retry_backoff_ms = 100;                         // retry.backoff.ms
     bool enable_idempotence = true;                              // enable.idempotence
+    std::optional<std::string> transactional_id;                 // transactional.id
+    std::int32_t transaction_timeout_ms = 60000;                 // transaction.timeout.ms
+    bool transaction_version_2 = false;  // the cluster's transaction.version (EndTxn v5 epochs)
 
     // Which settings the user gave explicitly: Kafka treats conflicts differently then.
     bool acks_set = false;
@@ -26,7 +30,8 @@ struct ProducerConfig {
     bool delivery_timeout_set = false;
 };
 
-// Kafka's ProducerConfig.postProcessAndValidateIdempotenceConfigs and the delivery timeout rule.
+// Kafka's ProducerConfig.postProcessAndValidateIdempotenceConfigs and the delivery timeout rule;
+// transactional.id requires idempotence.
 // Returns an error message (a ConfigException in Kafka), or "" when the config is usable; notes
 // receives what was adjusted silently (idempotence disabled, delivery timeout raised).
 std::string resolve_producer_config(ProducerConfig& config, std::vector<std::string>& notes);

@@ -184,7 +184,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     check_names(root, s);
     parse_faults(root, s);
     if (auto knockouts = root.object("knockouts")) {
-        s.knockouts.disable_idempotent_dedup = knockouts->boolean("broker_dedup", false);
+        s.broker.knockouts.disable_idempotent_dedup = knockouts->boolean("broker_dedup", false);
         knockouts->finish();
     }
     if (auto run = root.object("run")) {

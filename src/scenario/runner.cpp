@@ -67,7 +67,7 @@ void assemble(const Scenario& s, Assembly& a) {
         a.layout->broker_nodes.push_back(static_cast<sim::NodeId>(b));  // brokers are added first
     }
     for (std::int32_t b = 0; b < s.brokers; ++b) {
-        auto broker = std::make_unique<kafka::Broker>(Scenario::broker_name(b), b, a.layout, s.knockouts);
+        auto broker = std::make_unique<kafka::Broker>(Scenario::broker_name(b), b, a.layout, s.broker);
         a.brokers.push_back(broker.get());
         const sim::NodeId id = a.sim.add_node(std::move(broker));
         assert(id == static_cast<sim::NodeId>(b));
@@ -92,11 +92,11 @@ void assemble(const Scenario& s, Assembly& a) {
 bool group_caught_up(const Assembly& a, const kafka::ConsumerApp& member) {
     const kafka::ConsumerWorkload& w = member.workload();
     const kafka::Broker& coordinator = *a.brokers.at(static_cast<std::size_t>(a.layout->coordinator_of_group(w.group_id)));
-    const auto& offsets = coordinator.storage().group_offsets;
+    const auto& offsets = coordinator.storage().groups.committed;
     const auto group = offsets.find(w.group_id);
     for (const kafka::TopicPartition& tp : w.assignment) {
         const kafka::Broker& leader = *a.brokers.at(static_cast<std::size_t>(a.layout->leader_of(tp)));
-        const std::int64_t high_watermark = leader.storage().logs.at(tp).high_watermark();
+        const std::int64_t high_watermark = leader.partition(tp)->high_watermark();
         std::int64_t committed = 0;
         if (group != offsets.end() && group->second.count(tp) > 0) committed = group->second.at(tp);
         if (committed < high_watermark) return false;
@@ -188,7 +188,8 @@ RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
     out.simulated_us = a.sim.now();
     out.quiesced = quiesced;
     out.faults = a.faults.records();
-    if (s.knockouts.disable_idempotent_dedup) out.knockouts.push_back("broker_dedup");
+    if (s.broker.knockouts.disable_idempotent_dedup) out.knockouts.push_back("broker_dedup");
+    if (s.broker.knockouts.disable_epoch_fencing) out.knockouts.push_back("epoch_fencing");
     out.config_notes = s.config_notes;
     out.has_expectations = s.expect.has_value();
     if (s.expect) out.expectation_failures = evaluate_expectations(*s.expect, out.check);

@@ -53,7 +53,7 @@ struct Scenario {
     std::vector<ProducerSpec> producers;
     std::vector<ConsumerSpec> consumers;
     std::vector<faults::FaultSpec> faults;
-    kafka::BrokerKnockouts knockouts;
+    kafka::BrokerConfig broker;  // knock-outs and transaction settings
     sim::TimeUs max_simulated_us = sim::ms(600'000);
     std::optional<Expectations> expect;
     std::vector<std::string> config_notes;  // what Kafka's config rules adjusted
