@@ -1,5 +1,7 @@
 #include "check/delivery_checker.hpp"
 
+#include "check/checker_text.hpp"
+
 #include <algorithm>
 #include <cassert>
 
@@ -10,6 +12,8 @@ namespace {
 
 using history::OpFunction;
 using history::OpType;
+
+}  // namespace
 
 std::string time_ms(std::int64_t time_us) {
     return fmt::format("{}.{:03} ms", time_us / 1000, time_us % 1000);
@@ -23,26 +27,13 @@ void add_violation(Verdict& verdict, std::string witness) {
     }
 }
 
-template <typename Map>
-std::vector<typename Map::key_type> sorted_keys(const Map& map) {
-    std::vector<typename Map::key_type> keys;
-    keys.reserve(map.size());
-    for (const auto& entry : map) keys.push_back(entry.first);
-    std::sort(keys.begin(), keys.end());
-    return keys;
-}
-
-}  // namespace
-
 void DeliveryChecker::observe(const history::Operation& op) {
     switch (op.f) {
         case OpFunction::send: observe_send(op); break;
         case OpFunction::poll: observe_poll(op); break;
-        case OpFunction::assign:
-            if (op.type == OpType::ok) {
-                for (const auto& e : op.elements) group_keys_[op.group][e.key] = true;
-            }
-            break;
+        case OpFunction::assign: observe_assign(op); break;
+        case OpFunction::txn: observe_txn(op); break;
+        case OpFunction::effect: observe_effect(op); break;
         case OpFunction::commit: break;
     }
 }
@@ -56,6 +47,12 @@ void DeliveryChecker::observe_send(const history::Operation& op) {
             v.process = op.process;
             v.invoke_index = op.index;
             v.invoke_time_us = op.time_us;
+            v.source = e.source;
+            if (e.source != history::kNoSource) {
+                outputs_of_[e.source].push_back(e.value);
+                const auto group = group_of_process_.find(op.process);
+                if (group != group_of_process_.end()) processor_groups_[group->second] = true;
+            }
             continue;
         }
         if (v.state != SendState::invoked) continue;  // a completion without invocation
@@ -68,13 +65,20 @@ void DeliveryChecker::observe_send(const history::Operation& op) {
     }
 }
 
+void DeliveryChecker::observe_assign(const history::Operation& op) {
+    if (op.type != OpType::ok) return;
+    for (const auto& e : op.elements) group_keys_[op.group][e.key] = true;
+    group_read_committed_[op.group] = op.read_committed;
+    group_of_process_[op.process] = op.group;
+}
+
 void DeliveryChecker::observe_poll(const history::Operation& op) {
     if (op.type != OpType::ok) return;
     GroupDeliveries& group = deliveries_[op.group];
     for (const history::Element& e : op.elements) {
         ++delivered_;
         const auto found = values_.find(e.value);
-        if (found == values_.end() || found->second.state == SendState::fail) ++unexpected_;
+        if (found == values_.end()) ++unexpected_;
         if (found != values_.end() &&
             found->second.first_delivered_offset == history::kUnknownOffset) {
             found->second.first_delivered_offset = e.offset;
@@ -193,6 +197,11 @@ CheckResult DeliveryChecker::finish() const {
     at_most_once(result);
     at_least_once(result);
     ordering(result);
+    aborted_read(result);
+    uncommitted_read(result);
+    atomicity(result);
+    exactly_once_processing(result);
+    external_exactly_once(result);
     const Verdict& amo = result.verdicts["at_most_once"];
     const Verdict& alo = result.verdicts["at_least_once"];
     Verdict exactly;

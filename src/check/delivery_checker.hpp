@@ -19,7 +19,18 @@ struct Counts {
     std::uint64_t delivered = 0;      // records handed to applications, all groups
     std::uint64_t duplicates = 0;     // deliveries beyond the first of a value, per group
     std::uint64_t lost = 0;           // acknowledged values a reading group never got
-    std::uint64_t unexpected = 0;     // delivered values never sent, or sent and failed
+    std::uint64_t unexpected = 0;     // delivered values never sent
+    std::uint64_t aborted_reads = 0;  // deliveries of values whose send (transaction) failed
+    std::uint64_t uncommitted_reads = 0;   // read_committed deliveries before the commit began
+    std::uint64_t torn_transactions = 0;   // committed transactions a reader saw only part of
+    std::uint64_t transactions_committed = 0;
+    std::uint64_t transactions_aborted = 0;
+    std::uint64_t processed_inputs = 0;       // inputs a pipeline owed an output
+    std::uint64_t processing_duplicates = 0;  // inputs with more than one committed output
+    std::uint64_t processing_missing = 0;     // inputs with no committed output
+    std::uint64_t external_effects = 0;
+    std::uint64_t external_duplicates = 0;    // inputs applied more than once outside Kafka
+    std::uint64_t external_missing = 0;
 };
 
 struct Verdict {
@@ -30,7 +41,9 @@ struct Verdict {
 
 struct CheckResult {
     Counts counts;
-    std::map<std::string, Verdict> verdicts;  // at_most_once, at_least_once, exactly_once, ordering
+    // at_most_once, at_least_once, exactly_once, ordering, aborted_read, uncommitted_read,
+    // atomicity, exactly_once_processing, external_exactly_once
+    std::map<std::string, Verdict> verdicts;
 };
 
 class DeliveryChecker final : public history::HistorySink {
@@ -47,6 +60,8 @@ private:
         SendState state = SendState::unknown;
         std::uint32_t key = 0;
         std::uint32_t process = 0;
+        std::uint64_t source = history::kNoSource;
+        std::int64_t txn = -1;  // index into transactions_
         std::uint64_t invoke_index = 0;
         std::int64_t invoke_time_us = 0;
         std::int64_t ack_offset = history::kUnknownOffset;
@@ -60,18 +75,45 @@ private:
         std::int64_t second_time_us = 0;
     };
     using GroupDeliveries = std::unordered_map<std::uint64_t, Delivery>;
+    struct Transaction {
+        std::vector<std::uint64_t> values;
+        std::int64_t commit_invoke_us = 0;
+        history::OpType outcome = history::OpType::invoke;
+    };
+    struct Effect {
+        std::uint32_t count = 0;
+        std::int64_t first_time_us = 0;
+        std::int64_t second_time_us = 0;
+    };
 
     void observe_send(const history::Operation& op);
     void observe_poll(const history::Operation& op);
+    void observe_assign(const history::Operation& op);
+    void observe_txn(const history::Operation& op);
+    void observe_effect(const history::Operation& op);
     void at_most_once(CheckResult& result) const;
     void at_least_once(CheckResult& result) const;
     void ordering(CheckResult& result) const;
+    // transaction_checks.cpp
+    void aborted_read(CheckResult& result) const;
+    void uncommitted_read(CheckResult& result) const;
+    void atomicity(CheckResult& result) const;
+    void exactly_once_processing(CheckResult& result) const;
+    void external_exactly_once(CheckResult& result) const;
+    std::vector<std::uint64_t> owed_inputs() const;
     std::string describe_value(std::uint64_t value, const ValueState& state) const;
 
     const history::Names& names_;
     std::unordered_map<std::uint64_t, ValueState> values_;
     std::map<std::uint32_t, GroupDeliveries> deliveries_;                  // by group
     std::map<std::uint32_t, std::map<std::uint32_t, bool>> group_keys_;  // group -> keys read
+    std::map<std::uint32_t, bool> group_read_committed_;
+    std::map<std::uint32_t, std::uint32_t> group_of_process_;
+    std::map<std::uint32_t, bool> processor_groups_;  // groups whose members send derived values
+    std::vector<Transaction> transactions_;
+    std::map<std::uint32_t, std::int64_t> open_txn_;  // process -> its open transaction
+    std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> outputs_of_;  // input -> outputs
+    std::unordered_map<std::uint64_t, Effect> effects_;  // input value -> external effects
     std::uint64_t delivered_ = 0;
     std::uint64_t unexpected_ = 0;
 };

@@ -12,12 +12,14 @@ void JsonlWriter::observe(const Operation& op) {
     line["type"] = op_type_name(op.type);
     line["f"] = op_function_name(op.f);
     if (op.group != kNoGroup) line["group"] = names_.group_name(op.group);
+    if (op.read_committed) line["read_committed"] = true;
     nlohmann::ordered_json values = nlohmann::ordered_json::array();
     for (const Element& e : op.elements) {
         nlohmann::ordered_json element;
         element["key"] = names_.key_name(e.key);
         if (e.offset != kUnknownOffset) element["offset"] = e.offset;
-        if (op.f == OpFunction::send || op.f == OpFunction::poll) element["value"] = e.value;
+        if (op.f != OpFunction::commit && op.f != OpFunction::assign) element["value"] = e.value;
+        if (e.source != kNoSource) element["source"] = e.source;
         values.push_back(std::move(element));
     }
     line["values"] = std::move(values);

@@ -18,6 +18,8 @@ std::string_view op_function_name(OpFunction f) {
         case OpFunction::poll: return "poll";
         case OpFunction::commit: return "commit";
         case OpFunction::assign: return "assign";
+        case OpFunction::txn: return "txn";
+        case OpFunction::effect: return "effect";
     }
     return "?";
 }
@@ -33,8 +35,8 @@ bool parse_op_type(std::string_view text, OpType& out) {
 }
 
 bool parse_op_function(std::string_view text, OpFunction& out) {
-    for (OpFunction f : {OpFunction::send, OpFunction::poll, OpFunction::commit,
-                         OpFunction::assign}) {
+    for (OpFunction f : {OpFunction::send, OpFunction::poll, OpFunction::commit, OpFunction::assign,
+                         OpFunction::txn, OpFunction::effect}) {
         if (op_function_name(f) == text) {
             out = f;
             return true;

@@ -10,16 +10,20 @@ namespace eosim::history {
 
 enum class OpType : std::uint8_t { invoke, ok, fail, info };
 // send: a producer hands one value to the client; poll: a consumer hands one or more records to
-// its application (delivery); commit: committed offsets; assign: the keys a consumer reads.
-enum class OpFunction : std::uint8_t { send, poll, commit, assign };
+// its application (delivery); commit: committed offsets; assign: the keys a consumer reads;
+// txn: a transaction's outcome, listing the values it sent (ok = committed, fail = aborted);
+// effect: a side effect outside Kafka (an external sink applied the value).
+enum class OpFunction : std::uint8_t { send, poll, commit, assign, txn, effect };
 
 constexpr std::int64_t kUnknownOffset = -1;
 constexpr std::uint32_t kNoGroup = 0;
+constexpr std::uint64_t kNoSource = ~std::uint64_t{0};
 
 struct Element {
     std::uint32_t key = 0;  // interned key name, e.g. "events-0" (topic-partition)
     std::int64_t offset = kUnknownOffset;
     std::uint64_t value = 0;  // unique logical id (commit: unused)
+    std::uint64_t source = kNoSource;  // for a derived value: the input value it came from
 };
 
 struct Operation {
@@ -31,6 +35,7 @@ struct Operation {
     std::uint32_t group = kNoGroup;  // consumer group of a poll/commit/assign
     std::vector<Element> elements;
     std::string error;  // Kafka error name for fail and info
+    bool read_committed = false;  // poll/assign: the reader uses isolation.level=read_committed
 };
 
 std::string_view op_type_name(OpType type);

@@ -18,7 +18,7 @@ void Recorder::invoke(std::int64_t time_us, std::uint32_t process, OpFunction f,
         assert(inserted.second && "a value is sent once");
         (void)inserted;
     }
-    emit(Operation{0, time_us, process, OpType::invoke, f, group, std::move(elements), {}});
+    emit(Operation{0, time_us, process, OpType::invoke, f, group, std::move(elements), {}, false});
 }
 
 void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type, OpFunction f,
@@ -31,21 +31,22 @@ void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type
         assert(erased == 1 && "completion without invocation");
         (void)erased;
     }
-    emit(Operation{0, time_us, process, type, f, group, std::move(elements), std::string(error)});
+    emit(Operation{0, time_us, process, type, f, group, std::move(elements), std::string(error), false});
 }
 
 void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f,
-                       std::uint32_t group, const std::vector<Element>& elements) {
+                       std::uint32_t group, const std::vector<Element>& elements,
+                       bool read_committed) {
     assert(f != OpFunction::send);
-    emit(Operation{0, time_us, process, OpType::invoke, f, group, elements, {}});
-    emit(Operation{0, time_us, process, OpType::ok, f, group, elements, {}});
+    emit(Operation{0, time_us, process, OpType::invoke, f, group, elements, {}, read_committed});
+    emit(Operation{0, time_us, process, OpType::ok, f, group, elements, {}, read_committed});
 }
 
 void Recorder::crash(std::int64_t time_us, std::uint32_t process) {
     auto it = open_.lower_bound(std::make_pair(process, std::uint64_t{0}));
     while (it != open_.end() && it->first.first == process) {
         Operation op{0, time_us, process, OpType::info, it->second.first, kNoGroup,
-                     {it->second.second}, "process crashed"};
+                     {it->second.second}, "process crashed", false};
         it = open_.erase(it);
         emit(std::move(op));
     }

@@ -1,6 +1,7 @@
 #include "kafka/consumer_client.hpp"
 
 #include <cassert>
+#include <set>
 
 #include "sim/simulation.hpp"
 
@@ -18,7 +19,9 @@ ConsumerClient::ConsumerClient(sim::Simulation& sim, sim::NodeId host,
       group_id_(std::move(group_id)),
       assignment_(std::move(assignment)),
       listener_(listener),
-      wakeup_(sim, host, timer_tag) {}
+      wakeup_(sim, host, timer_tag) {
+    joined_ = config_.group_instance_id.empty();
+}
 
 void ConsumerClient::start() {
     started_ = true;
@@ -32,6 +35,7 @@ std::vector<ConsumedRecord> ConsumerClient::take_records() {
         buffer_.pop_front();
         positions_[records.back().partition] = records.back().offset + 1;
     }
+    settle_positions();
     poll();  // an emptied buffer means the next fetch can go out
     return records;
 }
@@ -53,7 +57,11 @@ void ConsumerClient::poll() {
     const sim::TimeUs now = sim_.now();
     expire_requests(now);
     if (now >= retry_after_us_) {
-        if (!committed_known_) {
+        if (!joined_) {
+            if (!in_flight(RequestKind::join_group)) {
+                send(coordinator(), RequestKind::join_group, JoinGroupRequest{group_id_, config_.group_instance_id});
+            }
+        } else if (!committed_known_) {
             send_offset_fetch();
         } else {
             send_list_offsets();
@@ -101,14 +109,16 @@ void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody bod
     const std::int32_t correlation = next_correlation_++;
     // A long poll may legitimately wait fetch.max.wait.ms before answering.
     const sim::TimeUs wait_us = kind == RequestKind::fetch ? sim::ms(config_.fetch_max_wait_ms) : 0;
-    ch.in_flight.emplace(correlation,
-                         Pending{kind, sim_.now() + wait_us + sim::ms(config_.request_timeout_ms)});
+    ch.in_flight.emplace(correlation, Pending{kind, sim_.now() + wait_us + sim::ms(config_.request_timeout_ms),
+                                              position_epoch_});
     sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
 }
 
 void ConsumerClient::send_offset_fetch() {
     if (in_flight(RequestKind::offset_fetch)) return;
-    send(coordinator(), RequestKind::offset_fetch, OffsetFetchRequest{group_id_, assignment_});
+    // A read_committed consumer asks for stable offsets (no pending transactional commits).
+    send(coordinator(), RequestKind::offset_fetch,
+         OffsetFetchRequest{group_id_, assignment_, config_.isolation == Isolation::read_committed});
 }
 
 void ConsumerClient::send_list_offsets() {
@@ -133,6 +143,7 @@ void ConsumerClient::send_fetches() {
         FetchRequest& request = by_leader[leader];
         request.max_wait_ms = config_.fetch_max_wait_ms;
         request.max_records = config_.max_poll_records;
+        request.isolation = config_.isolation;
         request.partitions.push_back({tp, position->second});
     }
     for (auto& [broker, request] : by_leader) send(broker, RequestKind::fetch, std::move(request));
@@ -176,14 +187,18 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
     const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
     for (auto& [broker, ch] : channels_) {
         if (!ch.open || ch.connection != envelope.connection) continue;
-        if (ch.in_flight.erase(message.correlation_id) == 0) return;
+        const auto pending = ch.in_flight.find(message.correlation_id);
+        if (pending == ch.in_flight.end()) return;
+        answer_epoch_ = pending->second.position_epoch;
+        ch.in_flight.erase(pending);
         std::visit(
             [&](const auto& body) {
                 using T = std::decay_t<decltype(body)>;
                 if constexpr (std::is_same_v<T, OffsetFetchResponse> ||
                               std::is_same_v<T, ListOffsetsResponse> ||
                               std::is_same_v<T, FetchResponse> ||
-                              std::is_same_v<T, OffsetCommitResponse>) {
+                              std::is_same_v<T, OffsetCommitResponse> ||
+                              std::is_same_v<T, JoinGroupResponse>) {
                     handle(body);
                 }
             },
@@ -193,8 +208,30 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
     poll();
 }
 
-void ConsumerClient::handle(const OffsetFetchResponse& response) {
+void ConsumerClient::handle(const JoinGroupResponse& response) {
     if (response.error != ErrorCode::NONE) {
+        request_failed(RequestKind::join_group, response.error);
+        return;
+    }
+    joined_ = true;
+    member_id_ = response.member_id;
+    generation_id_ = response.generation_id;
+}
+
+void ConsumerClient::rewind_to_committed() {
+    buffer_.clear();
+    positions_.clear();
+    fetch_positions_.clear();
+    committed_known_ = false;
+    ++position_epoch_;
+    poll();
+}
+
+void ConsumerClient::handle(const OffsetFetchResponse& response) {
+    if (answer_epoch_ != position_epoch_) return;
+    bool unstable = response.error != ErrorCode::NONE;
+    for (const auto& p : response.partitions) unstable = unstable || p.error != ErrorCode::NONE;
+    if (unstable) {  // e.g. UNSTABLE_OFFSET_COMMIT: a transaction still holds offsets here
         request_failed(RequestKind::offset_fetch, response.error);
         return;
     }
@@ -210,6 +247,7 @@ void ConsumerClient::handle(const OffsetFetchResponse& response) {
 }
 
 void ConsumerClient::handle(const ListOffsetsResponse& response) {
+    if (answer_epoch_ != position_epoch_) return;
     for (const auto& p : response.partitions) {
         if (p.error != ErrorCode::NONE) {
             request_failed(RequestKind::list_offsets, p.error);
@@ -220,23 +258,54 @@ void ConsumerClient::handle(const ListOffsetsResponse& response) {
 }
 
 void ConsumerClient::handle(const FetchResponse& response) {
-    bool added = false;
+    if (answer_epoch_ != position_epoch_) return;  // fetched before a rewind
+    const std::size_t before = buffer_.size();
     for (const auto& p : response.partitions) {
         if (p.error != ErrorCode::NONE) {
             request_failed(RequestKind::fetch, p.error);
             continue;
         }
-        const std::int64_t position = positions_.at(p.partition);
-        for (const LogBatch& stored : p.batches) {
-            for (std::int32_t i = 0; i < stored.batch.record_count(); ++i) {
-                const std::int64_t offset = stored.base_offset + i;
-                if (offset < position) continue;  // whole batches come back; skip consumed ones
-                buffer_.push_back(ConsumedRecord{p.partition, offset, stored.batch.records[i]});
-                added = true;
-            }
+        if (positions_.count(p.partition) == 0) continue;
+        accept_batches(p);
+    }
+    settle_positions();
+    if (buffer_.size() > before) listener_.on_records_available();
+}
+
+// CompletedFetch.nextFetchedRecord: control batches are never returned; with read_committed,
+// batches of aborted transactions are skipped (the aborted index names their producers).
+void ConsumerClient::accept_batches(const FetchResponse::PartitionData& data) {
+    const std::int64_t position = positions_.at(data.partition);
+    std::set<std::int64_t> aborted_producers;
+    std::size_t next_aborted = 0;
+    std::int64_t& fetch_position = fetch_positions_[data.partition];
+    for (const LogBatch& stored : data.batches) {
+        const RecordBatch& batch = stored.batch;
+        while (config_.isolation == Isolation::read_committed && next_aborted < data.aborted.size() &&
+               data.aborted[next_aborted].first_offset <= stored.last_offset()) {
+            aborted_producers.insert(data.aborted[next_aborted++].producer_id);
+        }
+        if (stored.last_offset() + 1 > fetch_position) fetch_position = stored.last_offset() + 1;
+        if (batch.is_control()) {
+            if (batch.control == ControlType::abort) aborted_producers.erase(batch.producer_id);
+            continue;
+        }
+        if (batch.transactional && aborted_producers.count(batch.producer_id) > 0) continue;
+        for (std::int32_t i = 0; i < batch.record_count(); ++i) {
+            const std::int64_t offset = stored.base_offset + i;
+            if (offset < position) continue;  // whole batches come back; skip consumed ones
+            buffer_.push_back(ConsumedRecord{data.partition, offset, batch.records[i]});
         }
     }
-    if (added) listener_.on_records_available();
+}
+
+// Once everything fetched was handed out, the position moves past skipped batches too.
+void ConsumerClient::settle_positions() {
+    if (!buffer_.empty()) return;
+    for (const auto& [tp, fetched] : fetch_positions_) {
+        auto position = positions_.find(tp);
+        if (position != positions_.end() && fetched > position->second) position->second = fetched;
+    }
 }
 
 void ConsumerClient::handle(const OffsetCommitResponse& response) {

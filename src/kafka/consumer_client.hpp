@@ -30,6 +30,8 @@ struct ConsumerConfig {
     std::int32_t fetch_max_wait_ms = 500;                 // fetch.max.wait.ms
     std::int32_t request_timeout_ms = 30000;              // request.timeout.ms
     std::int32_t retry_backoff_ms = 100;                  // retry.backoff.ms
+    Isolation isolation = Isolation::read_uncommitted;    // isolation.level
+    std::string group_instance_id;                        // group.instance.id ("" = none)
 };
 
 struct ConsumedRecord {
@@ -60,6 +62,15 @@ public:
     void commit(std::map<TopicPartition, std::int64_t> offsets);
     bool commit_pending() const { return pending_commit_.has_value(); }
     const std::map<TopicPartition, std::int64_t>& positions() const { return positions_; }
+    // Drops buffered records and resumes from the group's committed offsets (an application's
+    // rewind after an aborted transaction).
+    void rewind_to_committed();
+    // Known once joined (static membership); used for sendOffsetsToTransaction.
+    bool ready() const { return committed_known_ && joined_; }
+    const std::string& member_id() const { return member_id_; }
+    std::int32_t generation_id() const { return generation_id_; }
+    const std::string& group_id() const { return group_id_; }
+    const ConsumerConfig& config() const { return config_; }
     const std::vector<TopicPartition>& assignment() const { return assignment_; }
 
     void on_message(const sim::Envelope& envelope);
@@ -67,10 +78,11 @@ public:
     void on_connection_closed(sim::ConnectionId connection);
 
 private:
-    enum class RequestKind { offset_fetch, list_offsets, fetch, offset_commit };
+    enum class RequestKind { offset_fetch, list_offsets, fetch, offset_commit, join_group };
     struct Pending {
         RequestKind kind = RequestKind::fetch;
         sim::TimeUs deadline_us = 0;
+        std::uint64_t position_epoch = 0;  // answers to requests from before a rewind are ignored
     };
     struct Channel {
         sim::ConnectionId connection = 0;
@@ -92,6 +104,9 @@ private:
     void handle(const ListOffsetsResponse& response);
     void handle(const FetchResponse& response);
     void handle(const OffsetCommitResponse& response);
+    void handle(const JoinGroupResponse& response);
+    void accept_batches(const FetchResponse::PartitionData& data);
+    void settle_positions();
     void fail_channel(std::int32_t broker, ErrorCode error);
     void schedule_wakeup();
     std::int32_t coordinator() const { return layout_->coordinator_of_group(group_id_); }
@@ -110,6 +125,12 @@ private:
     bool started_ = false;
     bool committed_known_ = false;
     std::map<TopicPartition, std::int64_t> positions_;  // absent: needs a reset
+    std::map<TopicPartition, std::int64_t> fetch_positions_;  // past skipped control/aborted batches
+    std::uint64_t position_epoch_ = 0;
+    std::uint64_t answer_epoch_ = 0;  // position epoch of the response being handled
+    bool joined_ = true;
+    std::string member_id_;
+    std::int32_t generation_id_ = -1;
     std::deque<ConsumedRecord> buffer_;
     std::optional<std::map<TopicPartition, std::int64_t>> pending_commit_;
     bool commit_sent_ = false;

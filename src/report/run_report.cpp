@@ -12,14 +12,7 @@ constexpr std::size_t kWitnessesInTable = 3;
 
 nlohmann::ordered_json counts_json(const check::Counts& c) {
     nlohmann::ordered_json j;
-    j["sent"] = c.sent;
-    j["acknowledged"] = c.acknowledged;
-    j["failed"] = c.failed;
-    j["indeterminate"] = c.indeterminate;
-    j["delivered"] = c.delivered;
-    j["duplicates"] = c.duplicates;
-    j["lost"] = c.lost;
-    j["unexpected"] = c.unexpected;
+    for (const std::string& name : scenario::count_names()) j[name] = scenario::count_by_name(c, name);
     return j;
 }
 
@@ -75,11 +68,22 @@ void write_table(std::ostream& out, const scenario::RunOutcome& o) {
     const check::Counts& c = o.check.counts;
     fmt::print(out, "\n{:>8} {:>8} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10}\n", "sent", "acked",
                "failed", "indet.", "delivered", "duplicates", "lost", "unexpected");
-    fmt::print(out, "{:>8} {:>8} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10}\n\n", c.sent, c.acknowledged,
+    fmt::print(out, "{:>8} {:>8} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10}\n", c.sent, c.acknowledged,
                c.failed, c.indeterminate, c.delivered, c.duplicates, c.lost, c.unexpected);
+    if (c.transactions_committed + c.transactions_aborted > 0 || c.processed_inputs > 0 || c.aborted_reads > 0) {
+        fmt::print(out, "transactions {} committed, {} aborted; {} aborted reads, {} torn\n",
+                   c.transactions_committed, c.transactions_aborted, c.aborted_reads, c.torn_transactions);
+    }
+    if (c.processed_inputs > 0) {
+        fmt::print(out, "pipeline     {} inputs: {} duplicated, {} missing; external effects {} ({} duplicated, "
+                        "{} missing)\n",
+                   c.processed_inputs, c.processing_duplicates, c.processing_missing, c.external_effects,
+                   c.external_duplicates, c.external_missing);
+    }
+    fmt::print(out, "\n");
     for (const std::string& name : scenario::verdict_names()) {
         const check::Verdict& v = o.check.verdicts.at(name);
-        fmt::print(out, "{:<14} {}", name, v.holds ? "HOLDS" : "VIOLATED");
+        fmt::print(out, "{:<24} {}", name, v.holds ? "HOLDS" : "VIOLATED");
         if (!v.holds) fmt::print(out, "  ({} violations)", v.violations);
         fmt::print(out, "\n");
         const std::size_t shown = std::min(v.witnesses.size(), kWitnessesInTable);

@@ -123,15 +123,22 @@ void parse_expectations(ObjectReader& root, Scenario& s) {
 }
 
 const std::vector<std::string>& verdict_names() {
-    static const std::vector<std::string> names{"at_most_once", "at_least_once", "exactly_once",
-                                                "ordering"};
+    static const std::vector<std::string> names{
+        "at_most_once", "at_least_once",   "exactly_once",           "ordering",
+        "aborted_read", "uncommitted_read", "atomicity", "exactly_once_processing",
+        "external_exactly_once"};
     return names;
 }
 
 const std::vector<std::string>& count_names() {
-    static const std::vector<std::string> names{"sent",       "acknowledged", "failed",
-                                                "indeterminate", "delivered", "duplicates",
-                                                "lost",       "unexpected"};
+    static const std::vector<std::string> names{
+        "sent",          "acknowledged",       "failed",
+        "indeterminate", "delivered",          "duplicates",
+        "lost",          "unexpected",         "aborted_reads",
+        "uncommitted_reads", "torn_transactions", "transactions_committed",
+        "transactions_aborted", "processed_inputs", "processing_duplicates",
+        "processing_missing", "external_effects", "external_duplicates",
+        "external_missing"};
     return names;
 }
 

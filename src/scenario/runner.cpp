@@ -131,12 +131,30 @@ void schedule_quiescence_check(Assembly& a, bool& quiesced) {
 
 }  // namespace
 
+std::map<std::string, std::uint64_t> counts_by_name(const check::Counts& c) {
+    return {{"sent", c.sent},
+            {"acknowledged", c.acknowledged},
+            {"failed", c.failed},
+            {"indeterminate", c.indeterminate},
+            {"delivered", c.delivered},
+            {"duplicates", c.duplicates},
+            {"lost", c.lost},
+            {"unexpected", c.unexpected},
+            {"aborted_reads", c.aborted_reads},
+            {"uncommitted_reads", c.uncommitted_reads},
+            {"torn_transactions", c.torn_transactions},
+            {"transactions_committed", c.transactions_committed},
+            {"transactions_aborted", c.transactions_aborted},
+            {"processed_inputs", c.processed_inputs},
+            {"processing_duplicates", c.processing_duplicates},
+            {"processing_missing", c.processing_missing},
+            {"external_effects", c.external_effects},
+            {"external_duplicates", c.external_duplicates},
+            {"external_missing", c.external_missing}};
+}
+
 std::uint64_t count_by_name(const check::Counts& c, const std::string& name) {
-    const std::map<std::string, std::uint64_t> by_name{
-        {"sent", c.sent},           {"acknowledged", c.acknowledged}, {"failed", c.failed},
-        {"indeterminate", c.indeterminate}, {"delivered", c.delivered}, {"duplicates", c.duplicates},
-        {"lost", c.lost},           {"unexpected", c.unexpected}};
-    return by_name.at(name);
+    return counts_by_name(c).at(name);
 }
 
 std::vector<std::string> evaluate_expectations(const Expectations& expect,

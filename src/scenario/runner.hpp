@@ -2,6 +2,7 @@
 // Assembles a simulation from a scenario, runs it until quiet (or the time limit), checks the
 // recorded history and evaluates the scenario's expectations.
 #include <cstdint>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -47,5 +48,7 @@ std::vector<std::string> evaluate_expectations(const Expectations& expect,
                                                const check::CheckResult& result);
 
 std::uint64_t count_by_name(const check::Counts& counts, const std::string& name);
+// Every count under the name scenarios and reports use.
+std::map<std::string, std::uint64_t> counts_by_name(const check::Counts& counts);
 
 }  // namespace eosim::scenario

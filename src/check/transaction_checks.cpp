@@ -1,0 +1,195 @@
+// The checker's transactional and pipeline verdicts: aborted reads (G1a), reads of uncommitted
+// data, atomicity, exactly-once processing and exactly-once external effects.
+#include <fmt/format.h>
+
+#include "check/checker_text.hpp"
+#include "check/delivery_checker.hpp"
+
+namespace eosim::check {
+namespace {
+
+using history::OpType;
+
+}  // namespace
+
+void DeliveryChecker::observe_txn(const history::Operation& op) {
+    if (op.type == OpType::invoke) {
+        Transaction txn;
+        txn.commit_invoke_us = op.time_us;
+        for (const history::Element& e : op.elements) {
+            txn.values.push_back(e.value);
+            values_[e.value].txn = static_cast<std::int64_t>(transactions_.size());
+        }
+        open_txn_[op.process] = static_cast<std::int64_t>(transactions_.size());
+        transactions_.push_back(std::move(txn));
+        return;
+    }
+    const auto open = open_txn_.find(op.process);
+    if (open == open_txn_.end()) return;
+    transactions_[static_cast<std::size_t>(open->second)].outcome = op.type;
+    open_txn_.erase(open);
+}
+
+void DeliveryChecker::observe_effect(const history::Operation& op) {
+    if (op.type != OpType::ok) return;
+    for (const history::Element& e : op.elements) {
+        Effect& effect = effects_[e.value];
+        if (effect.count == 0) effect.first_time_us = op.time_us;
+        if (effect.count == 1) effect.second_time_us = op.time_us;
+        ++effect.count;
+    }
+}
+
+void DeliveryChecker::aborted_read(CheckResult& result) const {
+    Verdict verdict;
+    for (const std::uint32_t group : sorted_keys(deliveries_)) {
+        const GroupDeliveries& deliveries = deliveries_.at(group);
+        for (const std::uint64_t value : sorted_keys(deliveries)) {
+            const auto found = values_.find(value);
+            if (found == values_.end() || found->second.state != SendState::fail) continue;
+            ++result.counts.aborted_reads;
+            const Delivery& d = deliveries.at(value);
+            add_violation(verdict, fmt::format("{} (its transaction aborted) -> delivered to group {} at "
+                                               "offset {} at {}{}",
+                                               describe_value(value, found->second), names_.group_name(group),
+                                               d.first_offset, time_ms(d.first_time_us),
+                                               group_read_committed_.count(group) > 0 && group_read_committed_.at(group)
+                                                   ? " by a read_committed reader"
+                                                   : " (read_uncommitted reader)"));
+        }
+    }
+    result.verdicts["aborted_read"] = std::move(verdict);
+}
+
+void DeliveryChecker::uncommitted_read(CheckResult& result) const {
+    Verdict verdict;
+    for (const std::uint32_t group : sorted_keys(deliveries_)) {
+        const auto rc = group_read_committed_.find(group);
+        if (rc == group_read_committed_.end() || !rc->second) continue;
+        const GroupDeliveries& deliveries = deliveries_.at(group);
+        for (const std::uint64_t value : sorted_keys(deliveries)) {
+            const auto found = values_.find(value);
+            if (found == values_.end() || found->second.txn < 0) continue;
+            const Transaction& txn = transactions_[static_cast<std::size_t>(found->second.txn)];
+            const Delivery& d = deliveries.at(value);
+            if (d.first_time_us >= txn.commit_invoke_us) continue;
+            ++result.counts.uncommitted_reads;
+            add_violation(verdict, fmt::format("{} -> delivered to read_committed group {} at {}, before "
+                                               "its producer asked to commit (at {})",
+                                               describe_value(value, found->second), names_.group_name(group),
+                                               time_ms(d.first_time_us), time_ms(txn.commit_invoke_us)));
+        }
+    }
+    result.verdicts["uncommitted_read"] = std::move(verdict);
+}
+
+void DeliveryChecker::atomicity(CheckResult& result) const {
+    Verdict verdict;
+    for (std::size_t t = 0; t < transactions_.size(); ++t) {
+        const Transaction& txn = transactions_[t];
+        if (txn.outcome == OpType::ok) ++result.counts.transactions_committed;
+        if (txn.outcome == OpType::fail) ++result.counts.transactions_aborted;
+        if (txn.outcome != OpType::ok) continue;
+        for (const auto& [group, read_committed] : group_read_committed_) {
+            if (!read_committed) continue;
+            const auto keys = group_keys_.find(group);
+            const auto deliveries = deliveries_.find(group);
+            std::size_t owed = 0;
+            std::size_t seen = 0;
+            std::uint64_t missing = 0;
+            for (const std::uint64_t value : txn.values) {
+                const ValueState& v = values_.at(value);
+                if (keys == group_keys_.end() || keys->second.count(v.key) == 0) continue;
+                ++owed;
+                const bool delivered = deliveries != deliveries_.end() && deliveries->second.count(value) > 0;
+                seen += delivered ? 1 : 0;
+                if (!delivered) missing = value;
+            }
+            if (seen == 0 || seen == owed) continue;
+            ++result.counts.torn_transactions;
+            add_violation(verdict, fmt::format("committed transaction #{} ({} values) was seen only in part by "
+                                               "group {}: {} of {} delivered, e.g. value {} never",
+                                               t + 1, txn.values.size(), names_.group_name(group), seen, owed,
+                                               missing));
+        }
+    }
+    result.verdicts["atomicity"] = std::move(verdict);
+}
+
+// Acknowledged values on keys a processing pipeline reads: each is owed exactly one output.
+std::vector<std::uint64_t> DeliveryChecker::owed_inputs() const {
+    std::vector<std::uint64_t> owed;
+    for (const std::uint64_t value : sorted_keys(values_)) {
+        const ValueState& v = values_.at(value);
+        if (v.state != SendState::ok) continue;
+        for (const auto& [group, is_processor] : processor_groups_) {
+            const auto keys = group_keys_.find(group);
+            if (is_processor && keys != group_keys_.end() && keys->second.count(v.key) > 0) {
+                owed.push_back(value);
+                break;
+            }
+        }
+    }
+    return owed;
+}
+
+void DeliveryChecker::exactly_once_processing(CheckResult& result) const {
+    Verdict verdict;
+    for (const std::uint64_t input : owed_inputs()) {
+        ++result.counts.processed_inputs;
+        std::vector<std::uint64_t> committed;
+        const auto outputs = outputs_of_.find(input);
+        if (outputs != outputs_of_.end()) {
+            for (const std::uint64_t output : outputs->second) {
+                if (values_.at(output).state == SendState::ok) committed.push_back(output);
+            }
+        }
+        if (committed.size() == 1) continue;
+        const ValueState& in = values_.at(input);
+        if (committed.empty()) {
+            ++result.counts.processing_missing;
+            add_violation(verdict, fmt::format("input {} -> no committed output", describe_value(input, in)));
+            continue;
+        }
+        ++result.counts.processing_duplicates;
+        const ValueState& first = values_.at(committed[0]);
+        const ValueState& second = values_.at(committed[1]);
+        add_violation(verdict, fmt::format("input {} -> {} committed outputs: value {} by {} at offset {}, value {} "
+                                           "by {} at offset {}",
+                                           describe_value(input, in), committed.size(), committed[0],
+                                           names_.process_name(first.process), first.ack_offset, committed[1],
+                                           names_.process_name(second.process), second.ack_offset));
+    }
+    result.verdicts["exactly_once_processing"] = std::move(verdict);
+}
+
+void DeliveryChecker::external_exactly_once(CheckResult& result) const {
+    Verdict verdict;
+    for (const auto& [input, effect] : effects_) {
+        (void)input;
+        result.counts.external_effects += effect.count;
+    }
+    if (effects_.empty()) {  // no external sink in this history
+        result.verdicts["external_exactly_once"] = std::move(verdict);
+        return;
+    }
+    for (const std::uint64_t input : owed_inputs()) {
+        const auto found = effects_.find(input);
+        const std::uint32_t count = found == effects_.end() ? 0 : found->second.count;
+        if (count == 1) continue;
+        const ValueState& in = values_.at(input);
+        if (count == 0) {
+            ++result.counts.external_missing;
+            add_violation(verdict, fmt::format("input {} -> never applied by the external sink",
+                                               describe_value(input, in)));
+            continue;
+        }
+        ++result.counts.external_duplicates;
+        add_violation(verdict, fmt::format("input {} -> applied {} times by the external sink (at {} and {})",
+                                           describe_value(input, in), count, time_ms(found->second.first_time_us),
+                                           time_ms(found->second.second_time_us)));
+    }
+    result.verdicts["external_exactly_once"] = std::move(verdict);
+}
+
+}  // namespace eosim::check
