@@ -138,6 +138,7 @@ void DeliveryChecker::at_least_once(CheckResult& result) const {
         if (v.state != SendState::ok) continue;  // only acknowledged values are owed
         for (const std::uint32_t group : sorted_keys(group_keys_)) {
             if (group_keys_.at(group).count(v.key) == 0) continue;
+            if (processor_groups_.count(group) > 0) continue;  // judged by exactly_once_processing
             const auto deliveries = deliveries_.find(group);
             if (deliveries != deliveries_.end() && deliveries->second.count(value) > 0) continue;
             ++result.counts.lost;

@@ -13,6 +13,8 @@ std::string_view fault_kind_name(FaultSpec::Kind kind) {
         case FaultSpec::Kind::drop_messages: return "drop_messages";
         case FaultSpec::Kind::delay: return "delay";
         case FaultSpec::Kind::crash: return "crash";
+        case FaultSpec::Kind::pause: return "pause";
+        case FaultSpec::Kind::delay_message_type: return "delay_message_type";
     }
     return "?";
 }
@@ -23,6 +25,8 @@ void FaultPlan::install(sim::Simulation& sim) {
         records_[i].at_us = specs_[i].at_us;
         if (specs_[i].kind == FaultSpec::Kind::crash) {
             install_crash(sim, i);
+        } else if (specs_[i].kind == FaultSpec::Kind::pause) {
+            install_pause(sim, i);
         } else {
             install_link_fault(sim, i);
         }
@@ -34,25 +38,46 @@ void FaultPlan::install_link_fault(sim::Simulation& sim, std::size_t index) {
     const sim::NodeId from = sim.find_node(spec.from);
     const sim::NodeId to = sim.find_node(spec.to);
     const bool drop = spec.kind == FaultSpec::Kind::drop_messages;
-    records_[index].description =
-        drop ? fmt::format("fault #{}: messages {} -> {} lost for {} ms", index + 1, spec.from,
-                           spec.to, spec.duration_us / 1000)
-             : fmt::format("fault #{}: +{} ms latency {} {} {} for {} ms", index + 1,
-                           spec.extra_latency_us / 1000, spec.from,
-                           spec.both_directions ? "<->" : "->", spec.to, spec.duration_us / 1000);
-    const auto apply = [this, &sim, index, from, to, drop](bool active) {
+    const bool typed = spec.kind == FaultSpec::Kind::delay_message_type;
+    if (drop) {
+        records_[index].description = fmt::format("fault #{}: messages {} -> {} lost for {} ms", index + 1,
+                                                  spec.from, spec.to, spec.duration_us / 1000);
+    } else if (typed) {
+        records_[index].description = fmt::format("fault #{}: {} {} -> {} delayed +{} ms for {} ms", index + 1,
+                                                  spec.message_type, spec.from, spec.to,
+                                                  spec.extra_latency_us / 1000, spec.duration_us / 1000);
+    } else {
+        records_[index].description = fmt::format("fault #{}: +{} ms latency {} {} {} for {} ms", index + 1,
+                                                  spec.extra_latency_us / 1000, spec.from,
+                                                  spec.both_directions ? "<->" : "->", spec.to,
+                                                  spec.duration_us / 1000);
+    }
+    if (!spec.label.empty()) records_[index].description += " (" + spec.label + ")";
+    const auto apply = [this, &sim, index, from, to, drop, typed](bool active) {
         const FaultSpec& s = specs_[index];
         const auto set = [&](sim::NodeId a, sim::NodeId b) {
             sim::LinkFaults& link = sim.network().faults(a, b);
             if (drop) {
                 link.drop_messages = active;
+            } else if (typed) {
+                auto& delays = link.type_delays;
+                if (active) {
+                    delays.emplace_back(s.message_type, s.extra_latency_us);
+                } else {
+                    for (auto it = delays.begin(); it != delays.end(); ++it) {
+                        if (it->first == s.message_type && it->second == s.extra_latency_us) {
+                            delays.erase(it);
+                            break;
+                        }
+                    }
+                }
             } else {
                 link.extra_delay_us += active ? s.extra_latency_us : -s.extra_latency_us;
                 assert(link.extra_delay_us >= 0);
             }
         };
         set(from, to);
-        if (!drop && s.both_directions) set(to, from);
+        if (!drop && !typed && s.both_directions) set(to, from);
         (active ? records_[index].started : records_[index].ended) = true;
         sim.record_fault(s.from, sim::StateChange(active ? "fault.start" : "fault.end")
                                      .with("fault", static_cast<std::int64_t>(index + 1))
@@ -85,6 +110,28 @@ void FaultPlan::install_crash(sim::Simulation& sim, std::size_t index) {
                                                      .with("kind", "crash"));
             sim.restart(node);
         });
+    });
+}
+
+void FaultPlan::trace(sim::Simulation& sim, std::size_t index, bool start) {
+    (start ? records_[index].started : records_[index].ended) = true;
+    sim.record_fault(specs_[index].from, sim::StateChange(start ? "fault.start" : "fault.end")
+                                             .with("fault", static_cast<std::int64_t>(index + 1))
+                                             .with("kind", fault_kind_name(specs_[index].kind)));
+}
+
+void FaultPlan::install_pause(sim::Simulation& sim, std::size_t index) {
+    const FaultSpec& spec = specs_[index];
+    const sim::NodeId node = sim.find_node(spec.from);
+    records_[index].description = fmt::format("fault #{}: {} paused for {} ms (a zombie: it resumes with its old state)",
+                                              index + 1, spec.from, spec.duration_us / 1000);
+    sim.schedule(spec.at_us, [this, &sim, index, node] {
+        trace(sim, index, true);
+        sim.pause(node);
+    });
+    sim.schedule(spec.at_us + spec.duration_us, [this, &sim, index, node] {
+        trace(sim, index, false);
+        sim.resume(node);
     });
 }
 

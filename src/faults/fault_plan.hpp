@@ -14,14 +14,16 @@ class Simulation;
 namespace eosim::faults {
 
 struct FaultSpec {
-    enum class Kind { drop_messages, delay, crash };
+    enum class Kind { drop_messages, delay, crash, pause, delay_message_type };
     Kind kind = Kind::crash;
     sim::TimeUs at_us = 0;
     sim::TimeUs duration_us = 0;  // drop/delay window; crash: time until restart (-1: never)
     std::string from;  // drop/delay: sender side of the link; crash: the node
     std::string to;
-    sim::TimeUs extra_latency_us = 0;  // delay
+    sim::TimeUs extra_latency_us = 0;  // delay, delay_message_type
     bool both_directions = false;      // delay
+    std::string message_type;          // delay_message_type, e.g. "EndTxnRequest"
+    std::string label;                 // how the report names it (e.g. "slow external call")
 };
 
 struct FaultRecord {
@@ -45,6 +47,8 @@ public:
 private:
     void install_link_fault(sim::Simulation& sim, std::size_t index);
     void install_crash(sim::Simulation& sim, std::size_t index);
+    void install_pause(sim::Simulation& sim, std::size_t index);
+    void trace(sim::Simulation& sim, std::size_t index, bool start);
 
     std::vector<FaultSpec> specs_;
     std::vector<FaultRecord> records_;

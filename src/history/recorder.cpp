@@ -18,6 +18,10 @@ void Recorder::invoke(std::int64_t time_us, std::uint32_t process, OpFunction f,
         assert(inserted.second && "a value is sent once");
         (void)inserted;
     }
+    if (f == OpFunction::txn) {
+        assert(open_txn_.count(process) == 0 && "one transaction at a time per process");
+        open_txn_[process] = elements;
+    }
     emit(Operation{0, time_us, process, OpType::invoke, f, group, std::move(elements), {}, false});
 }
 
@@ -31,6 +35,7 @@ void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type
         assert(erased == 1 && "completion without invocation");
         (void)erased;
     }
+    if (f == OpFunction::txn) open_txn_.erase(process);
     emit(Operation{0, time_us, process, type, f, group, std::move(elements), std::string(error), false});
 }
 
@@ -43,6 +48,12 @@ void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f
 }
 
 void Recorder::crash(std::int64_t time_us, std::uint32_t process) {
+    const auto txn = open_txn_.find(process);
+    if (txn != open_txn_.end()) {
+        Operation op{0, time_us, process, OpType::info, OpFunction::txn, kNoGroup, txn->second, "process crashed", false};
+        open_txn_.erase(txn);
+        emit(std::move(op));
+    }
     auto it = open_.lower_bound(std::make_pair(process, std::uint64_t{0}));
     while (it != open_.end() && it->first.first == process) {
         Operation op{0, time_us, process, OpType::info, it->second.first, kNoGroup,

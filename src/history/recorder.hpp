@@ -40,6 +40,7 @@ private:
     std::uint64_t next_index_ = 0;
     // (process, value) -> function, for open invocations, ordered for a deterministic crash.
     std::map<std::pair<std::uint32_t, std::uint64_t>, std::pair<OpFunction, Element>> open_;
+    std::map<std::uint32_t, std::vector<Element>> open_txn_;  // process -> its open transaction
 };
 
 }  // namespace eosim::history

@@ -35,7 +35,8 @@ void ConsumerApp::on_start() {
     for (const TopicPartition& tp : workload_.assignment) {
         keys.push_back(history::Element{recorder_.names().key(tp.str()), history::kUnknownOffset, 0});
     }
-    recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys);
+    recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys,
+                      config_.isolation == Isolation::read_committed);
     client_->start();
 }
 

@@ -143,7 +143,7 @@ void ConsumerClient::send_fetches() {
         FetchRequest& request = by_leader[leader];
         request.max_wait_ms = config_.fetch_max_wait_ms;
         request.max_records = config_.max_poll_records;
-        request.isolation = config_.isolation;
+        request.isolation = config_.fetch_isolation();
         request.partitions.push_back({tp, position->second});
     }
     for (auto& [broker, request] : by_leader) send(broker, RequestKind::fetch, std::move(request));
@@ -281,7 +281,7 @@ void ConsumerClient::accept_batches(const FetchResponse::PartitionData& data) {
     std::int64_t& fetch_position = fetch_positions_[data.partition];
     for (const LogBatch& stored : data.batches) {
         const RecordBatch& batch = stored.batch;
-        while (config_.isolation == Isolation::read_committed && next_aborted < data.aborted.size() &&
+        while (config_.fetch_isolation() == Isolation::read_committed && next_aborted < data.aborted.size() &&
                data.aborted[next_aborted].first_offset <= stored.last_offset()) {
             aborted_producers.insert(data.aborted[next_aborted++].producer_id);
         }

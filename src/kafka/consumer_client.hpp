@@ -32,6 +32,12 @@ struct ConsumerConfig {
     std::int32_t retry_backoff_ms = 100;                  // retry.backoff.ms
     Isolation isolation = Isolation::read_uncommitted;    // isolation.level
     std::string group_instance_id;                        // group.instance.id ("" = none)
+    // Knock-out: a read_committed consumer that reads and returns everything up to the high
+    // watermark, as read_uncommitted does (it still counts as read_committed in the history).
+    bool knockout_read_committed = false;
+    Isolation fetch_isolation() const {
+        return knockout_read_committed ? Isolation::read_uncommitted : isolation;
+    }
 };
 
 struct ConsumedRecord {
@@ -76,6 +82,12 @@ public:
     void on_message(const sim::Envelope& envelope);
     void on_timer();
     void on_connection_closed(sim::ConnectionId connection);
+    bool owns_connection(sim::ConnectionId connection) const {
+        for (const auto& [broker, ch] : channels_) {
+            if (ch.open && ch.connection == connection) return true;
+        }
+        return false;
+    }
 
 private:
     enum class RequestKind { offset_fetch, list_offsets, fetch, offset_commit, join_group };

@@ -474,6 +474,7 @@ sim::TimeUs ProducerClient::next_deadline() const {
     if (idempotent() && producer_id_ == kNoProducerId && !init_in_flight_) {
         consider(init_retry_after_us_);
     }
+    if (transactional() && !txn_request_in_flight_) consider(txn_retry_after_us_);
     return deadline;
 }
 

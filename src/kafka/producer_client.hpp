@@ -78,6 +78,12 @@ public:
     void on_message(const sim::Envelope& envelope);
     void on_timer();
     void on_connection_closed(sim::ConnectionId connection);
+    bool owns_connection(sim::ConnectionId connection) const {
+        for (const auto& [broker, ch] : channels_) {
+            if (ch.open && ch.connection == connection) return true;
+        }
+        return false;
+    }
 
     std::size_t pending_records() const { return pending_records_; }
     std::int64_t producer_id() const { return producer_id_; }

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "scenario/config_parsers.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
 
@@ -29,6 +30,8 @@ std::int16_t parse_acks(ObjectReader& config) {
     config.fail("acks", "expected \"all\", \"1\", \"0\" or -1, 0, 1, got " + describe_json_type(*acks));
 }
 
+}  // namespace
+
 kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) {
     kafka::ProducerConfig c;
     if (!config) return c;
@@ -50,6 +53,9 @@ kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) 
         config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
     c.idempotence_set = config->has("enable.idempotence");
     c.enable_idempotence = config->boolean("enable.idempotence", c.enable_idempotence);
+    if (config->has("transactional.id")) c.transactional_id = config->required_string("transactional.id");
+    c.transaction_timeout_ms = static_cast<std::int32_t>(
+        config->integer("transaction.timeout.ms", 1, kInt32Max, c.transaction_timeout_ms));
     config->finish();
     return c;
 }
@@ -67,9 +73,10 @@ kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config) 
         config->integer("request.timeout.ms", 1, kInt32Max, c.request_timeout_ms));
     c.retry_backoff_ms = static_cast<std::int32_t>(
         config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
-    // Without transactions the last stable offset equals the high watermark, so both
-    // isolation levels read the same records.
-    config->choice("isolation.level", {"read_uncommitted", "read_committed"}, "read_uncommitted");
+    const std::string isolation =
+        config->choice("isolation.level", {"read_uncommitted", "read_committed"}, "read_uncommitted");
+    c.isolation = isolation == "read_committed" ? kafka::Isolation::read_committed : kafka::Isolation::read_uncommitted;
+    c.group_instance_id = config->string("group.instance.id", "");
     if (config->boolean("enable.auto.commit", false)) {
         config->fail("enable.auto.commit",
                      "auto-commit is not modelled; the consumer's \"delivery\" decides when "
@@ -78,6 +85,8 @@ kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config) 
     config->finish();
     return c;
 }
+
+namespace {
 
 void parse_cluster(ObjectReader& root, Scenario& s) {
     auto cluster = root.object("cluster");
@@ -88,6 +97,13 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
         s.network.jitter_us = network->integer("jitter_us", 0, kHourMs * 1000, s.network.jitter_us);
         network->finish();
     }
+    kafka::TxnCoordinatorConfig& txn = s.broker.transactions;
+    txn.transaction_version_2 = cluster->integer("transaction.version", 1, 2, 1) == 2;
+    txn.abort_timed_out_interval_ms = static_cast<std::int32_t>(cluster->integer(
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms", 1, kInt32Max, txn.abort_timed_out_interval_ms));
+    txn.transaction_max_timeout_ms = static_cast<std::int32_t>(
+        cluster->integer("transaction.max.timeout.ms", 1, kInt32Max, txn.transaction_max_timeout_ms));
+    txn.log_write_us = cluster->integer("transaction_log_write_us", 0, kHourMs * 1000, txn.log_write_us);
     cluster->finish();
 }
 
@@ -161,6 +177,8 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
 }  // namespace
 
 void parse_faults(ObjectReader& root, Scenario& s);
+void parse_processors(ObjectReader& root, Scenario& s);
+void parse_sinks(ObjectReader& root, Scenario& s);
 void parse_expectations(ObjectReader& root, Scenario& s);
 void check_names(ObjectReader& root, const Scenario& s);
 
@@ -181,10 +199,16 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     parse_topics(root, s);
     parse_producers(root, s);
     parse_consumers(root, s);
+    parse_sinks(root, s);
+    parse_processors(root, s);
+    for (auto& p : s.producers) p.config.transaction_version_2 = s.broker.transactions.transaction_version_2;
     check_names(root, s);
     parse_faults(root, s);
     if (auto knockouts = root.object("knockouts")) {
         s.broker.knockouts.disable_idempotent_dedup = knockouts->boolean("broker_dedup", false);
+        s.broker.knockouts.disable_epoch_fencing = knockouts->boolean("epoch_fencing", false);
+        s.client_knockouts.offsets_in_transaction = knockouts->boolean("offsets_in_transaction", false);
+        s.client_knockouts.read_committed = knockouts->boolean("read_committed", false);
         knockouts->finish();
     }
     if (auto run = root.object("run")) {

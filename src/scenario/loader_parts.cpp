@@ -17,6 +17,8 @@ std::set<std::string> node_names(const Scenario& s) {
     for (std::int32_t b = 0; b < s.brokers; ++b) names.insert(Scenario::broker_name(b));
     for (const auto& p : s.producers) names.insert(p.name);
     for (const auto& c : s.consumers) names.insert(c.name);
+    for (const auto& p : s.processors) names.insert(p.name);
+    for (const auto& k : s.sinks) names.insert(k.name);
     return names;
 }
 
@@ -51,6 +53,29 @@ void parse_drop_responses(ObjectReader& f, const Scenario& s, std::vector<faults
     }
 }
 
+// delay_request: one request type between two nodes. slow_external: an external sink's answers
+// to one client come late (the effect has happened; the caller hears late).
+faults::FaultSpec parse_typed_delay(ObjectReader& f, const Scenario& s, bool external) {
+    faults::FaultSpec spec;
+    spec.kind = faults::FaultSpec::Kind::delay_message_type;
+    if (external) {
+        spec.from = require_node(f, "sink", s);
+        spec.to = require_node(f, "client", s);
+        spec.message_type = "SinkAck";
+        spec.label = "slow external call";
+    } else {
+        spec.from = require_node(f, "from", s);
+        spec.to = require_node(f, "to", s);
+        const std::string request = f.choice(
+            "request", {"Produce", "Fetch", "InitProducerId", "AddPartitionsToTxn", "AddOffsetsToTxn", "EndTxn",
+                        "TxnOffsetCommit", "WriteTxnMarkers", "OffsetCommit", "OffsetFetch"}, "");
+        spec.message_type = request + "Request";
+    }
+    parse_window(f, spec);
+    spec.extra_latency_us = sim::ms(f.required_integer("extra_ms", 1, kDayMs));
+    return spec;
+}
+
 }  // namespace
 
 void check_names(ObjectReader& root, const Scenario& s) {
@@ -64,13 +89,24 @@ void check_names(ObjectReader& root, const Scenario& s) {
     };
     for (std::size_t i = 0; i < s.producers.size(); ++i) check("producers", i, s.producers[i].name);
     for (std::size_t i = 0; i < s.consumers.size(); ++i) check("consumers", i, s.consumers[i].name);
+    for (std::size_t i = 0; i < s.sinks.size(); ++i) check("sinks", i, s.sinks[i].name);
+    for (std::size_t i = 0; i < s.processors.size(); ++i) check("processors", i, s.processors[i].name);
 }
 
 void parse_faults(ObjectReader& root, Scenario& s) {
     for (ObjectReader& f : root.objects("faults")) {
-        const std::string type = f.choice("type", {"drop_responses", "delay", "crash"}, "");
+        const std::string type = f.choice(
+            "type", {"drop_responses", "delay", "crash", "pause", "delay_request", "slow_external"}, "");
         if (type == "drop_responses") {
             parse_drop_responses(f, s, s.faults);
+        } else if (type == "pause") {
+            faults::FaultSpec spec;
+            spec.kind = faults::FaultSpec::Kind::pause;
+            spec.from = require_node(f, "node", s);
+            parse_window(f, spec);
+            s.faults.push_back(spec);
+        } else if (type == "delay_request" || type == "slow_external") {
+            s.faults.push_back(parse_typed_delay(f, s, type == "slow_external"));
         } else if (type == "delay") {
             faults::FaultSpec spec;
             spec.kind = faults::FaultSpec::Kind::delay;

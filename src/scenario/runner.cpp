@@ -10,6 +10,8 @@
 #include "history/recorder.hpp"
 #include "kafka/broker.hpp"
 #include "kafka/consumer_app.hpp"
+#include "kafka/external_sink.hpp"
+#include "kafka/processor_app.hpp"
 #include "kafka/producer_app.hpp"
 
 namespace eosim::scenario {
@@ -27,6 +29,7 @@ struct Assembly {
     std::vector<kafka::Broker*> brokers;
     std::vector<kafka::ProducerApp*> producers;
     std::vector<kafka::ConsumerApp*> consumers;
+    std::vector<kafka::ProcessorApp*> processors;
     faults::FaultPlan faults;
 
     Assembly(const Scenario& s, const RunOptions& options)
@@ -61,6 +64,49 @@ std::vector<kafka::TopicPartition> assignment_for(const Scenario& s, std::size_t
     return result;
 }
 
+// Round-robin assignment of a processor's input partitions among its group's processors.
+std::vector<kafka::TopicPartition> processor_assignment(const Scenario& s, std::size_t index) {
+    const ProcessorSpec& me = s.processors[index];
+    std::vector<kafka::TopicPartition> result;
+    if (!me.partitions.empty()) {
+        for (const std::int32_t p : me.partitions) result.push_back({me.input_topic, p});
+        return result;
+    }
+    std::vector<std::size_t> members;
+    for (std::size_t i = 0; i < s.processors.size(); ++i) {
+        const ProcessorSpec& other = s.processors[i];
+        if (other.workload.group_id == me.workload.group_id && other.input_topic == me.input_topic &&
+            other.partitions.empty()) {
+            members.push_back(i);
+        }
+    }
+    for (const auto& t : s.topics) {
+        if (t.name != me.input_topic) continue;
+        for (std::int32_t p = 0; p < t.partitions; ++p) {
+            if (members[static_cast<std::size_t>(p) % members.size()] == index) result.push_back({me.input_topic, p});
+        }
+    }
+    return result;
+}
+
+void assemble_pipelines(const Scenario& s, Assembly& a) {
+    for (const SinkSpec& sink : s.sinks) {
+        a.sim.add_node(std::make_unique<kafka::ExternalSink>(sink.name, sink.config, a.recorder));
+    }
+    for (std::size_t i = 0; i < s.processors.size(); ++i) {
+        const ProcessorSpec& spec = s.processors[i];
+        kafka::ProcessorWorkload workload = spec.workload;
+        workload.assignment = processor_assignment(s, i);
+        workload.offsets_in_transaction = !s.client_knockouts.offsets_in_transaction;
+        kafka::ConsumerConfig consumer = spec.consumer;
+        consumer.knockout_read_committed = s.client_knockouts.read_committed;
+        auto app = std::make_unique<kafka::ProcessorApp>(spec.name, a.layout, consumer, spec.producer, workload,
+                                                         a.recorder);
+        a.processors.push_back(app.get());
+        a.sim.add_node(std::move(app));
+    }
+}
+
 void assemble(const Scenario& s, Assembly& a) {
     a.layout->topics = s.topics;
     for (std::int32_t b = 0; b < s.brokers; ++b) {
@@ -81,20 +127,23 @@ void assemble(const Scenario& s, Assembly& a) {
     for (std::size_t i = 0; i < s.consumers.size(); ++i) {
         kafka::ConsumerWorkload workload = s.consumers[i].workload;
         workload.assignment = assignment_for(s, i);
-        auto app = std::make_unique<kafka::ConsumerApp>(s.consumers[i].name, a.layout,
-                                                        s.consumers[i].config, workload, a.recorder);
+        kafka::ConsumerConfig config = s.consumers[i].config;
+        config.knockout_read_committed = s.client_knockouts.read_committed;
+        auto app = std::make_unique<kafka::ConsumerApp>(s.consumers[i].name, a.layout, config, workload,
+                                                        a.recorder);
         a.consumers.push_back(app.get());
         a.sim.add_node(std::move(app));
     }
+    assemble_pipelines(s, a);
 }
 
-// The group has committed everything its partitions hold (or no member is alive to do it).
-bool group_caught_up(const Assembly& a, const kafka::ConsumerApp& member) {
-    const kafka::ConsumerWorkload& w = member.workload();
-    const kafka::Broker& coordinator = *a.brokers.at(static_cast<std::size_t>(a.layout->coordinator_of_group(w.group_id)));
+// The group has committed everything its partitions hold.
+bool group_caught_up(const Assembly& a, const std::string& group_id,
+                     const std::vector<kafka::TopicPartition>& assignment) {
+    const kafka::Broker& coordinator = *a.brokers.at(static_cast<std::size_t>(a.layout->coordinator_of_group(group_id)));
     const auto& offsets = coordinator.storage().groups.committed;
-    const auto group = offsets.find(w.group_id);
-    for (const kafka::TopicPartition& tp : w.assignment) {
+    const auto group = offsets.find(group_id);
+    for (const kafka::TopicPartition& tp : assignment) {
         const kafka::Broker& leader = *a.brokers.at(static_cast<std::size_t>(a.layout->leader_of(tp)));
         const std::int64_t high_watermark = leader.partition(tp)->high_watermark();
         std::int64_t committed = 0;
@@ -113,7 +162,11 @@ bool quiescent(Assembly& a) {
         if (!p->done()) return false;
     }
     for (const kafka::ConsumerApp* c : a.consumers) {
-        if (!c->idle() || !group_caught_up(a, *c)) return false;
+        if (!c->idle() || !group_caught_up(a, c->workload().group_id, c->workload().assignment)) return false;
+    }
+    for (const kafka::ProcessorApp* p : a.processors) {
+        if (!p->idle()) return false;
+        if (!p->stopped() && !group_caught_up(a, p->workload().group_id, p->workload().assignment)) return false;
     }
     return true;
 }
@@ -208,6 +261,8 @@ RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
     out.faults = a.faults.records();
     if (s.broker.knockouts.disable_idempotent_dedup) out.knockouts.push_back("broker_dedup");
     if (s.broker.knockouts.disable_epoch_fencing) out.knockouts.push_back("epoch_fencing");
+    if (s.client_knockouts.offsets_in_transaction) out.knockouts.push_back("offsets_in_transaction");
+    if (s.client_knockouts.read_committed) out.knockouts.push_back("read_committed");
     out.config_notes = s.config_notes;
     out.has_expectations = s.expect.has_value();
     if (s.expect) out.expectation_failures = evaluate_expectations(*s.expect, out.check);

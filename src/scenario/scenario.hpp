@@ -12,6 +12,8 @@
 #include "kafka/cluster_layout.hpp"
 #include "kafka/consumer_app.hpp"
 #include "kafka/consumer_client.hpp"
+#include "kafka/external_sink.hpp"
+#include "kafka/processor_app.hpp"
 #include "kafka/producer_app.hpp"
 #include "kafka/producer_config.hpp"
 #include "sim/network.hpp"
@@ -30,6 +32,26 @@ struct ConsumerSpec {
     std::vector<std::int32_t> partitions;  // empty: share the topic with the group round-robin
     kafka::ConsumerConfig config;
     kafka::ConsumerWorkload workload;  // assignment filled when the scenario is assembled
+};
+
+struct ProcessorSpec {
+    std::string name;
+    std::string input_topic;
+    std::vector<std::int32_t> partitions;  // empty: share the input with the group round-robin
+    kafka::ConsumerConfig consumer;
+    kafka::ProducerConfig producer;
+    kafka::ProcessorWorkload workload;  // assignment filled when assembled
+};
+
+struct SinkSpec {
+    std::string name;
+    kafka::SinkConfig config;
+};
+
+// Knock-outs that act on applications and clients rather than brokers.
+struct ClientKnockouts {
+    bool offsets_in_transaction = false;  // processors commit offsets outside the transaction
+    bool read_committed = false;          // read_committed readers stop filtering aborted data
 };
 
 struct CountBound {
@@ -52,6 +74,9 @@ struct Scenario {
     std::vector<kafka::TopicSpec> topics;
     std::vector<ProducerSpec> producers;
     std::vector<ConsumerSpec> consumers;
+    std::vector<ProcessorSpec> processors;
+    std::vector<SinkSpec> sinks;
+    ClientKnockouts client_knockouts;
     std::vector<faults::FaultSpec> faults;
     kafka::BrokerConfig broker;  // knock-outs and transaction settings
     sim::TimeUs max_simulated_us = sim::ms(600'000);

@@ -27,9 +27,12 @@ void Network::set_profile(NodeId from, NodeId to, LinkProfile profile) {
 
 LinkFaults& Network::faults(NodeId from, NodeId to) { return link(from, to).faults; }
 
-TimeUs Network::draw_latency(NodeId from, NodeId to) {
+TimeUs Network::draw_latency(NodeId from, NodeId to, std::string_view message_type) {
     Link& l = link(from, to);
     TimeUs latency_us = l.profile.latency_us + l.faults.extra_delay_us;
+    for (const auto& [type, extra_us] : l.faults.type_delays) {
+        if (type == message_type) latency_us += extra_us;
+    }
     if (l.profile.jitter_us > 0) latency_us += l.prng.between(0, l.profile.jitter_us);
     assert(latency_us >= 0);
     return latency_us;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct LinkProfile {
 struct LinkFaults {
     TimeUs extra_delay_us = 0;  // delay spike
     bool drop_messages = false; // a message sent now is lost and the connection stalls
+    // Extra delay for messages of one type only (matched on Payload::type_name()).
+    std::vector<std::pair<std::string, TimeUs>> type_delays;
 };
 
 struct Connection {
@@ -50,7 +53,7 @@ public:
     void set_profile(NodeId from, NodeId to, LinkProfile profile);
     LinkFaults& faults(NodeId from, NodeId to);
     // Latency for one message sent now on from->to, including jitter and spikes.
-    TimeUs draw_latency(NodeId from, NodeId to);
+    TimeUs draw_latency(NodeId from, NodeId to, std::string_view message_type = {});
 
     ConnectionId open(NodeId client, NodeId server, std::uint32_t client_incarnation,
                       std::uint32_t server_incarnation);

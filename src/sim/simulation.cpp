@@ -100,7 +100,7 @@ void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> pay
         trace_.record(now_us_, TraceKind::drop, node_name(to), node_name(from), *payload);
         return;
     }
-    TimeUs arrival_us = now_us_ + network_.draw_latency(from, to);
+    TimeUs arrival_us = now_us_ + network_.draw_latency(from, to, payload->type_name());
     if (arrival_us < c.last_arrival_us[direction]) arrival_us = c.last_arrival_us[direction];
     c.last_arrival_us[direction] = arrival_us;
     const std::uint64_t slot = store(InFlight{from, to, id, std::move(payload)});

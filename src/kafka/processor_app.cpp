@@ -1,0 +1,217 @@
+#include "kafka/processor_app.hpp"
+
+#include <cassert>
+
+#include "kafka/external_sink.hpp"
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+namespace {
+
+constexpr std::uint64_t kConsumerTimer = 1;
+constexpr std::uint64_t kProducerTimer = 2;
+constexpr std::uint64_t kStepTimer = 3;
+constexpr std::uint64_t kStartTimer = 4;
+constexpr std::uint64_t kSinkTimeout = 5;
+constexpr std::int32_t kRecordBytes = 116;
+
+}  // namespace
+
+ProcessorApp::ProcessorApp(std::string name, std::shared_ptr<const ClusterLayout> layout,
+                           ConsumerConfig consumer_config, ProducerConfig producer_config,
+                           ProcessorWorkload workload, history::Recorder& recorder)
+    : sim::Node(std::move(name)),
+      layout_(std::move(layout)),
+      consumer_config_(std::move(consumer_config)),
+      producer_config_(std::move(producer_config)),
+      workload_(std::move(workload)),
+      recorder_(recorder) {
+    group_ = recorder_.names().group(workload_.group_id);
+    next_output_ = workload_.first_output_value;
+    if (consumer_config_.group_instance_id.empty()) consumer_config_.group_instance_id = sim::Node::name();
+}
+
+void ProcessorApp::on_start() {
+    ++incarnation_;
+    process_ = recorder_.new_process(name() + "#" + std::to_string(incarnation_));
+    phase_ = Phase::waiting_to_start;
+    sink_connected_ = false;
+    const sim::TimeUs now = sim().now();
+    sim().set_timer(id(), now < workload_.start_us ? workload_.start_us - now : 0, kStartTimer);
+}
+
+void ProcessorApp::start_clients() {
+    consumer_ = std::make_unique<ConsumerClient>(sim(), id(), layout_, consumer_config_, workload_.group_id,
+                                                 workload_.assignment,
+                                                 static_cast<ConsumerListener&>(*this), kConsumerTimer);
+    producer_ = std::make_unique<ProducerClient>(sim(), id(), layout_, producer_config_,
+                                                 static_cast<SendListener&>(*this), kProducerTimer);
+    producer_->set_transaction_listener(static_cast<TransactionListener*>(this));
+    std::vector<history::Element> keys;
+    for (const TopicPartition& tp : workload_.assignment) {
+        keys.push_back(history::Element{recorder_.names().key(tp.str()), history::kUnknownOffset, 0, history::kNoSource});
+    }
+    recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys,
+                      consumer_config_.isolation == Isolation::read_committed);
+    consumer_->start();
+    if (transactional()) {
+        phase_ = Phase::initializing;
+        producer_->init_transactions();  // fences any older producer with this transactional.id
+    } else {
+        phase_ = Phase::idle;
+    }
+}
+
+void ProcessorApp::on_crash() {
+    recorder_.crash(sim().now(), process_);
+    consumer_.reset();
+    producer_.reset();
+    batch_.clear();
+    outputs_.clear();
+    txn_recorded_ = false;
+    phase_ = Phase::waiting_to_start;
+}
+
+bool ProcessorApp::idle() const {
+    if (phase_ == Phase::stopped) return true;
+    return phase_ == Phase::idle && consumer_ != nullptr && !consumer_->has_records() &&
+           !consumer_->commit_pending();
+}
+
+void ProcessorApp::on_records_available() {
+    if (phase_ == Phase::idle) begin_batch();
+}
+
+void ProcessorApp::begin_batch() {
+    assert(phase_ == Phase::idle);
+    batch_ = consumer_->take_records();
+    next_record_ = 0;
+    outputs_.clear();
+    txn_recorded_ = false;
+    if (batch_.empty()) return;
+    batch_offsets_ = consumer_->positions();
+    if (workload_.mode == ProcessingMode::at_most_once) {
+        phase_ = Phase::committing_before;
+        recorder_.invoke(sim().now(), process_, history::OpFunction::commit, group_, offsets_elements());
+        consumer_->commit(batch_offsets_);
+        return;
+    }
+    if (transactional()) producer_->begin_transaction();
+    process_current();
+}
+
+void ProcessorApp::process_current() {
+    assert(next_record_ < batch_.size());
+    if (workload_.sink.empty()) {
+        phase_ = Phase::processing;
+        sim().set_timer(id(), workload_.processing_us, kStepTimer);
+        return;
+    }
+    // The external call happens first; Kafka's transaction does not cover it.
+    phase_ = Phase::calling_sink;
+    if (!sink_connected_ || !sim().is_open(sink_connection_)) {
+        sink_connection_ = sim().connect(id(), sim().find_node(workload_.sink));
+        sink_connected_ = true;
+    }
+    ++sink_request_;
+    sim().send(id(), sink_connection_, std::make_unique<SinkWrite>(batch_[next_record_].record.value, sink_request_));
+    sink_timer_ = sim().set_timer(id(), workload_.sink_timeout_us, kSinkTimeout);
+}
+
+history::Element ProcessorApp::output_element(const Output& output) const {
+    const std::int64_t offset = output.outcome && output.outcome->kind == SendOutcome::Kind::ok ? output.outcome->offset
+                                                                                                : history::kUnknownOffset;
+    return history::Element{recorder_.names().key(output.partition.str()), offset, output.value, output.source};
+}
+
+void ProcessorApp::emit_output() {
+    const ConsumedRecord& input = batch_[next_record_++];
+    const TopicSpec* topic = layout_->find_topic(workload_.output_topic);
+    assert(topic != nullptr);
+    const TopicPartition partition{workload_.output_topic,
+                                   static_cast<std::int32_t>(static_cast<std::uint64_t>(input.record.key) %
+                                                             static_cast<std::uint64_t>(topic->partitions))};
+    Output output{next_output_++, partition, input.record.value, std::nullopt};
+    outputs_.push_back(output);
+    recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup, {output_element(output)});
+    producer_->send(partition, Record{output.value, input.record.key, input.record.value}, kRecordBytes);
+    if (next_record_ < batch_.size()) {
+        process_current();
+        return;
+    }
+    finish_batch();
+}
+
+void ProcessorApp::finish_batch() {
+    if (workload_.mode == ProcessingMode::at_most_once) {
+        after_batch();
+        return;
+    }
+    if (workload_.mode == ProcessingMode::at_least_once) {
+        phase_ = Phase::flushing;  // wait for every output's acknowledgement, then commit
+        maybe_finish_flush();
+        return;
+    }
+    if (!workload_.offsets_in_transaction) {
+        commit_or_abort();
+        return;
+    }
+    phase_ = Phase::sending_offsets;
+    producer_->send_offsets_to_transaction(
+        batch_offsets_, GroupMetadata{workload_.group_id, consumer_->member_id(), consumer_->generation_id(),
+                                      consumer_config_.group_instance_id});
+}
+
+void ProcessorApp::commit_or_abort() {
+    ++transactions_;
+    const bool abort = workload_.abort_every > 0 && transactions_ % workload_.abort_every == 0;
+    std::vector<history::Element> values;
+    for (const Output& output : outputs_) values.push_back(output_element(output));
+    recorder_.invoke(sim().now(), process_, history::OpFunction::txn, history::kNoGroup, values);
+    txn_recorded_ = true;
+    if (abort) {
+        phase_ = Phase::aborting_txn;
+        producer_->abort_transaction();
+        return;
+    }
+    phase_ = Phase::committing_txn;
+    producer_->commit_transaction();
+}
+
+void ProcessorApp::end_transaction_in_history(history::OpType type, std::string_view error) {
+    if (!txn_recorded_) {
+        std::vector<history::Element> values;
+        for (const Output& output : outputs_) values.push_back(output_element(output));
+        recorder_.invoke(sim().now(), process_, history::OpFunction::txn, history::kNoGroup, values);
+    }
+    for (const Output& output : outputs_) {
+        recorder_.complete(sim().now(), process_, type, history::OpFunction::send, history::kNoGroup,
+                           {output_element(output)}, type == history::OpType::ok ? "" : error);
+    }
+    std::vector<history::Element> values;
+    for (const Output& output : outputs_) values.push_back(output_element(output));
+    recorder_.complete(sim().now(), process_, type, history::OpFunction::txn, history::kNoGroup, values, error);
+    outputs_.clear();
+    txn_recorded_ = false;
+}
+
+void ProcessorApp::after_batch() {
+    phase_ = Phase::idle;
+    if (consumer_->has_records()) begin_batch();
+}
+
+std::vector<history::Element> ProcessorApp::offsets_elements() const {
+    std::vector<history::Element> elements;
+    for (const auto& [tp, offset] : batch_offsets_) {
+        elements.push_back(history::Element{recorder_.names().key(tp.str()), offset, 0, history::kNoSource});
+    }
+    return elements;
+}
+
+void ProcessorApp::commit_offsets_outside() {
+    phase_ = Phase::committing_after;
+    recorder_.invoke(sim().now(), process_, history::OpFunction::commit, group_, offsets_elements());
+    consumer_->commit(batch_offsets_);
+}
+
+}  // namespace eosim::kafka
