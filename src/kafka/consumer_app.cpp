@@ -45,6 +45,7 @@ void ConsumerApp::on_crash() {
     client_.reset();
     batch_.clear();
     batch_commit_.clear();
+    last_committed_.clear();
     next_record_ = 0;
     phase_ = Phase::polling;
 }
@@ -62,8 +63,15 @@ void ConsumerApp::begin_batch() {
     assert(phase_ == Phase::polling);
     batch_ = client_->take_records();
     next_record_ = 0;
-    if (batch_.empty()) return;
     batch_commit_ = client_->positions();
+    if (batch_.empty()) {
+        // Only markers or aborted data were skipped: commit the new position, nothing to process.
+        if (batch_commit_ != last_committed_ && !batch_commit_.empty()) {
+            phase_ = Phase::committing_after;
+            commit();
+        }
+        return;
+    }
     if (workload_.mode == DeliveryMode::at_most_once) {
         phase_ = Phase::committing_before;
         commit();
@@ -90,7 +98,7 @@ void ConsumerApp::process_next() {
         return;
     }
     phase_ = Phase::polling;
-    if (client_->has_records()) begin_batch();
+    begin_batch();
 }
 
 std::vector<history::Element> ConsumerApp::commit_elements() const {
@@ -104,6 +112,7 @@ std::vector<history::Element> ConsumerApp::commit_elements() const {
 void ConsumerApp::commit() {
     recorder_.invoke(sim().now(), process_, history::OpFunction::commit, group_, commit_elements());
     client_->commit(batch_commit_);
+    last_committed_ = batch_commit_;
 }
 
 void ConsumerApp::on_commit_complete(ErrorCode error) {
@@ -117,9 +126,9 @@ void ConsumerApp::on_commit_complete(ErrorCode error) {
         return;
     }
     // After processing, or a commit-first that failed for good (its records are skipped, as an
-    // at-most-once application would).
+    // at-most-once application would). Positions may have moved meanwhile: look again.
     phase_ = Phase::polling;
-    if (client_->has_records()) begin_batch();
+    begin_batch();
 }
 
 void ConsumerApp::on_message(const sim::Envelope& envelope) { client_->on_message(envelope); }

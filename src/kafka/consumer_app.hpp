@@ -60,6 +60,7 @@ private:
     std::vector<ConsumedRecord> batch_;
     std::size_t next_record_ = 0;
     std::map<TopicPartition, std::int64_t> batch_commit_;
+    std::map<TopicPartition, std::int64_t> last_committed_;  // what this process committed last
 };
 
 }  // namespace eosim::kafka

@@ -268,8 +268,11 @@ void ConsumerClient::handle(const FetchResponse& response) {
         if (positions_.count(p.partition) == 0) continue;
         accept_batches(p);
     }
+    const auto positions_before = positions_;
     settle_positions();
-    if (buffer_.size() > before) listener_.on_records_available();
+    // Skipped control or aborted batches move the position without records: tell the
+    // application too, so that it can commit the new position.
+    if (buffer_.size() > before || positions_ != positions_before) listener_.on_records_available();
 }
 
 // CompletedFetch.nextFetchedRecord: control batches are never returned; with read_committed,
