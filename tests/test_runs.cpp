@@ -117,3 +117,18 @@ TEST_CASE("expectations are evaluated against verdicts and counts") {
     e.counts.clear();
     CHECK(evaluate_expectations(e, result).empty());
 }
+
+TEST_CASE("a resumed zombie is fenced at the partition and at the coordinator") {
+    const Scenario s = shipped("zombie-fencing");
+    std::ostringstream trace;
+    RunOptions options{1, &trace, nullptr};
+    const RunOutcome r = run_scenario(s, options);
+    const std::string text = trace.str();
+    CHECK(text.find("txn.timeout transactional_id=pipeline-task-0") != std::string::npos);
+    CHECK(text.find("error=INVALID_PRODUCER_EPOCH") != std::string::npos);
+    CHECK(text.find("error=PRODUCER_FENCED") != std::string::npos);
+    CHECK(r.check.verdicts.at("exactly_once_processing").holds);
+    Scenario knocked = s;
+    knocked.broker.knockouts.disable_epoch_fencing = true;
+    CHECK_FALSE(run(knocked, 1).check.verdicts.at("exactly_once_processing").holds);
+}

@@ -101,6 +101,7 @@ private:
     void exactly_once_processing(CheckResult& result) const;
     void external_exactly_once(CheckResult& result) const;
     std::vector<std::uint64_t> owed_inputs() const;
+    bool seen_by_read_committed(std::uint64_t value) const;
     std::string describe_value(std::uint64_t value, const ValueState& state) const;
 
     const history::Names& names_;

@@ -133,6 +133,15 @@ std::vector<std::uint64_t> DeliveryChecker::owed_inputs() const {
     return owed;
 }
 
+bool DeliveryChecker::seen_by_read_committed(std::uint64_t value) const {
+    for (const auto& [group, read_committed] : group_read_committed_) {
+        if (!read_committed || processor_groups_.count(group) > 0) continue;
+        const auto deliveries = deliveries_.find(group);
+        if (deliveries != deliveries_.end() && deliveries->second.count(value) > 0) return true;
+    }
+    return false;
+}
+
 void DeliveryChecker::exactly_once_processing(CheckResult& result) const {
     Verdict verdict;
     for (const std::uint64_t input : owed_inputs()) {
@@ -141,7 +150,10 @@ void DeliveryChecker::exactly_once_processing(CheckResult& result) const {
         const auto outputs = outputs_of_.find(input);
         if (outputs != outputs_of_.end()) {
             for (const std::uint64_t output : outputs->second) {
-                if (values_.at(output).state == SendState::ok) committed.push_back(output);
+                // Committed: its producer heard so, or a read_committed reader saw it.
+                if (values_.at(output).state == SendState::ok || seen_by_read_committed(output)) {
+                    committed.push_back(output);
+                }
             }
         }
         if (committed.size() == 1) continue;
@@ -152,13 +164,9 @@ void DeliveryChecker::exactly_once_processing(CheckResult& result) const {
             continue;
         }
         ++result.counts.processing_duplicates;
-        const ValueState& first = values_.at(committed[0]);
-        const ValueState& second = values_.at(committed[1]);
-        add_violation(verdict, fmt::format("input {} -> {} committed outputs: value {} by {} at offset {}, value {} "
-                                           "by {} at offset {}",
-                                           describe_value(input, in), committed.size(), committed[0],
-                                           names_.process_name(first.process), first.ack_offset, committed[1],
-                                           names_.process_name(second.process), second.ack_offset));
+        add_violation(verdict, fmt::format("input {} -> {} committed outputs: {}; {}", describe_value(input, in),
+                                           committed.size(), describe_value(committed[0], values_.at(committed[0])),
+                                           describe_value(committed[1], values_.at(committed[1]))));
     }
     result.verdicts["exactly_once_processing"] = std::move(verdict);
 }

@@ -66,6 +66,8 @@ void ProcessorApp::on_crash() {
     recorder_.crash(sim().now(), process_);
     consumer_.reset();
     producer_.reset();
+    retired_consumer_.reset();
+    retired_producer_.reset();
     batch_.clear();
     outputs_.clear();
     txn_recorded_ = false;

@@ -110,6 +110,8 @@ private:
     std::int64_t transactions_ = 0;     // persisted count, for abort_every
     std::unique_ptr<ConsumerClient> consumer_;
     std::unique_ptr<ProducerClient> producer_;
+    std::unique_ptr<ConsumerClient> retired_consumer_;  // fenced clients, kept until safe to free
+    std::unique_ptr<ProducerClient> retired_producer_;
     Phase phase_ = Phase::waiting_to_start;
     std::vector<ConsumedRecord> batch_;
     std::size_t next_record_ = 0;

@@ -95,12 +95,13 @@ void ProcessorApp::on_fenced() {
     sim().record_state(id(), sim::StateChange("processor.fenced").with("restart", workload_.restart_when_fenced ? 1 : 0));
     if (!outputs_.empty() || txn_recorded_) end_transaction_in_history(history::OpType::fail, "PRODUCER_FENCED");
     batch_.clear();
+    // We are inside a callback of the producer: keep the old clients alive until later.
+    retired_consumer_ = std::move(consumer_);
+    retired_producer_ = std::move(producer_);
     if (workload_.restart_when_fenced) {
         start_clients();  // a new producer with the same transactional.id, a new group member
         return;
     }
-    consumer_.reset();
-    producer_.reset();
     phase_ = Phase::stopped;
 }
 

@@ -42,7 +42,8 @@ AppendCheck ProducerStateTable::check(const RecordBatch& batch, const PartitionR
             return {AppendCheck::Kind::duplicate, ErrorCode::NONE, *original};
         }
     }
-    if (rules.epoch_fencing && batch.producer_epoch < entry.producer_epoch) {
+    if (batch.producer_epoch < entry.producer_epoch) {
+        if (!rules.epoch_fencing) return {};  // knocked out: taken unchecked, as a follower would
         return {AppendCheck::Kind::reject, ErrorCode::INVALID_PRODUCER_EPOCH, {}};
     }
     if (batch.producer_epoch != entry.producer_epoch) {
@@ -63,8 +64,16 @@ AppendCheck ProducerStateTable::check(const RecordBatch& batch, const PartitionR
 void ProducerStateTable::on_append(const RecordBatch& batch, std::int64_t first_offset) {
     assert(batch.has_producer_id() && !batch.is_control());
     ProducerStateEntry& entry = entries_[batch.producer_id];
-    // A lower epoch only gets here with epoch fencing knocked out: keep the higher one.
-    if (batch.producer_epoch > entry.producer_epoch) entry.update_epoch(batch.producer_epoch);
+    if (batch.producer_epoch < entry.producer_epoch) {
+        // Only with epoch fencing knocked out: the stale write still joins (or opens) the
+        // producer id's transaction on this partition; the current epoch's state is kept.
+        if (batch.transactional && entry.current_txn_first_offset < 0) {
+            entry.current_txn_first_offset = first_offset;
+            ongoing_[first_offset] = batch.producer_id;
+        }
+        return;
+    }
+    entry.update_epoch(batch.producer_epoch);
     entry.batches.push_back(BatchMetadata{batch.base_sequence, batch.last_sequence(),
                                           first_offset, first_offset + batch.record_count() - 1});
     if (entry.batches.size() > ProducerStateEntry::kNumBatchesToRetain) entry.batches.pop_front();
