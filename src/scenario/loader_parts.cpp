@@ -1,6 +1,7 @@
 // Scenario parts that refer to other parts: node names, faults and expectations.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 #include <set>
 
@@ -153,6 +154,17 @@ void parse_expectations(ObjectReader& root, Scenario& s) {
             e.counts[name] = b;
         }
         counts->finish();
+    }
+    if (const nlohmann::json* any = expect->raw("any_violated")) {
+        if (!any->is_array() || any->empty()) expect->fail("any_violated", "expected a non-empty array of verdict names");
+        for (std::size_t i = 0; i < any->size(); ++i) {
+            const nlohmann::json& name = (*any)[i];
+            const auto& known = verdict_names();
+            if (!name.is_string() || std::find(known.begin(), known.end(), name.get<std::string>()) == known.end()) {
+                expect->fail("any_violated/" + std::to_string(i), "expected a verdict name, got " + describe_json_type(name));
+            }
+            e.any_violated.push_back(name.get<std::string>());
+        }
     }
     expect->finish();
     s.expect = std::move(e);

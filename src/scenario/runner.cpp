@@ -220,6 +220,14 @@ std::vector<std::string> evaluate_expectations(const Expectations& expect,
                                        must_hold ? "holds" : "violated",
                                        verdict.holds ? "holds" : "violated", verdict.violations));
     }
+    if (!expect.any_violated.empty()) {
+        bool any = false;
+        for (const std::string& name : expect.any_violated) any = any || !result.verdicts.at(name).holds;
+        if (!any) {
+            failures.push_back(fmt::format("expected at least one of these verdicts violated, all hold: {}",
+                                           fmt::join(expect.any_violated, ", ")));
+        }
+    }
     for (const auto& [name, bound] : expect.counts) {
         const std::uint64_t value = count_by_name(result.counts, name);
         if (bound.min && value < *bound.min) {

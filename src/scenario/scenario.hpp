@@ -62,6 +62,7 @@ struct CountBound {
 struct Expectations {
     std::map<std::string, bool> verdicts;        // verdict name -> must hold
     std::map<std::string, CountBound> counts;    // count name -> bounds
+    std::vector<std::string> any_violated;       // at least one of these verdicts is violated
 };
 
 struct Scenario {
