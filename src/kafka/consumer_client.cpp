@@ -1,6 +1,7 @@
 #include "kafka/consumer_client.hpp"
 
 #include <cassert>
+#include <algorithm>
 #include <set>
 
 #include "sim/simulation.hpp"
@@ -275,20 +276,26 @@ void ConsumerClient::handle(const FetchResponse& response) {
     if (buffer_.size() > before || positions_ != positions_before) listener_.on_records_available();
 }
 
-// CompletedFetch.nextFetchedRecord: control batches are never returned; with read_committed,
-// batches of aborted transactions are skipped (the aborted index names their producers).
 void ConsumerClient::accept_batches(const FetchResponse::PartitionData& data) {
-    const std::int64_t position = positions_.at(data.partition);
+    FilteredFetch fetched = filter_fetched(data, positions_.at(data.partition), config_.fetch_isolation());
+    std::int64_t& fetch_position = fetch_positions_[data.partition];
+    if (fetched.next_fetch_offset > fetch_position) fetch_position = fetched.next_fetch_offset;
+    for (ConsumedRecord& record : fetched.records) buffer_.push_back(std::move(record));
+}
+
+FilteredFetch filter_fetched(const FetchResponse::PartitionData& data, std::int64_t position,
+                             Isolation isolation) {
+    FilteredFetch result{{}, position};
     std::set<std::int64_t> aborted_producers;
     std::size_t next_aborted = 0;
-    std::int64_t& fetch_position = fetch_positions_[data.partition];
     for (const LogBatch& stored : data.batches) {
         const RecordBatch& batch = stored.batch;
-        while (config_.fetch_isolation() == Isolation::read_committed && next_aborted < data.aborted.size() &&
+        // Producers whose aborted transactions started at or before this batch.
+        while (isolation == Isolation::read_committed && next_aborted < data.aborted.size() &&
                data.aborted[next_aborted].first_offset <= stored.last_offset()) {
             aborted_producers.insert(data.aborted[next_aborted++].producer_id);
         }
-        if (stored.last_offset() + 1 > fetch_position) fetch_position = stored.last_offset() + 1;
+        result.next_fetch_offset = std::max(result.next_fetch_offset, stored.last_offset() + 1);
         if (batch.is_control()) {
             if (batch.control == ControlType::abort) aborted_producers.erase(batch.producer_id);
             continue;
@@ -297,9 +304,10 @@ void ConsumerClient::accept_batches(const FetchResponse::PartitionData& data) {
         for (std::int32_t i = 0; i < batch.record_count(); ++i) {
             const std::int64_t offset = stored.base_offset + i;
             if (offset < position) continue;  // whole batches come back; skip consumed ones
-            buffer_.push_back(ConsumedRecord{data.partition, offset, batch.records[i]});
+            result.records.push_back(ConsumedRecord{data.partition, offset, batch.records[i]});
         }
     }
+    return result;
 }
 
 // Once everything fetched was handed out, the position moves past skipped batches too.

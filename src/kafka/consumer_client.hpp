@@ -46,6 +46,16 @@ struct ConsumedRecord {
     Record record;
 };
 
+// What a fetch returns to the application (CompletedFetch.nextFetchedRecord): control batches
+// never; with read_committed, no batch of an aborted transaction. next_fetch_offset moves past
+// every batch seen, returned or not.
+struct FilteredFetch {
+    std::vector<ConsumedRecord> records;
+    std::int64_t next_fetch_offset = 0;
+};
+FilteredFetch filter_fetched(const FetchResponse::PartitionData& data, std::int64_t position,
+                             Isolation isolation);
+
 class ConsumerListener {
 public:
     virtual ~ConsumerListener() = default;
