@@ -138,7 +138,8 @@ void FaultPlan::install_pause(sim::Simulation& sim, std::size_t index) {
 sim::TimeUs FaultPlan::quiet_after_us() const {
     sim::TimeUs quiet = 0;
     for (const FaultSpec& spec : specs_) {
-        const sim::TimeUs end = spec.at_us + (spec.duration_us > 0 ? spec.duration_us : 0);
+        // A delay is over once what it delayed can have arrived.
+        const sim::TimeUs end = spec.at_us + (spec.duration_us > 0 ? spec.duration_us : 0) + spec.extra_latency_us;
         if (end > quiet) quiet = end;
     }
     return quiet;

@@ -1,5 +1,6 @@
 #include "kafka/broker.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "sim/simulation.hpp"
@@ -31,7 +32,7 @@ void Broker::on_crash() {
     transactions_.reset();
     parked_fetches_.clear();
     actions_.clear();
-    marker_channels_.clear();
+    broker_channels_.clear();
 }
 
 const Partition* Broker::partition(const TopicPartition& tp) const {
@@ -76,7 +77,10 @@ void Broker::on_message(const sim::Envelope& envelope) {
     if (const auto* r = std::get_if<WriteTxnMarkersRequest>(&body)) {
         return handle_write_txn_markers(envelope, correlation, *r);
     }
-    if (std::holds_alternative<WriteTxnMarkersResponse>(body)) return handle_marker_response(envelope, message);
+    if (std::holds_alternative<WriteTxnMarkersResponse>(body) ||
+        std::holds_alternative<AddPartitionsToTxnResponse>(body)) {
+        return handle_broker_response(envelope, message);
+    }
     if (std::holds_alternative<AddPartitionsToTxnRequest>(body) ||
         std::holds_alternative<AddOffsetsToTxnRequest>(body) || std::holds_alternative<EndTxnRequest>(body)) {
         return handle_transaction_request(envelope, correlation, message);
@@ -189,13 +193,76 @@ ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartit
 
 void Broker::handle_produce(const sim::Envelope& env, std::int32_t correlation,
                             const ProduceRequest& request) {
-    ProduceResponse response;
-    for (const auto& data : request.partitions) {
-        response.partitions.push_back(append_to_partition(data.partition, data.batch));
+    HeldProduce held{env.connection, correlation, request};
+    std::vector<TopicPartition> unverified = partitions_to_verify(request);
+    if (unverified.empty()) {
+        finish_produce(held, {}, ErrorCode::NONE);
+        return;
     }
-    for (const auto& data : request.partitions) complete_parked_fetches(data.partition);
-    if (request.acks == 0) return;  // acks=0: the broker sends no response at all
-    reply(env.connection, correlation, std::move(response));
+    verify_then_produce(std::move(held), std::move(unverified));
+}
+
+// KIP-890 part 1: a transactional write by a producer with no open transaction on the
+// partition must first be confirmed by the coordinator.
+std::vector<TopicPartition> Broker::partitions_to_verify(const ProduceRequest& request) const {
+    std::vector<TopicPartition> result;
+    if (!config_.partition_verification || !request.transactional_id) return result;
+    for (const auto& data : request.partitions) {
+        const auto found = partitions_.find(data.partition);
+        if (!data.batch.transactional || found == partitions_.end()) continue;
+        const ProducerStateEntry* entry = found->second.producers().find(data.batch.producer_id);
+        if (entry == nullptr || entry->current_txn_first_offset < 0) result.push_back(data.partition);
+    }
+    return result;
+}
+
+void Broker::verify_then_produce(HeldProduce held, std::vector<TopicPartition> partitions) {
+    const RecordBatch& batch = held.request.partitions.front().batch;
+    AddPartitionsToTxnRequest verify{*held.request.transactional_id, batch.producer_id, batch.producer_epoch,
+                                     partitions, true};
+    auto on_answer = [this, held, partitions](const MessageBody* body) {
+        ErrorCode error = ErrorCode::NETWORK_EXCEPTION;
+        if (body != nullptr) error = std::get<AddPartitionsToTxnResponse>(*body).error;
+        // RM.handleProduceAppend's mapping for clients: fenced -> INVALID_PRODUCER_EPOCH;
+        // coordinator trouble -> NOT_ENOUGH_REPLICAS so that the client retries.
+        if (error == ErrorCode::PRODUCER_FENCED) error = ErrorCode::INVALID_PRODUCER_EPOCH;
+        if (error == ErrorCode::CONCURRENT_TRANSACTIONS || error == ErrorCode::COORDINATOR_NOT_AVAILABLE ||
+            error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ||
+            error == ErrorCode::NETWORK_EXCEPTION) {
+            error = ErrorCode::NOT_ENOUGH_REPLICAS;
+        }
+        if (error != ErrorCode::NONE) {
+            sim().record_state(id(), sim::StateChange("broker.verification_failed")
+                                         .with("pid", held.request.partitions.front().batch.producer_id)
+                                         .with("error", error_name(error)));
+        }
+        finish_produce(held, partitions, error);
+    };
+    const std::int32_t coordinator = layout_->coordinator_of_transaction(*held.request.transactional_id);
+    if (coordinator == broker_id_) {
+        after(0, [this, verify, on_answer] {
+            transactions_->handle_add_partitions(verify, [on_answer](MessageBody body) { on_answer(&body); });
+        });
+        return;
+    }
+    send_to_broker(coordinator, verify, on_answer);
+}
+
+void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
+                            ErrorCode rejection) {
+    ProduceResponse response;
+    for (const auto& data : held.request.partitions) {
+        const bool refused = rejection != ErrorCode::NONE &&
+                             std::find(rejected.begin(), rejected.end(), data.partition) != rejected.end();
+        if (refused) {
+            response.partitions.push_back({data.partition, rejection, -1, 0});
+            continue;
+        }
+        response.partitions.push_back(append_to_partition(data.partition, data.batch));
+        complete_parked_fetches(data.partition);
+    }
+    if (held.request.acks == 0) return;  // acks=0: the broker sends no response at all
+    reply(held.connection, held.correlation, std::move(response));
 }
 
 FetchResponse Broker::read_fetch(const FetchRequest& request) const {
@@ -356,7 +423,14 @@ void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
         });
         return;
     }
-    MarkerChannel& channel = marker_channels_[broker];
+    send_to_broker(broker, std::move(request), [on_response = std::move(on_response)](const MessageBody* body) {
+        on_response(body == nullptr ? nullptr : &std::get<WriteTxnMarkersResponse>(*body));
+    });
+}
+
+void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response) {
+    assert(broker != broker_id_);
+    BrokerChannel& channel = broker_channels_[broker];
     if (!channel.open) {
         channel.connection = sim().connect(id(), layout_->broker_nodes.at(broker));
         channel.open = true;
@@ -364,31 +438,31 @@ void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
     const std::int32_t correlation = next_correlation_++;
     const std::uint64_t tag = next_tag_++;
     actions_.emplace(tag, [this, broker] {
-        sim().close(id(), marker_channels_[broker].connection);
-        fail_marker_channel(broker);
+        sim().close(id(), broker_channels_[broker].connection);
+        fail_broker_channel(broker);
     });
     const sim::TimerId timeout = sim().set_timer(id(), sim::ms(config_.request_timeout_ms), tag);
-    channel.in_flight.emplace(correlation, PendingMarkers{std::move(on_response), timeout});
+    channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout});
     sim().send(id(), channel.connection, std::make_unique<KafkaMessage>(correlation, std::move(request)));
 }
 
-void Broker::handle_marker_response(const sim::Envelope& env, const KafkaMessage& message) {
-    for (auto& [broker, channel] : marker_channels_) {
+void Broker::handle_broker_response(const sim::Envelope& env, const KafkaMessage& message) {
+    for (auto& [broker, channel] : broker_channels_) {
         if (!channel.open || channel.connection != env.connection) continue;
         const auto found = channel.in_flight.find(message.correlation_id);
         if (found == channel.in_flight.end()) return;
-        PendingMarkers pending = std::move(found->second);
+        PendingBrokerRequest pending = std::move(found->second);
         channel.in_flight.erase(found);
         sim().cancel_timer(pending.timeout);
-        pending.on_response(&std::get<WriteTxnMarkersResponse>(message.body));
+        pending.on_response(&message.body);
         return;
     }
 }
 
-void Broker::fail_marker_channel(std::int32_t broker) {
-    MarkerChannel& channel = marker_channels_[broker];
+void Broker::fail_broker_channel(std::int32_t broker) {
+    BrokerChannel& channel = broker_channels_[broker];
     channel.open = false;
-    std::map<std::int32_t, PendingMarkers> failed = std::move(channel.in_flight);
+    std::map<std::int32_t, PendingBrokerRequest> failed = std::move(channel.in_flight);
     channel.in_flight.clear();
     for (auto& [correlation, pending] : failed) {
         sim().cancel_timer(pending.timeout);
@@ -397,9 +471,9 @@ void Broker::fail_marker_channel(std::int32_t broker) {
 }
 
 void Broker::on_connection_closed(sim::ConnectionId connection) {
-    for (auto& [broker, channel] : marker_channels_) {
+    for (auto& [broker, channel] : broker_channels_) {
         if (channel.open && channel.connection == connection) {
-            fail_marker_channel(broker);
+            fail_broker_channel(broker);
             return;
         }
     }

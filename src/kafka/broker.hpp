@@ -30,6 +30,8 @@ struct BrokerConfig {
     BrokerKnockouts knockouts;
     TxnCoordinatorConfig transactions;
     std::int32_t request_timeout_ms = 30000;  // for the broker's own requests (markers)
+    // transaction.partition.verification.enable (KIP-890 part 1; Kafka's default is true).
+    bool partition_verification = true;
 };
 
 // What survives a broker crash (every append is treated as flushed for now).
@@ -65,14 +67,22 @@ private:
         FetchRequest request;
         sim::TimerId timer = 0;
     };
-    struct PendingMarkers {
-        std::function<void(const WriteTxnMarkersResponse*)> on_response;
+    // The broker as a client of other brokers (markers, partition verification).
+    using BrokerCallback = std::function<void(const MessageBody*)>;  // nullptr: request failed
+    struct PendingBrokerRequest {
+        BrokerCallback on_response;
         sim::TimerId timeout = 0;
     };
-    struct MarkerChannel {
+    struct BrokerChannel {
         sim::ConnectionId connection = 0;
         bool open = false;
-        std::map<std::int32_t, PendingMarkers> in_flight;
+        std::map<std::int32_t, PendingBrokerRequest> in_flight;
+    };
+    // A produce request held until the coordinator verified its transactional partitions.
+    struct HeldProduce {
+        sim::ConnectionId connection = 0;
+        std::int32_t correlation = 0;
+        ProduceRequest request;
     };
 
     void handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
@@ -90,7 +100,12 @@ private:
                               const KafkaMessage& message);
     void handle_transaction_request(const sim::Envelope& env, std::int32_t correlation,
                                     const KafkaMessage& message);
-    void handle_marker_response(const sim::Envelope& env, const KafkaMessage& message);
+    void handle_broker_response(const sim::Envelope& env, const KafkaMessage& message);
+    void send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response);
+    std::vector<TopicPartition> partitions_to_verify(const ProduceRequest& request) const;
+    void verify_then_produce(HeldProduce held, std::vector<TopicPartition> partitions);
+    void finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
+                        ErrorCode rejection);
 
     ProduceResponse::PartitionResponse append_to_partition(const TopicPartition& partition,
                                                            const RecordBatch& batch);
@@ -100,7 +115,7 @@ private:
     void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
     PartitionRules rules() const;
     void schedule_timeout_check();
-    void fail_marker_channel(std::int32_t broker);
+    void fail_broker_channel(std::int32_t broker);
 
     // TxnCoordinatorHost
     sim::TimeUs now() const override;
@@ -121,7 +136,7 @@ private:
     GroupCoordinator groups_{storage_.groups};
     std::map<std::uint64_t, ParkedFetch> parked_fetches_;
     std::map<std::uint64_t, std::function<void()>> actions_;
-    std::map<std::int32_t, MarkerChannel> marker_channels_;
+    std::map<std::int32_t, BrokerChannel> broker_channels_;
     std::uint64_t next_tag_ = 0;
     std::int32_t next_correlation_ = 0;
 };

@@ -112,6 +112,7 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
             if (batch.base_sequence != kNoSequence) state.unresolved = true;
             finish(batch, {batch.maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
                            ErrorCode::REQUEST_TIMED_OUT, -1});
+            if (transactional()) enter_abortable_error(ErrorCode::REQUEST_TIMED_OUT);
             it = state.queue.erase(it);
         }
     }
@@ -122,6 +123,8 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
                 if (batch->done || now < batch->created_us + timeout_us) continue;
                 if (batch->base_sequence != kNoSequence) partitions_[batch->partition].unresolved = true;
                 finish(*batch, {SendOutcome::Kind::info, ErrorCode::REQUEST_TIMED_OUT, -1});
+                // Transactional: the sequence is unresolved, so abort and bump the epoch.
+                if (transactional()) enter_abortable_error(ErrorCode::UNKNOWN_PRODUCER_ID);
             }
         }
     }

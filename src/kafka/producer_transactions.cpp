@@ -109,7 +109,8 @@ void ProducerClient::fail_queued_batches(ErrorCode error) {
 }
 
 void ProducerClient::enter_abortable_error(ErrorCode error) {
-    if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER || error == ErrorCode::UNKNOWN_PRODUCER_ID) {
+    if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER || error == ErrorCode::UNKNOWN_PRODUCER_ID ||
+        error == ErrorCode::REQUEST_TIMED_OUT) {
         txn_epoch_bump_after_abort_ = true;  // KIP-360: abort, then InitProducerId(pid, epoch)
     }
     if (txn_state_ == ClientTxnState::FATAL_ERROR || txn_state_ == ClientTxnState::ABORTABLE_ERROR ||

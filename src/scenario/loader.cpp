@@ -104,6 +104,8 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
     txn.transaction_max_timeout_ms = static_cast<std::int32_t>(
         cluster->integer("transaction.max.timeout.ms", 1, kInt32Max, txn.transaction_max_timeout_ms));
     txn.log_write_us = cluster->integer("transaction_log_write_us", 0, kHourMs * 1000, txn.log_write_us);
+    s.broker.partition_verification =
+        cluster->boolean("transaction.partition.verification.enable", s.broker.partition_verification);
     cluster->finish();
 }
 
