@@ -56,6 +56,13 @@ public:
     const ProcessorWorkload& workload() const { return workload_; }
 
 private:
+    // Timer tags.
+    static constexpr std::uint64_t kConsumerTimer = 1;
+    static constexpr std::uint64_t kProducerTimer = 2;
+    static constexpr std::uint64_t kStepTimer = 3;
+    static constexpr std::uint64_t kStartTimer = 4;
+    static constexpr std::uint64_t kSinkTimeout = 5;
+
     enum class Phase {
         waiting_to_start,
         initializing,

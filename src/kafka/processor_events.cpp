@@ -8,11 +8,6 @@
 namespace eosim::kafka {
 namespace {
 
-constexpr std::uint64_t kConsumerTimer = 1;
-constexpr std::uint64_t kProducerTimer = 2;
-constexpr std::uint64_t kStepTimer = 3;
-constexpr std::uint64_t kStartTimer = 4;
-constexpr std::uint64_t kSinkTimeout = 5;
 
 history::OpType history_type(SendOutcome::Kind kind) {
     switch (kind) {

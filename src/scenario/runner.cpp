@@ -36,57 +36,52 @@ struct Assembly {
         : sim(options.seed, s.network, options.trace_text), faults(s.faults) {}
 };
 
-// Round-robin assignment of a topic's partitions among a group's members, in declaration order.
-std::vector<kafka::TopicPartition> assignment_for(const Scenario& s, std::size_t consumer_index) {
-    const ConsumerSpec& me = s.consumers[consumer_index];
+std::int32_t partition_count(const Scenario& s, const std::string& topic) {
+    for (const auto& t : s.topics) {
+        if (t.name == topic) return t.partitions;
+    }
+    return 0;
+}
+
+// Partition p goes to member p mod n, members in declaration order (like RoundRobinAssignor),
+// unless the application lists its partitions explicitly.
+std::vector<kafka::TopicPartition> round_robin(const Scenario& s, const std::string& topic,
+                                               const std::vector<std::int32_t>& explicit_partitions,
+                                               const std::vector<bool>& is_member, std::size_t me) {
     std::vector<kafka::TopicPartition> result;
-    if (!me.partitions.empty()) {
-        for (const std::int32_t p : me.partitions) result.push_back({me.topic, p});
+    if (!explicit_partitions.empty()) {
+        for (const std::int32_t p : explicit_partitions) result.push_back({topic, p});
         return result;
     }
     std::vector<std::size_t> members;
-    for (std::size_t i = 0; i < s.consumers.size(); ++i) {
-        const ConsumerSpec& other = s.consumers[i];
-        if (other.workload.group_id == me.workload.group_id && other.topic == me.topic &&
-            other.partitions.empty()) {
-            members.push_back(i);
-        }
+    for (std::size_t i = 0; i < is_member.size(); ++i) {
+        if (is_member[i]) members.push_back(i);
     }
-    std::int32_t partitions = 0;
-    for (const auto& t : s.topics) {
-        if (t.name == me.topic) partitions = t.partitions;
-    }
-    for (std::int32_t p = 0; p < partitions; ++p) {
-        if (members[static_cast<std::size_t>(p) % members.size()] == consumer_index) {
-            result.push_back({me.topic, p});
-        }
+    assert(!members.empty());
+    for (std::int32_t p = 0; p < partition_count(s, topic); ++p) {
+        if (members[static_cast<std::size_t>(p) % members.size()] == me) result.push_back({topic, p});
     }
     return result;
 }
 
-// Round-robin assignment of a processor's input partitions among its group's processors.
+std::vector<kafka::TopicPartition> assignment_for(const Scenario& s, std::size_t index) {
+    const ConsumerSpec& me = s.consumers[index];
+    std::vector<bool> members;
+    for (const ConsumerSpec& other : s.consumers) {
+        members.push_back(other.workload.group_id == me.workload.group_id && other.topic == me.topic &&
+                          other.partitions.empty());
+    }
+    return round_robin(s, me.topic, me.partitions, members, index);
+}
+
 std::vector<kafka::TopicPartition> processor_assignment(const Scenario& s, std::size_t index) {
     const ProcessorSpec& me = s.processors[index];
-    std::vector<kafka::TopicPartition> result;
-    if (!me.partitions.empty()) {
-        for (const std::int32_t p : me.partitions) result.push_back({me.input_topic, p});
-        return result;
+    std::vector<bool> members;
+    for (const ProcessorSpec& other : s.processors) {
+        members.push_back(other.workload.group_id == me.workload.group_id && other.input_topic == me.input_topic &&
+                          other.partitions.empty());
     }
-    std::vector<std::size_t> members;
-    for (std::size_t i = 0; i < s.processors.size(); ++i) {
-        const ProcessorSpec& other = s.processors[i];
-        if (other.workload.group_id == me.workload.group_id && other.input_topic == me.input_topic &&
-            other.partitions.empty()) {
-            members.push_back(i);
-        }
-    }
-    for (const auto& t : s.topics) {
-        if (t.name != me.input_topic) continue;
-        for (std::int32_t p = 0; p < t.partitions; ++p) {
-            if (members[static_cast<std::size_t>(p) % members.size()] == index) result.push_back({me.input_topic, p});
-        }
-    }
-    return result;
+    return round_robin(s, me.input_topic, me.partitions, members, index);
 }
 
 void assemble_pipelines(const Scenario& s, Assembly& a) {
