@@ -8,7 +8,9 @@
 #include <iostream>
 #include <thread>
 
+#include "check/history_check.hpp"
 #include "explore/sweep.hpp"
+#include "history/jsonl_reader.hpp"
 #include "report/run_report.hpp"
 #include "report/sweep_report.hpp"
 #include "scenario/json_reader.hpp"
@@ -116,6 +118,32 @@ int command_sweep(const SweepArgs& args) {
     return summary.failing_seeds.empty() ? kExitOk : kExitExpectationFailed;
 }
 
+int command_check(const std::string& path, const std::string& format, const std::string& out_path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(fmt::format("{}: cannot open the file", path));
+    const eosim::check::HistoryCheck checked = eosim::check::check_history(in, path);
+    Output output(out_path);
+    if (format == "json") {
+        nlohmann::ordered_json j;
+        j["file"] = path;
+        j["operations"] = checked.operations;
+        j["valid"] = checked.valid();
+        j["verdicts"] = eosim::report::verdicts_json(checked.result);
+        nlohmann::ordered_json counts;
+        for (const std::string& name : eosim::scenario::count_names()) {
+            counts[name] = eosim::scenario::count_by_name(checked.result.counts, name);
+        }
+        j["counts"] = counts;
+        j["anomalies"] = eosim::report::anomalies_json(checked.anomalies);
+        output.stream() << j.dump(2) << '\n';
+    } else {
+        fmt::print(output.stream(), "history    {} ({} operations)\n", path, checked.operations);
+        eosim::report::write_checks(output.stream(), checked.result, checked.anomalies);
+        fmt::print(output.stream(), "\n{}\n", checked.valid() ? "valid" : "INVALID");
+    }
+    return checked.valid() ? kExitOk : kExitExpectationFailed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,6 +173,15 @@ int main(int argc, char** argv) {
     sweep_cmd->add_option("--format", sweep_args.format, "Output format")
         ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
 
+    std::string check_path;
+    std::string check_format = "table";
+    std::string check_out;
+    auto* check_cmd = app.add_subcommand("check", "Check a history recorded elsewhere (JSON Lines)");
+    check_cmd->add_option("history", check_path, "History file (.jsonl)")->required();
+    check_cmd->add_option("--format", check_format, "Output format")
+        ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+    check_cmd->add_option("--out", check_out, "Write the report to FILE instead of stdout");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -154,6 +191,10 @@ int main(int argc, char** argv) {
         if (*run_cmd) return command_run(run, seed_opt->count() > 0);
         if (*validate_cmd) return command_validate(validate_path);
         if (*sweep_cmd) return command_sweep(sweep_args);
+        if (*check_cmd) return command_check(check_path, check_format, check_out);
+    } catch (const eosim::history::HistoryFormatError& e) {
+        fmt::print(std::cerr, "eosim: {}\n", e.what());
+        return kExitBadInput;
     } catch (const ScenarioError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;

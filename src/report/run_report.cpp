@@ -26,12 +26,8 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
     j["file"] = o.file;
     j["seed"] = o.seed;
     j["trace_hash"] = hex64(o.trace_hash);
-    nlohmann::ordered_json verdicts;
-    for (const std::string& name : scenario::verdict_names()) {
-        const check::Verdict& v = o.check.verdicts.at(name);
-        verdicts[name] = {{"holds", v.holds}, {"violations", v.violations}, {"witnesses", v.witnesses}};
-    }
-    j["verdicts"] = verdicts;
+    j["verdicts"] = verdicts_json(o.check);
+    j["anomalies"] = anomalies_json(o.anomalies);
     j["counts"] = counts_json(o.check.counts);
     j["metrics"] = {{"events", o.metrics.events},
                     {"simulated_ms", o.simulated_us / 1000},
@@ -55,17 +51,26 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
     return j;
 }
 
-void write_table(std::ostream& out, const scenario::RunOutcome& o) {
-    fmt::print(out, "scenario   {}  (seed {}, trace_hash {})\n", o.scenario, o.seed, hex64(o.trace_hash));
-    fmt::print(out, "simulated  {} ms, {} events{}\n", o.simulated_us / 1000, o.metrics.events,
-               o.quiesced ? "" : "  [stopped at max_simulated_ms before quiescence]");
-    for (const auto& f : o.faults) {
-        fmt::print(out, "fault      {}{}\n", f.description, f.started ? "" : "  [never fired]");
+nlohmann::ordered_json verdicts_json(const check::CheckResult& result) {
+    nlohmann::ordered_json verdicts;
+    for (const std::string& name : scenario::verdict_names()) {
+        const check::Verdict& v = result.verdicts.at(name);
+        verdicts[name] = {{"holds", v.holds}, {"violations", v.violations}, {"witnesses", v.witnesses}};
     }
-    if (o.faults.empty()) fmt::print(out, "fault      none\n");
-    for (const auto& k : o.knockouts) fmt::print(out, "knockout   {} disabled\n", k);
-    for (const auto& n : o.config_notes) fmt::print(out, "config     {}\n", n);
-    const check::Counts& c = o.check.counts;
+    return verdicts;
+}
+
+nlohmann::ordered_json anomalies_json(const check::Anomalies& anomalies) {
+    nlohmann::ordered_json j;
+    for (const auto& [name, v] : anomalies.found) {
+        j[name] = {{"found", !v.holds}, {"allowed", anomalies.allowed.count(name) > 0},
+                   {"count", v.violations}, {"witnesses", v.witnesses}};
+    }
+    return j;
+}
+
+void write_checks(std::ostream& out, const check::CheckResult& result, const check::Anomalies& anomalies) {
+    const check::Counts& c = result.counts;
     fmt::print(out, "\n{:>8} {:>8} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10}\n", "sent", "acked",
                "failed", "indet.", "delivered", "duplicates", "lost", "unexpected");
     fmt::print(out, "{:>8} {:>8} {:>8} {:>8} {:>9} {:>10} {:>8} {:>10}\n", c.sent, c.acknowledged,
@@ -82,7 +87,7 @@ void write_table(std::ostream& out, const scenario::RunOutcome& o) {
     }
     fmt::print(out, "\n");
     for (const std::string& name : scenario::verdict_names()) {
-        const check::Verdict& v = o.check.verdicts.at(name);
+        const check::Verdict& v = result.verdicts.at(name);
         fmt::print(out, "{:<24} {}", name, v.holds ? "HOLDS" : "VIOLATED");
         if (!v.holds) fmt::print(out, "  ({} violations)", v.violations);
         fmt::print(out, "\n");
@@ -92,6 +97,28 @@ void write_table(std::ostream& out, const scenario::RunOutcome& o) {
             fmt::print(out, "    ... {} more (see --format json)\n", v.violations - shown);
         }
     }
+    std::vector<std::string> found;
+    for (const auto& [name, v] : anomalies.found) {
+        if (!v.holds) found.push_back(fmt::format("{} ({}{})", name, v.violations, anomalies.allowed.count(name) ? ", allowed" : ""));
+    }
+    fmt::print(out, "{:<24} {}\n", "jepsen anomalies", found.empty() ? "none" : fmt::format("{}", fmt::join(found, ", ")));
+    for (const auto& [name, v] : anomalies.found) {
+        if (v.holds || v.witnesses.empty()) continue;
+        fmt::print(out, "    - {}: {}\n", name, v.witnesses.front());
+    }
+}
+
+void write_table(std::ostream& out, const scenario::RunOutcome& o) {
+    fmt::print(out, "scenario   {}  (seed {}, trace_hash {})\n", o.scenario, o.seed, hex64(o.trace_hash));
+    fmt::print(out, "simulated  {} ms, {} events{}\n", o.simulated_us / 1000, o.metrics.events,
+               o.quiesced ? "" : "  [stopped at max_simulated_ms before quiescence]");
+    for (const auto& f : o.faults) {
+        fmt::print(out, "fault      {}{}\n", f.description, f.started ? "" : "  [never fired]");
+    }
+    if (o.faults.empty()) fmt::print(out, "fault      none\n");
+    for (const auto& k : o.knockouts) fmt::print(out, "knockout   {} disabled\n", k);
+    for (const auto& n : o.config_notes) fmt::print(out, "config     {}\n", n);
+    write_checks(out, o.check, o.anomalies);
     if (!o.has_expectations) {
         fmt::print(out, "\nexpectations: none\n");
     } else if (o.expectations_met()) {

@@ -25,6 +25,7 @@ struct Assembly {
     history::Names names;
     history::Recorder recorder{names};
     check::DeliveryChecker checker{names};
+    check::QueueAnomalyChecker anomalies{names};
     std::shared_ptr<kafka::ClusterLayout> layout = std::make_shared<kafka::ClusterLayout>();
     std::vector<kafka::Broker*> brokers;
     std::vector<kafka::ProducerApp*> producers;
@@ -238,6 +239,7 @@ std::vector<std::string> evaluate_expectations(const Expectations& expect,
 RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
     Assembly a(s, options);
     a.recorder.add_sink(&a.checker);
+    a.recorder.add_sink(&a.anomalies);
     std::unique_ptr<history::JsonlWriter> history_writer;
     if (options.history_jsonl != nullptr) {
         history_writer = std::make_unique<history::JsonlWriter>(*options.history_jsonl, a.names);
@@ -258,6 +260,7 @@ RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
     out.trace_records = a.sim.trace().records();
     out.history_operations = a.recorder.operations();
     out.check = a.checker.finish();
+    out.anomalies = a.anomalies.finish();
     out.metrics = a.sim.metrics();
     out.simulated_us = a.sim.now();
     out.quiesced = quiesced;

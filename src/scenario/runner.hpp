@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "check/delivery_checker.hpp"
+#include "check/queue_anomalies.hpp"
 #include "faults/fault_plan.hpp"
 #include "history/operation.hpp"
 #include "scenario/scenario.hpp"
@@ -29,6 +30,7 @@ struct RunOutcome {
     std::uint64_t trace_records = 0;
     std::uint64_t history_operations = 0;
     check::CheckResult check;
+    check::Anomalies anomalies;
     sim::SimulationMetrics metrics;
     sim::TimeUs simulated_us = 0;
     bool quiesced = false;  // false: stopped by max_simulated_ms

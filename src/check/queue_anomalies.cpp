@@ -1,0 +1,252 @@
+#include "check/queue_anomalies.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "check/checker_text.hpp"
+
+namespace eosim::check {
+namespace {
+
+using history::OpFunction;
+using history::OpType;
+
+// offset -> dense index: the position among the key's non-empty offsets.
+std::map<std::int64_t, std::size_t> dense(const std::map<std::int64_t, std::set<std::uint64_t>>& order) {
+    std::map<std::int64_t, std::size_t> result;
+    std::size_t i = 0;
+    for (const auto& [offset, values] : order) {
+        if (!values.empty()) result[offset] = i++;
+    }
+    return result;
+}
+
+}  // namespace
+
+std::optional<std::size_t> QueueAnomalyChecker::KeyIndex::locate(const history::Element& e) const {
+    if (e.offset >= 0) {
+        const auto at = of_offset.find(e.offset);
+        if (at != of_offset.end()) return at->second;
+    }
+    const auto value = positions.find(e.value);
+    if (value == positions.end()) return std::nullopt;
+    return value->second.front();
+}
+
+bool Anomalies::valid() const {
+    for (const auto& [name, verdict] : found) {
+        if (!verdict.holds && allowed.count(name) == 0) return false;
+    }
+    return true;
+}
+
+const std::vector<std::string>& QueueAnomalyChecker::anomaly_names() {
+    static const std::vector<std::string> names{
+        "inconsistent-offsets", "duplicate",         "lost-write",           "unseen",
+        "poll-skip",            "nonmonotonic-poll", "int-poll-skip",        "int-nonmonotonic-poll",
+        "nonmonotonic-send",    "int-nonmonotonic-send", "int-send-skip"};
+    return names;
+}
+
+void QueueAnomalyChecker::observe(const history::Operation& op) {
+    if (op.type == OpType::invoke) return;
+    if (op.f == OpFunction::poll) polls_.push_back({op.index, op.process, op.type, op.elements});
+    if (op.f == OpFunction::send) sends_.push_back({op.index, op.process, op.type, op.elements});
+}
+
+std::set<std::uint64_t> QueueAnomalyChecker::read_values() const {
+    std::set<std::uint64_t> read;
+    for (const OpValues& poll : polls_) {
+        if (poll.type != OpType::ok) continue;
+        for (const auto& e : poll.elements) read.insert(e.value);
+    }
+    return read;
+}
+
+// Pollers always tell the truth about offsets; sends only when they must have committed.
+std::map<std::uint32_t, QueueAnomalyChecker::Order> QueueAnomalyChecker::version_orders(
+    const std::set<std::uint64_t>& read) const {
+    std::map<std::uint32_t, Order> orders;
+    for (const OpValues& poll : polls_) {
+        for (const auto& e : poll.elements) {
+            if (e.offset >= 0) orders[e.key][e.offset].insert(e.value);
+        }
+    }
+    for (const OpValues& send : sends_) {
+        const bool committed = send.type == OpType::ok;
+        for (const auto& e : send.elements) {
+            if (e.offset < 0) continue;
+            if (committed || (send.type == OpType::info && read.count(e.value) > 0)) {
+                orders[e.key][e.offset].insert(e.value);
+            }
+        }
+    }
+    return orders;
+}
+
+std::set<std::uint64_t> QueueAnomalyChecker::failed_values() const {
+    std::set<std::uint64_t> failed;
+    for (const OpValues& send : sends_) {
+        if (send.type != OpType::fail) continue;
+        for (const auto& e : send.elements) failed.insert(e.value);
+    }
+    return failed;
+}
+
+std::map<std::uint32_t, QueueAnomalyChecker::KeyIndex> QueueAnomalyChecker::index(
+    const std::map<std::uint32_t, Order>& orders) const {
+    const std::set<std::uint64_t> failed = failed_values();
+    std::map<std::uint32_t, KeyIndex> indexes;
+    for (const auto& [key, order] : orders) {
+        const auto positions = dense(order);
+        KeyIndex& index = indexes[key];
+        index.of_offset = positions;
+        std::size_t aborted = 0;
+        for (const auto& [offset, values] : order) {
+            if (values.empty()) continue;
+            index.aborted_before.push_back(aborted);
+            for (const std::uint64_t v : values) index.positions[v].push_back(positions.at(offset));
+            // A record of an aborted transaction: read_committed readers rightly step over it.
+            if (values.size() == 1 && failed.count(*values.begin()) > 0) ++aborted;
+        }
+        index.aborted_before.push_back(aborted);
+    }
+    return indexes;
+}
+
+void QueueAnomalyChecker::order_anomalies(const std::map<std::uint32_t, Order>& orders, Anomalies& out) const {
+    Verdict& inconsistent = out.found["inconsistent-offsets"];
+    Verdict& duplicate = out.found["duplicate"];
+    for (const auto& [key, order] : orders) {
+        std::map<std::uint64_t, std::vector<std::int64_t>> offsets_of;
+        for (const auto& [offset, values] : order) {
+            if (values.size() > 1) {
+                add_violation(inconsistent, fmt::format("{} offset {} holds {} values: {}", names_.key_name(key), offset,
+                                                        values.size(), fmt::join(values, ", ")));
+            }
+            for (const std::uint64_t v : values) offsets_of[v].push_back(offset);
+        }
+        for (const auto& [value, offsets] : offsets_of) {
+            if (offsets.size() < 2) continue;
+            add_violation(duplicate, fmt::format("value {} appears at offsets {} of {}", value, fmt::join(offsets, ", "),
+                                                 names_.key_name(key)));
+        }
+    }
+}
+
+void QueueAnomalyChecker::lost_and_unseen(const std::map<std::uint32_t, KeyIndex>& indexes,
+                                          const std::set<std::uint64_t>& read, Anomalies& out) const {
+    Verdict& lost = out.found["lost-write"];
+    Verdict& unseen = out.found["unseen"];
+    std::set<std::uint32_t> polled_keys;
+    for (const OpValues& poll : polls_) {
+        for (const auto& e : poll.elements) polled_keys.insert(e.key);
+    }
+    for (const OpValues& send : sends_) {
+        if (send.type != OpType::ok) continue;
+        for (const auto& e : send.elements) {
+            if (read.count(e.value) > 0 || polled_keys.count(e.key) == 0) continue;
+            const auto key = indexes.find(e.key);
+            // bound = the highest first-appearance index among the key's values that were read.
+            std::size_t bound = 0;
+            bool any_read = false;
+            if (key != indexes.end()) {
+                for (const auto& [value, positions] : key->second.positions) {
+                    if (read.count(value) == 0) continue;
+                    any_read = true;
+                    bound = std::max(bound, positions.front());
+                }
+            }
+            const auto here = key == indexes.end() ? nullptr : &key->second.positions;
+            const bool placed = here != nullptr && here->count(e.value) > 0;
+            if (any_read && placed && here->at(e.value).back() <= bound) {
+                add_violation(lost, fmt::format("value {} acknowledged at offset {} of {} was never read, though "
+                                                "later offsets were", e.value, e.offset, names_.key_name(e.key)));
+            } else {
+                add_violation(unseen, fmt::format("value {} acknowledged at offset {} of {} was never read", e.value,
+                                                  e.offset, names_.key_name(e.key)));
+            }
+        }
+    }
+}
+
+void QueueAnomalyChecker::poll_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const {
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> last;  // (process, key) -> index
+    const auto position = [&](const history::Element& e) -> std::optional<std::size_t> {
+        const auto key = indexes.find(e.key);
+        if (key == indexes.end()) return std::nullopt;
+        return key->second.locate(e);
+    };
+    for (const OpValues& poll : polls_) {
+        if (poll.type != OpType::ok) continue;
+        std::map<std::uint32_t, std::size_t> previous_in_op;
+        for (const auto& e : poll.elements) {
+            const auto at = position(e);
+            if (!at) continue;
+            const std::string who = fmt::format("{} polling {} (op {})", names_.process_name(poll.process),
+                                                names_.key_name(e.key), poll.index);
+            if (const auto in_op = previous_in_op.find(e.key); in_op != previous_in_op.end()) {
+                if (*at > in_op->second + 1) add_violation(out.found["int-poll-skip"], who + fmt::format(": index {} after {}", *at, in_op->second));
+                if (*at <= in_op->second) add_violation(out.found["int-nonmonotonic-poll"], who + fmt::format(": index {} after {}", *at, in_op->second));
+            } else if (const auto before = last.find({poll.process, e.key}); before != last.end()) {
+                const auto& aborted = indexes.at(e.key).aborted_before;
+                const std::size_t stepped_over = aborted[*at] - aborted[before->second + 1];
+                if (*at > before->second + 1 + stepped_over) {
+                    add_violation(out.found["poll-skip"], who + fmt::format(": read index {} after index {} in its previous poll "
+                                                                            "(value {} skipped {} records)", *at, before->second,
+                                                                            e.value, *at - before->second - 1));
+                }
+                if (*at <= before->second) {
+                    add_violation(out.found["nonmonotonic-poll"], who + fmt::format(": read index {} after index {} (value {} "
+                                                                                    "again or earlier)", *at, before->second, e.value));
+                }
+            }
+            previous_in_op[e.key] = *at;
+        }
+        for (const auto& [key, at] : previous_in_op) last[{poll.process, key}] = at;
+    }
+}
+
+void QueueAnomalyChecker::send_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const {
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> last;
+    for (const OpValues& send : sends_) {
+        if (send.type == OpType::fail) continue;
+        std::map<std::uint32_t, std::size_t> previous_in_op;
+        for (const auto& e : send.elements) {
+            const auto key = indexes.find(e.key);
+            if (key == indexes.end()) continue;
+            const auto located = key->second.locate(e);
+            if (!located) continue;
+            const std::size_t at = *located;
+            const std::string who = fmt::format("{} sending value {} to {}", names_.process_name(send.process), e.value,
+                                                names_.key_name(e.key));
+            if (const auto in_op = previous_in_op.find(e.key); in_op != previous_in_op.end()) {
+                if (at <= in_op->second) add_violation(out.found["int-nonmonotonic-send"], who);
+                if (at > in_op->second + 1) add_violation(out.found["int-send-skip"], who);
+            } else if (const auto before = last.find({send.process, e.key}); before != last.end() && at <= before->second) {
+                add_violation(out.found["nonmonotonic-send"],
+                              who + fmt::format(": landed at index {}, not after its previous send's index {}", at, before->second));
+            }
+            previous_in_op[e.key] = at;
+        }
+        for (const auto& [key, at] : previous_in_op) last[{send.process, key}] = at;
+    }
+}
+
+Anomalies QueueAnomalyChecker::finish() const {
+    Anomalies out;
+    for (const std::string& name : anomaly_names()) out.found[name];
+    out.allowed = {"int-send-skip"};  // transaction writes interleave in Kafka's model
+    const std::set<std::uint64_t> read = read_values();
+    const auto orders = version_orders(read);
+    const auto indexes = index(orders);
+    order_anomalies(orders, out);
+    lost_and_unseen(indexes, read, out);
+    poll_anomalies(indexes, out);
+    send_anomalies(indexes, out);
+    return out;
+}
+
+}  // namespace eosim::check

@@ -1,0 +1,64 @@
+#pragma once
+// Jepsen's Kafka queue anomalies (jepsen.tests.kafka), computed from per-key version orders:
+// inconsistent-offsets, duplicate, lost-write, unseen, poll-skip, nonmonotonic-poll,
+// int-poll-skip, int-nonmonotonic-poll, nonmonotonic-send, int-nonmonotonic-send and the allowed
+// int-send-skip. Reads only the history.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "check/delivery_checker.hpp"
+#include "history/operation.hpp"
+
+namespace eosim::check {
+
+struct Anomalies {
+    std::map<std::string, Verdict> found;  // anomaly name -> occurrences (holds = none)
+    std::set<std::string> allowed;         // reported but not a failure (Kafka's model allows them)
+    bool valid() const;                    // no anomaly outside `allowed`
+};
+
+class QueueAnomalyChecker final : public history::HistorySink {
+public:
+    explicit QueueAnomalyChecker(const history::Names& names) : names_(names) {}
+    void observe(const history::Operation& op) override;
+    Anomalies finish() const;
+
+    static const std::vector<std::string>& anomaly_names();
+
+private:
+    struct OpValues {
+        std::uint64_t index = 0;
+        std::uint32_t process = 0;
+        history::OpType type = history::OpType::ok;
+        std::vector<history::Element> elements;
+    };
+    using Order = std::map<std::int64_t, std::set<std::uint64_t>>;  // offset -> values
+    struct KeyIndex {
+        std::map<std::uint64_t, std::vector<std::size_t>> positions;  // value -> dense indexes
+        std::map<std::int64_t, std::size_t> of_offset;                 // offset -> dense index
+        std::vector<std::size_t> aborted_before;  // aborted_before[i]: aborted values below index i
+        // Where an element sits: its own offset when known, else its value's first position.
+        std::optional<std::size_t> locate(const history::Element& e) const;
+    };
+
+    std::map<std::uint32_t, Order> version_orders(const std::set<std::uint64_t>& read) const;
+    std::map<std::uint32_t, KeyIndex> index(const std::map<std::uint32_t, Order>& orders) const;
+    std::set<std::uint64_t> failed_values() const;
+    std::set<std::uint64_t> read_values() const;
+    void order_anomalies(const std::map<std::uint32_t, Order>& orders, Anomalies& out) const;
+    void lost_and_unseen(const std::map<std::uint32_t, KeyIndex>& indexes, const std::set<std::uint64_t>& read,
+                         Anomalies& out) const;
+    void poll_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
+    void send_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
+
+    const history::Names& names_;
+    std::vector<OpValues> polls_;      // completed polls, in history order
+    std::vector<OpValues> sends_;      // completed sends (ok / info / fail), in history order
+    std::map<std::uint32_t, bool> read_keys_;  // keys some reader is assigned
+};
+
+}  // namespace eosim::check
