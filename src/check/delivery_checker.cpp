@@ -39,13 +39,15 @@ void DeliveryChecker::observe(const history::Operation& op) {
 }
 
 void DeliveryChecker::observe_send(const history::Operation& op) {
+    std::uint64_t position = 0;
     for (const history::Element& e : op.elements) {
         ValueState& v = values_[e.value];
         if (op.type == OpType::invoke) {
             v.state = SendState::invoked;
             v.key = e.key;
             v.process = op.process;
-            v.invoke_index = op.index;
+            // Send order: the operation, then the value's place within it.
+            v.invoke_index = op.index * kMaxValuesPerOp + position++;
             v.invoke_time_us = op.time_us;
             v.source = e.source;
             if (e.source != history::kNoSource) {

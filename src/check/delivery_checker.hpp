@@ -53,6 +53,7 @@ public:
     CheckResult finish() const;
 
     static constexpr std::size_t kMaxWitnesses = 20;
+    static constexpr std::uint64_t kMaxValuesPerOp = 1u << 16;  // for ordering values within an op
 
 private:
     enum class SendState : std::uint8_t { unknown, invoked, ok, fail, info };
