@@ -135,7 +135,7 @@ TEST_CASE("the trace hash depends on the seed through link jitter only") {
     CHECK(run(1) != run(2));
 }
 
-TEST_CASE("requests sent before a client closes still reach the server; responses do not") {
+TEST_CASE("requests sent before a client closes still reach the server, responses do not") {
     Pair p(LinkProfile{1000, 0});
     const ConnectionId conn = p.sim.connect(p.c, p.s);
     p.send(conn, 1);  // arrives at 1000 us

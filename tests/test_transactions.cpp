@@ -237,7 +237,7 @@ TEST_CASE("InitProducerId: Empty or Complete* bumps the epoch") {
     }
 }
 
-TEST_CASE("InitProducerId: an Ongoing transaction is fenced and aborted; the client retries") {
+TEST_CASE("InitProducerId: an Ongoing transaction is fenced and aborted, the client retries") {
     Coordinator c;
     c.load_in(S::Ongoing);
     CHECK(c.init().error == ErrorCode::CONCURRENT_TRANSACTIONS);
@@ -359,7 +359,7 @@ TEST_CASE("LSO: min(first offset of open transactions, HW)") {
     CHECK(rebuilt.aborted_index().size() == 1);
 }
 
-TEST_CASE("read_committed reads stop at the LSO; read_uncommitted at the HW") {
+TEST_CASE("read_committed reads stop at the LSO, read_uncommitted at the HW") {
     PartitionLog log;
     Partition p(log);
     p.append_data(txn_batch(7, 0, 2), {});
