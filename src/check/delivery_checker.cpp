@@ -34,6 +34,7 @@ void DeliveryChecker::observe(const history::Operation& op) {
         case OpFunction::assign: observe_assign(op); break;
         case OpFunction::txn: observe_txn(op); break;
         case OpFunction::effect: observe_effect(op); break;
+        case OpFunction::nemesis: observe_nemesis(op); break;
         case OpFunction::commit: break;
     }
 }
@@ -58,6 +59,7 @@ void DeliveryChecker::observe_send(const history::Operation& op) {
             continue;
         }
         if (v.state != SendState::invoked) continue;  // a completion without invocation
+        v.complete_time_us = op.time_us;
         if (op.type == OpType::ok) {
             v.state = SendState::ok;
             v.ack_offset = e.offset;
@@ -65,6 +67,29 @@ void DeliveryChecker::observe_send(const history::Operation& op) {
             v.state = op.type == OpType::fail ? SendState::fail : SendState::info;
         }
     }
+}
+
+void DeliveryChecker::observe_nemesis(const history::Operation& op) {
+    if (op.type == OpType::invoke) {
+        faults_.push_back(FaultWindow{op.time_us, INT64_MAX, op.error});
+        return;
+    }
+    for (FaultWindow& fault : faults_) {
+        if (fault.description == op.error && fault.end_us == INT64_MAX) {
+            fault.end_us = op.time_us;
+            return;
+        }
+    }
+}
+
+std::string DeliveryChecker::faults_during(std::int64_t from_us, std::int64_t to_us) const {
+    std::string text;
+    for (const FaultWindow& fault : faults_) {
+        if (fault.start_us > to_us || fault.end_us < from_us) continue;
+        text += text.empty() ? " [during " : "; ";
+        text += fault.description;
+    }
+    return text.empty() ? text : text + "]";
 }
 
 void DeliveryChecker::observe_assign(const history::Operation& op) {
@@ -108,6 +133,10 @@ std::string DeliveryChecker::describe_value(std::uint64_t value, const ValueStat
         case SendState::info: text += " -> indeterminate"; break;
         default: text += " -> never completed"; break;
     }
+    if (v.complete_time_us >= 0) {
+        text += fmt::format(" at {}", time_ms(v.complete_time_us));
+        text += faults_during(v.invoke_time_us, v.complete_time_us);
+    }
     return text;
 }
 
@@ -124,10 +153,11 @@ void DeliveryChecker::at_most_once(CheckResult& result) const {
                                          ? fmt::format("value {}", value)
                                          : describe_value(value, found->second);
             add_violation(verdict, fmt::format("{} -> delivered to group {} {} times (offset {} "
-                                               "at {}, offset {} at {})",
+                                               "at {}, offset {} at {}){}",
                                                sent, names_.group_name(group), d.count,
                                                d.first_offset, time_ms(d.first_time_us),
-                                               d.second_offset, time_ms(d.second_time_us)));
+                                               d.second_offset, time_ms(d.second_time_us),
+                                               faults_during(d.first_time_us, d.second_time_us)));
         }
     }
     result.verdicts["at_most_once"] = std::move(verdict);

@@ -52,7 +52,7 @@ public:
     void observe(const history::Operation& op) override;
     CheckResult finish() const;
 
-    static constexpr std::size_t kMaxWitnesses = 20;
+    static constexpr std::size_t kMaxWitnesses = 10000;  // witnesses kept per verdict
     static constexpr std::uint64_t kMaxValuesPerOp = 1u << 16;  // for ordering values within an op
 
 private:
@@ -65,6 +65,7 @@ private:
         std::int64_t txn = -1;  // index into transactions_
         std::uint64_t invoke_index = 0;
         std::int64_t invoke_time_us = 0;
+        std::int64_t complete_time_us = -1;
         std::int64_t ack_offset = history::kUnknownOffset;
         std::int64_t first_delivered_offset = history::kUnknownOffset;
     };
@@ -92,6 +93,9 @@ private:
     void observe_assign(const history::Operation& op);
     void observe_txn(const history::Operation& op);
     void observe_effect(const history::Operation& op);
+    void observe_nemesis(const history::Operation& op);
+    // Faults active at some point in [from_us, to_us], as "fault #1: ..." texts.
+    std::string faults_during(std::int64_t from_us, std::int64_t to_us) const;
     void at_most_once(CheckResult& result) const;
     void at_least_once(CheckResult& result) const;
     void ordering(CheckResult& result) const;
@@ -116,6 +120,12 @@ private:
     std::map<std::uint32_t, std::int64_t> open_txn_;  // process -> its open transaction
     std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> outputs_of_;  // input -> outputs
     std::unordered_map<std::uint64_t, Effect> effects_;  // input value -> external effects
+    struct FaultWindow {
+        std::int64_t start_us = 0;
+        std::int64_t end_us = INT64_MAX;
+        std::string description;
+    };
+    std::vector<FaultWindow> faults_;
     std::uint64_t delivered_ = 0;
     std::uint64_t unexpected_ = 0;
 };

@@ -79,6 +79,7 @@ void FaultPlan::install_link_fault(sim::Simulation& sim, std::size_t index) {
         set(from, to);
         if (!drop && !typed && s.both_directions) set(to, from);
         (active ? records_[index].started : records_[index].ended) = true;
+        notify(index, active);
         sim.record_fault(s.from, sim::StateChange(active ? "fault.start" : "fault.end")
                                      .with("fault", static_cast<std::int64_t>(index + 1))
                                      .with("kind", fault_kind_name(s.kind))
@@ -101,10 +102,12 @@ void FaultPlan::install_crash(sim::Simulation& sim, std::size_t index) {
                                                  .with("fault", static_cast<std::int64_t>(index + 1))
                                                  .with("kind", "crash"));
         records_[index].started = true;
+        notify(index, true);
         sim.crash(node);
         if (specs_[index].duration_us < 0) return;
         sim.schedule(sim.now() + specs_[index].duration_us, [this, &sim, index, node] {
             records_[index].ended = true;
+            notify(index, false);
             sim.record_fault(specs_[index].from, sim::StateChange("fault.end")
                                                      .with("fault", static_cast<std::int64_t>(index + 1))
                                                      .with("kind", "crash"));
@@ -115,6 +118,7 @@ void FaultPlan::install_crash(sim::Simulation& sim, std::size_t index) {
 
 void FaultPlan::trace(sim::Simulation& sim, std::size_t index, bool start) {
     (start ? records_[index].started : records_[index].ended) = true;
+    notify(index, start);
     sim.record_fault(specs_[index].from, sim::StateChange(start ? "fault.start" : "fault.end")
                                              .with("fault", static_cast<std::int64_t>(index + 1))
                                              .with("kind", fault_kind_name(specs_[index].kind)));

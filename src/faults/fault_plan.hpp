@@ -2,6 +2,7 @@
 // Scheduled faults, applied only through the kernel's hooks (link state, crash, restart). Each
 // start and end is traced and counted, so a run can never be silently fault-free.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ public:
     // Schedules every fault on the simulation; records() tracks what actually happened.
     void install(sim::Simulation& sim);
     const std::vector<FaultRecord>& records() const { return records_; }
+    // Told when a fault starts or ends (e.g. to record it in the history).
+    void on_change(std::function<void(const FaultRecord&, bool start)> observer) { observer_ = std::move(observer); }
     // The time after which no fault is active or pending.
     sim::TimeUs quiet_after_us() const;
 
@@ -52,6 +55,10 @@ private:
 
     std::vector<FaultSpec> specs_;
     std::vector<FaultRecord> records_;
+    std::function<void(const FaultRecord&, bool start)> observer_;
+    void notify(std::size_t index, bool start) {
+        if (observer_) observer_(records_[index], start);
+    }
 };
 
 }  // namespace eosim::faults

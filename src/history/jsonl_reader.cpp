@@ -82,7 +82,7 @@ Operation read_operation(const LineReader& r, const json& line, std::uint64_t po
         r.fail("\"type\" must be one of invoke, ok, fail, info");
     }
     if (!parse_op_function(r.string_field(line, "f", true), op.f)) {
-        r.fail("\"f\" must be one of send, poll, commit, assign, txn, effect");
+        r.fail("\"f\" must be one of send, poll, commit, assign, txn, effect, nemesis");
     }
     const std::string group = r.string_field(line, "group", false);
     op.group = group.empty() ? kNoGroup : names.group(group);

@@ -20,6 +20,7 @@ std::string_view op_function_name(OpFunction f) {
         case OpFunction::assign: return "assign";
         case OpFunction::txn: return "txn";
         case OpFunction::effect: return "effect";
+        case OpFunction::nemesis: return "nemesis";
     }
     return "?";
 }
@@ -36,7 +37,7 @@ bool parse_op_type(std::string_view text, OpType& out) {
 
 bool parse_op_function(std::string_view text, OpFunction& out) {
     for (OpFunction f : {OpFunction::send, OpFunction::poll, OpFunction::commit, OpFunction::assign,
-                         OpFunction::txn, OpFunction::effect}) {
+                         OpFunction::txn, OpFunction::effect, OpFunction::nemesis}) {
         if (op_function_name(f) == text) {
             out = f;
             return true;

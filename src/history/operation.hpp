@@ -12,8 +12,9 @@ enum class OpType : std::uint8_t { invoke, ok, fail, info };
 // send: a producer hands one value to the client; poll: a consumer hands one or more records to
 // its application (delivery); commit: committed offsets; assign: the keys a consumer reads;
 // txn: a transaction's outcome, listing the values it sent (ok = committed, fail = aborted);
-// effect: a side effect outside Kafka (an external sink applied the value).
-enum class OpFunction : std::uint8_t { send, poll, commit, assign, txn, effect };
+// effect: a side effect outside Kafka (an external sink applied the value);
+// nemesis: a fault starts (invoke) or ends (info); `error` describes it.
+enum class OpFunction : std::uint8_t { send, poll, commit, assign, txn, effect, nemesis };
 
 constexpr std::int64_t kUnknownOffset = -1;
 constexpr std::uint32_t kNoGroup = 0;

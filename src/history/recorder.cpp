@@ -47,6 +47,11 @@ void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f
     emit(Operation{0, time_us, process, OpType::ok, f, group, elements, {}, read_committed});
 }
 
+void Recorder::nemesis(std::int64_t time_us, bool start, std::string_view description) {
+    emit(Operation{0, time_us, names_.process("nemesis"), start ? OpType::invoke : OpType::info,
+                   OpFunction::nemesis, kNoGroup, {}, std::string(description), false});
+}
+
 void Recorder::crash(std::int64_t time_us, std::uint32_t process) {
     const auto txn = open_txn_.find(process);
     if (txn != open_txn_.end()) {

@@ -246,6 +246,9 @@ RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
         a.recorder.add_sink(history_writer.get());
     }
     assemble(s, a);
+    a.faults.on_change([&a](const faults::FaultRecord& fault, bool start) {
+        a.recorder.nemesis(a.sim.now(), start, fault.description);
+    });
     a.faults.install(a.sim);
     a.sim.start_all();
     bool quiesced = false;
