@@ -82,14 +82,17 @@ void DeliveryChecker::observe_nemesis(const history::Operation& op) {
     }
 }
 
-std::string DeliveryChecker::faults_during(std::int64_t from_us, std::int64_t to_us) const {
-    std::string text;
+std::vector<std::string> DeliveryChecker::faults_between(std::int64_t from_us, std::int64_t to_us) const {
+    std::vector<std::string> active;
     for (const FaultWindow& fault : faults_) {
-        if (fault.start_us > to_us || fault.end_us < from_us) continue;
-        text += text.empty() ? " [during " : "; ";
-        text += fault.description;
+        if (fault.start_us <= to_us && fault.end_us >= from_us) active.push_back(fault.description);
     }
-    return text.empty() ? text : text + "]";
+    return active;
+}
+
+std::string DeliveryChecker::faults_during(std::int64_t from_us, std::int64_t to_us) const {
+    const auto active = faults_between(from_us, to_us);
+    return active.empty() ? "" : fmt::format(" [during {}]", fmt::join(active, "; "));
 }
 
 void DeliveryChecker::observe_assign(const history::Operation& op) {
@@ -140,6 +143,12 @@ std::string DeliveryChecker::describe_value(std::uint64_t value, const ValueStat
     return text;
 }
 
+// Faults between two deliveries of a value, unless the witness already names them.
+std::string DeliveryChecker::between_deliveries(const std::string& witness, const Delivery& d) const {
+    const std::string faults = faults_during(d.first_time_us, d.second_time_us);
+    return witness.find(faults) == std::string::npos ? faults : std::string();
+}
+
 void DeliveryChecker::at_most_once(CheckResult& result) const {
     Verdict verdict;
     for (const std::uint32_t group : sorted_keys(deliveries_)) {
@@ -157,7 +166,7 @@ void DeliveryChecker::at_most_once(CheckResult& result) const {
                                                sent, names_.group_name(group), d.count,
                                                d.first_offset, time_ms(d.first_time_us),
                                                d.second_offset, time_ms(d.second_time_us),
-                                               faults_during(d.first_time_us, d.second_time_us)));
+                                               between_deliveries(sent, d)));
         }
     }
     result.verdicts["at_most_once"] = std::move(verdict);
@@ -174,9 +183,11 @@ void DeliveryChecker::at_least_once(CheckResult& result) const {
             const auto deliveries = deliveries_.find(group);
             if (deliveries != deliveries_.end() && deliveries->second.count(value) > 0) continue;
             ++result.counts.lost;
-            add_violation(verdict, fmt::format("{} -> never delivered to group {}",
-                                               describe_value(value, v),
-                                               names_.group_name(group)));
+            const auto after = faults_between(v.complete_time_us, INT64_MAX);
+            add_violation(verdict, fmt::format("{} -> never delivered to group {}{}",
+                                               describe_value(value, v), names_.group_name(group),
+                                               after.empty() ? "" : fmt::format(" [faults after its acknowledgement: {}]",
+                                                                                fmt::join(after, "; "))));
         }
     }
     result.verdicts["at_least_once"] = std::move(verdict);

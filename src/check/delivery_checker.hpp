@@ -95,7 +95,9 @@ private:
     void observe_effect(const history::Operation& op);
     void observe_nemesis(const history::Operation& op);
     // Faults active at some point in [from_us, to_us], as "fault #1: ..." texts.
+    std::vector<std::string> faults_between(std::int64_t from_us, std::int64_t to_us) const;
     std::string faults_during(std::int64_t from_us, std::int64_t to_us) const;
+    std::string between_deliveries(const std::string& witness, const Delivery& d) const;
     void at_most_once(CheckResult& result) const;
     void at_least_once(CheckResult& result) const;
     void ordering(CheckResult& result) const;
