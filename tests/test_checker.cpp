@@ -25,6 +25,9 @@ public:
     void end(const std::string& process, std::uint64_t value, const std::string& key, OpType type) {
         op(process, type, OpFunction::send, "", {{names_.key(key), -1, value}}, "REQUEST_TIMED_OUT");
     }
+    void fault(bool start, const std::string& description) {
+        op("nemesis", start ? OpType::invoke : OpType::info, OpFunction::nemesis, "", {}, description);
+    }
     void assign(const std::string& process, const std::string& group, const std::string& key) {
         op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}});
     }
@@ -45,7 +48,7 @@ private:
         o.f = f;
         o.group = group.empty() ? history::kNoGroup : names_.group(group);
         o.elements = std::move(elements);
-        if (type != OpType::ok) o.error = std::move(error);
+        if (type != OpType::ok || f == OpFunction::nemesis) o.error = std::move(error);
         checker_.observe(o);
     }
     history::Names names_;
@@ -241,4 +244,21 @@ TEST_CASE("malformed lines are rejected with the line number and what was expect
     CHECK(reader_error(R"({"time_us":1,"process":"p","type":"invoke","f":"fly","values":[]})")
               .find("\"f\" must be one of") != std::string::npos);
     CHECK(reader_error(R"([1,2])").find("expected a JSON object per line") != std::string::npos);
+}
+
+TEST_CASE("witnesses name the faults active while the value was in flight") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.send("p", 17, "t-0");
+    h.fault(true, "fault #1: responses lost");
+    h.fault(false, "fault #1: responses lost");
+    h.ack("p", 17, "t-0", 9);
+    h.fault(true, "fault #2: consumer crash");
+    h.poll("c", "g", 17, "t-0", 4);
+    h.poll("c", "g", 17, "t-0", 9);
+    h.fault(false, "fault #2: consumer crash");
+    const auto r = h.result();
+    const std::string& witness = r.verdicts.at("at_most_once").witnesses.at(0);
+    CHECK(witness.find("fault #1: responses lost") != std::string::npos);
+    CHECK(witness.find("fault #2: consumer crash") != std::string::npos);
 }
