@@ -202,6 +202,7 @@ void DeliveryChecker::ordering(CheckResult& result) const {
     };
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<Sent>> streams;
     for (const auto& [value, v] : values_) {
+        if (v.state == SendState::unknown) continue;  // no send recorded (e.g. only inside a txn op)
         const std::int64_t offset =
             v.ack_offset != history::kUnknownOffset ? v.ack_offset : v.first_delivered_offset;
         if (offset == history::kUnknownOffset) continue;

@@ -54,10 +54,13 @@ private:
                          Anomalies& out) const;
     void poll_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
     void send_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
+    // transaction_graph.cpp: precommitted-read, G0 (ww cycles), G1c (wr-only cycles).
+    void transaction_anomalies(const std::map<std::uint32_t, Order>& orders, Anomalies& out) const;
 
     const history::Names& names_;
     std::vector<OpValues> polls_;      // completed polls, in history order
     std::vector<OpValues> sends_;      // completed sends (ok / info / fail), in history order
+    std::vector<OpValues> txns_;       // completed transactions, with their micro-ops
     std::map<std::uint32_t, bool> read_keys_;  // keys some reader is assigned
 };
 

@@ -17,6 +17,7 @@ void DeliveryChecker::observe_txn(const history::Operation& op) {
         Transaction txn;
         txn.commit_invoke_us = op.time_us;
         for (const history::Element& e : op.elements) {
+            if (e.read) continue;  // a poll micro-op: not one of the transaction's writes
             txn.values.push_back(e.value);
             values_[e.value].txn = static_cast<std::int64_t>(transactions_.size());
         }

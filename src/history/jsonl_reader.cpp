@@ -59,7 +59,7 @@ private:
 
 Element read_element(const LineReader& r, const json& e, OpFunction f, Names& names) {
     if (!e.is_object()) r.fail("each entry of \"values\" must be an object");
-    r.only_keys(e, {"key", "offset", "value", "source"}, "a value");
+    r.only_keys(e, {"key", "offset", "value", "source", "op"}, "a value");
     Element element;
     element.key = names.key(r.string_field(e, "key", true));
     element.offset = r.integer_field(e, "offset", kUnknownOffset, false);
@@ -67,6 +67,12 @@ Element read_element(const LineReader& r, const json& e, OpFunction f, Names& na
     const bool needs_value = f != OpFunction::commit && f != OpFunction::assign;
     element.value = needs_value ? r.value_field(e, "value", true) : 0;
     element.source = r.value_field(e, "source", false);
+    const std::string micro = r.string_field(e, "op", false);
+    if (!micro.empty()) {
+        if (f != OpFunction::txn) r.fail("\"op\" (a micro-operation) is only allowed in a txn operation");
+        if (micro != "send" && micro != "poll") r.fail("\"op\" must be \"send\" or \"poll\"");
+        element.read = micro == "poll";
+    }
     return element;
 }
 

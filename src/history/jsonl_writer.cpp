@@ -20,6 +20,7 @@ void JsonlWriter::observe(const Operation& op) {
         if (e.offset != kUnknownOffset) element["offset"] = e.offset;
         if (op.f != OpFunction::commit && op.f != OpFunction::assign) element["value"] = e.value;
         if (e.source != kNoSource) element["source"] = e.source;
+        if (e.read) element["op"] = "poll";
         values.push_back(std::move(element));
     }
     line["values"] = std::move(values);

@@ -25,6 +25,7 @@ struct Element {
     std::int64_t offset = kUnknownOffset;
     std::uint64_t value = 0;  // unique logical id (commit: unused)
     std::uint64_t source = kNoSource;  // for a derived value: the input value it came from
+    bool read = false;  // in a txn op: a poll micro-op (the transaction read this value)
 };
 
 struct Operation {
