@@ -53,6 +53,12 @@ const std::vector<std::string>& QueueAnomalyChecker::anomaly_names() {
 
 void QueueAnomalyChecker::observe(const history::Operation& op) {
     if (op.type == OpType::invoke) return;
+    if (op.f == OpFunction::assign && op.type != OpType::fail) {
+        if (op.subscribe) subscribers_.insert(op.process);
+        std::set<std::uint32_t> keys;
+        for (const auto& e : op.elements) keys.insert(e.key);
+        assigns_.push_back({op.index, {op.process, keys}});
+    }
     if (op.f == OpFunction::poll) polls_.push_back({op.index, op.process, op.type, op.elements});
     if (op.f == OpFunction::send) sends_.push_back({op.index, op.process, op.type, op.elements});
     if (op.f == OpFunction::txn) {
@@ -189,8 +195,18 @@ void QueueAnomalyChecker::poll_anomalies(const std::map<std::uint32_t, KeyIndex>
         if (key == indexes.end()) return std::nullopt;
         return key->second.locate(e);
     };
+    std::size_t next_assign = 0;
     for (const OpValues& poll : polls_) {
+        // An assign that leaves a key out drops that key's tracking for its process.
+        while (next_assign < assigns_.size() && assigns_[next_assign].first < poll.index) {
+            const auto& [process, keys] = assigns_[next_assign++].second;
+            for (auto it = last.begin(); it != last.end();) {
+                it = it->first.first == process && keys.count(it->first.second) == 0 ? last.erase(it) : std::next(it);
+            }
+        }
         if (poll.type != OpType::ok) continue;
+        // With subscribe, a rebalance may move the position: skips and rewinds are allowed.
+        const bool rebalancing = subscribers_.count(poll.process) > 0;
         std::map<std::uint32_t, std::size_t> previous_in_op;
         for (const auto& e : poll.elements) {
             const auto at = position(e);
@@ -200,7 +216,7 @@ void QueueAnomalyChecker::poll_anomalies(const std::map<std::uint32_t, KeyIndex>
             if (const auto in_op = previous_in_op.find(e.key); in_op != previous_in_op.end()) {
                 if (*at > in_op->second + 1) add_violation(out.found["int-poll-skip"], who + fmt::format(": index {} after {}", *at, in_op->second));
                 if (*at <= in_op->second) add_violation(out.found["int-nonmonotonic-poll"], who + fmt::format(": index {} after {}", *at, in_op->second));
-            } else if (const auto before = last.find({poll.process, e.key}); before != last.end()) {
+            } else if (const auto before = last.find({poll.process, e.key}); before != last.end() && !rebalancing) {
                 const auto& aborted = indexes.at(e.key).aborted_before;
                 const std::size_t stepped_over = aborted[*at] - aborted[before->second + 1];
                 if (*at > before->second + 1 + stepped_over) {

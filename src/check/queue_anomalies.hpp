@@ -61,7 +61,9 @@ private:
     std::vector<OpValues> polls_;      // completed polls, in history order
     std::vector<OpValues> sends_;      // completed sends (ok / info / fail), in history order
     std::vector<OpValues> txns_;       // completed transactions, with their micro-ops
-    std::map<std::uint32_t, bool> read_keys_;  // keys some reader is assigned
+    std::set<std::uint32_t> subscribers_;  // processes whose partitions a rebalance may move
+    // (process, key) pairs whose tracking an assign without that key reset, at history index.
+    std::vector<std::pair<std::uint64_t, std::pair<std::uint32_t, std::set<std::uint32_t>>>> assigns_;
 };
 
 }  // namespace eosim::check

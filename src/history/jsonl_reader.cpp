@@ -78,7 +78,8 @@ Element read_element(const LineReader& r, const json& e, OpFunction f, Names& na
 
 Operation read_operation(const LineReader& r, const json& line, std::uint64_t position, Names& names) {
     if (!line.is_object()) r.fail("expected a JSON object per line");
-    r.only_keys(line, {"index", "time_us", "process", "type", "f", "group", "read_committed", "values", "error"},
+    r.only_keys(line, {"index", "time_us", "process", "type", "f", "group", "read_committed", "subscribe", "values",
+                       "error"},
                 "an operation");
     Operation op;
     op.index = static_cast<std::uint64_t>(r.integer_field(line, "index", static_cast<std::int64_t>(position), false));
@@ -95,6 +96,10 @@ Operation read_operation(const LineReader& r, const json& line, std::uint64_t po
     if (const auto rc = line.find("read_committed"); rc != line.end()) {
         if (!rc->is_boolean()) r.fail("\"read_committed\" must be true or false");
         op.read_committed = rc->get<bool>();
+    }
+    if (const auto sub = line.find("subscribe"); sub != line.end()) {
+        if (!sub->is_boolean()) r.fail("\"subscribe\" must be true or false");
+        op.subscribe = sub->get<bool>();
     }
     const auto values = line.find("values");
     if (values == line.end() || !values->is_array()) r.fail("missing \"values\" (an array)");

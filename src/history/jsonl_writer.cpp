@@ -13,6 +13,7 @@ void JsonlWriter::observe(const Operation& op) {
     line["f"] = op_function_name(op.f);
     if (op.group != kNoGroup) line["group"] = names_.group_name(op.group);
     if (op.read_committed) line["read_committed"] = true;
+    if (op.subscribe) line["subscribe"] = true;
     nlohmann::ordered_json values = nlohmann::ordered_json::array();
     for (const Element& e : op.elements) {
         nlohmann::ordered_json element;

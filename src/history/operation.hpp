@@ -38,6 +38,7 @@ struct Operation {
     std::vector<Element> elements;
     std::string error;  // Kafka error name for fail and info
     bool read_committed = false;  // poll/assign: the reader uses isolation.level=read_committed
+    bool subscribe = false;       // assign: group-managed (subscribe), so rebalances may move it
 };
 
 std::string_view op_type_name(OpType type);
