@@ -47,7 +47,7 @@ const std::vector<std::string>& QueueAnomalyChecker::anomaly_names() {
         "inconsistent-offsets", "duplicate",         "lost-write",           "unseen",
         "poll-skip",            "nonmonotonic-poll", "int-poll-skip",        "int-nonmonotonic-poll",
         "nonmonotonic-send",    "int-nonmonotonic-send", "int-send-skip", "precommitted-read",
-        "G0",                   "G1c"};
+        "G0",                   "G1a",              "G1c"};
     return names;
 }
 
@@ -148,6 +148,20 @@ void QueueAnomalyChecker::order_anomalies(const std::map<std::uint32_t, Order>& 
             if (offsets.size() < 2) continue;
             add_violation(duplicate, fmt::format("value {} appears at offsets {} of {}", value, fmt::join(offsets, ", "),
                                                  names_.key_name(key)));
+        }
+    }
+}
+
+// G1a (aborted read): a value whose writer failed appears in an ok poll.
+void QueueAnomalyChecker::aborted_reads(Anomalies& out) const {
+    const std::set<std::uint64_t> failed = failed_values();
+    for (const OpValues& poll : polls_) {
+        if (poll.type != OpType::ok) continue;
+        for (const auto& e : poll.elements) {
+            if (failed.count(e.value) == 0) continue;
+            add_violation(out.found["G1a"], fmt::format("{} (op {}) read value {} at offset {} of {}, written by a failed "
+                                                        "(aborted) operation", names_.process_name(poll.process), poll.index,
+                                                        e.value, e.offset, names_.key_name(e.key)));
         }
     }
 }
@@ -274,6 +288,7 @@ Anomalies QueueAnomalyChecker::finish() const {
     poll_anomalies(indexes, out);
     send_anomalies(indexes, out);
     transaction_anomalies(orders, out);
+    aborted_reads(out);
     return out;
 }
 

@@ -52,6 +52,7 @@ private:
     void order_anomalies(const std::map<std::uint32_t, Order>& orders, Anomalies& out) const;
     void lost_and_unseen(const std::map<std::uint32_t, KeyIndex>& indexes, const std::set<std::uint64_t>& read,
                          Anomalies& out) const;
+    void aborted_reads(Anomalies& out) const;
     void poll_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
     void send_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
     // transaction_graph.cpp: precommitted-read, G0 (ww cycles), G1c (wr-only cycles).
