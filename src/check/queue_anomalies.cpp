@@ -13,26 +13,16 @@ namespace {
 using history::OpFunction;
 using history::OpType;
 
-// offset -> dense index: the position among the key's non-empty offsets.
-std::map<std::int64_t, std::size_t> dense(const std::map<std::int64_t, std::set<std::uint64_t>>& order) {
-    std::map<std::int64_t, std::size_t> result;
-    std::size_t i = 0;
-    for (const auto& [offset, values] : order) {
-        if (!values.empty()) result[offset] = i++;
-    }
-    return result;
-}
-
 }  // namespace
 
 std::optional<std::size_t> QueueAnomalyChecker::KeyIndex::locate(const history::Element& e) const {
     if (e.offset >= 0) {
-        const auto at = of_offset.find(e.offset);
-        if (at != of_offset.end()) return at->second;
+        const auto at = std::lower_bound(offsets.begin(), offsets.end(), e.offset);
+        if (at != offsets.end() && *at == e.offset) return static_cast<std::size_t>(at - offsets.begin());
     }
     const auto value = positions.find(e.value);
     if (value == positions.end()) return std::nullopt;
-    return value->second.front();
+    return value->second.first;
 }
 
 bool Anomalies::valid() const {
@@ -51,6 +41,16 @@ const std::vector<std::string>& QueueAnomalyChecker::anomaly_names() {
     return names;
 }
 
+QueueAnomalyChecker::OpValues QueueAnomalyChecker::store(const history::Operation& op, bool reads_only) {
+    OpValues stored{op.index, op.process, op.type, static_cast<std::uint32_t>(elements_.size()), 0};
+    for (const auto& e : op.elements) {
+        if (reads_only && !e.read) continue;
+        elements_.push_back(e);
+        ++stored.count;
+    }
+    return stored;
+}
+
 void QueueAnomalyChecker::observe(const history::Operation& op) {
     if (op.type == OpType::invoke) return;
     if (op.f == OpFunction::assign && op.type != OpType::fail) {
@@ -59,16 +59,13 @@ void QueueAnomalyChecker::observe(const history::Operation& op) {
         for (const auto& e : op.elements) keys.insert(e.key);
         assigns_.push_back({op.index, {op.process, keys}});
     }
-    if (op.f == OpFunction::poll) polls_.push_back({op.index, op.process, op.type, op.elements});
-    if (op.f == OpFunction::send) sends_.push_back({op.index, op.process, op.type, op.elements});
+    if (op.f == OpFunction::poll) polls_.push_back(store(op, false));
+    if (op.f == OpFunction::send) sends_.push_back(store(op, false));
     if (op.f == OpFunction::txn) {
-        txns_.push_back({op.index, op.process, op.type, op.elements});
+        txns_.push_back(store(op, false));
         // A transaction's polls are reads like any other (its sends are recorded as sends).
-        OpValues reads{op.index, op.process, op.type, {}};
-        for (const auto& e : op.elements) {
-            if (e.read) reads.elements.push_back(e);
-        }
-        if (!reads.elements.empty()) polls_.push_back(std::move(reads));
+        const OpValues reads = store(op, true);
+        if (reads.count > 0) polls_.push_back(reads);
     }
 }
 
@@ -76,7 +73,7 @@ std::set<std::uint64_t> QueueAnomalyChecker::read_values() const {
     std::set<std::uint64_t> read;
     for (const OpValues& poll : polls_) {
         if (poll.type != OpType::ok) continue;
-        for (const auto& e : poll.elements) read.insert(e.value);
+        for (const auto& e : elements(poll)) read.insert(e.value);
     }
     return read;
 }
@@ -86,18 +83,22 @@ std::map<std::uint32_t, QueueAnomalyChecker::Order> QueueAnomalyChecker::version
     const std::set<std::uint64_t>& read) const {
     std::map<std::uint32_t, Order> orders;
     for (const OpValues& poll : polls_) {
-        for (const auto& e : poll.elements) {
-            if (e.offset >= 0) orders[e.key][e.offset].insert(e.value);
+        for (const auto& e : elements(poll)) {
+            if (e.offset >= 0) orders[e.key].emplace_back(e.offset, e.value);
         }
     }
     for (const OpValues& send : sends_) {
         const bool committed = send.type == OpType::ok;
-        for (const auto& e : send.elements) {
+        for (const auto& e : elements(send)) {
             if (e.offset < 0) continue;
             if (committed || (send.type == OpType::info && read.count(e.value) > 0)) {
-                orders[e.key][e.offset].insert(e.value);
+                orders[e.key].emplace_back(e.offset, e.value);
             }
         }
+    }
+    for (auto& [key, order] : orders) {
+        std::sort(order.begin(), order.end());
+        order.erase(std::unique(order.begin(), order.end()), order.end());
     }
     return orders;
 }
@@ -106,7 +107,7 @@ std::set<std::uint64_t> QueueAnomalyChecker::failed_values() const {
     std::set<std::uint64_t> failed;
     for (const OpValues& send : sends_) {
         if (send.type != OpType::fail) continue;
-        for (const auto& e : send.elements) failed.insert(e.value);
+        for (const auto& e : elements(send)) failed.insert(e.value);
     }
     return failed;
 }
@@ -116,16 +117,21 @@ std::map<std::uint32_t, QueueAnomalyChecker::KeyIndex> QueueAnomalyChecker::inde
     const std::set<std::uint64_t> failed = failed_values();
     std::map<std::uint32_t, KeyIndex> indexes;
     for (const auto& [key, order] : orders) {
-        const auto positions = dense(order);
         KeyIndex& index = indexes[key];
-        index.of_offset = positions;
         std::size_t aborted = 0;
-        for (const auto& [offset, values] : order) {
-            if (values.empty()) continue;
+        for (std::size_t i = 0; i < order.size();) {
+            std::size_t end = i;
+            while (end < order.size() && order[end].first == order[i].first) ++end;
+            const std::size_t dense = index.offsets.size();
+            index.offsets.push_back(order[i].first);
             index.aborted_before.push_back(aborted);
-            for (const std::uint64_t v : values) index.positions[v].push_back(positions.at(offset));
+            for (std::size_t k = i; k < end; ++k) {
+                auto [it, inserted] = index.positions.try_emplace(order[k].second, dense, dense);
+                if (!inserted) it->second.second = dense;
+            }
             // A record of an aborted transaction: read_committed readers rightly step over it.
-            if (values.size() == 1 && failed.count(*values.begin()) > 0) ++aborted;
+            if (end - i == 1 && failed.count(order[i].second) > 0) ++aborted;
+            i = end;
         }
         index.aborted_before.push_back(aborted);
     }
@@ -136,18 +142,29 @@ void QueueAnomalyChecker::order_anomalies(const std::map<std::uint32_t, Order>& 
     Verdict& inconsistent = out.found["inconsistent-offsets"];
     Verdict& duplicate = out.found["duplicate"];
     for (const auto& [key, order] : orders) {
-        std::map<std::uint64_t, std::vector<std::int64_t>> offsets_of;
-        for (const auto& [offset, values] : order) {
+        for (std::size_t i = 0; i < order.size();) {
+            std::size_t end = i;
+            std::vector<std::uint64_t> values;
+            while (end < order.size() && order[end].first == order[i].first) values.push_back(order[end++].second);
             if (values.size() > 1) {
-                add_violation(inconsistent, fmt::format("{} offset {} holds {} values: {}", names_.key_name(key), offset,
-                                                        values.size(), fmt::join(values, ", ")));
+                add_violation(inconsistent, fmt::format("{} offset {} holds {} values: {}", names_.key_name(key),
+                                                        order[i].first, values.size(), fmt::join(values, ", ")));
             }
-            for (const std::uint64_t v : values) offsets_of[v].push_back(offset);
+            i = end;
         }
-        for (const auto& [value, offsets] : offsets_of) {
-            if (offsets.size() < 2) continue;
-            add_violation(duplicate, fmt::format("value {} appears at offsets {} of {}", value, fmt::join(offsets, ", "),
-                                                 names_.key_name(key)));
+        std::vector<std::pair<std::uint64_t, std::int64_t>> by_value;  // (value, offset)
+        by_value.reserve(order.size());
+        for (const auto& [offset, value] : order) by_value.emplace_back(value, offset);
+        std::sort(by_value.begin(), by_value.end());
+        for (std::size_t i = 0; i < by_value.size();) {
+            std::size_t end = i;
+            std::vector<std::int64_t> offsets;
+            while (end < by_value.size() && by_value[end].first == by_value[i].first) offsets.push_back(by_value[end++].second);
+            if (offsets.size() > 1) {
+                add_violation(duplicate, fmt::format("value {} appears at offsets {} of {}", by_value[i].first,
+                                                     fmt::join(offsets, ", "), names_.key_name(key)));
+            }
+            i = end;
         }
     }
 }
@@ -157,7 +174,7 @@ void QueueAnomalyChecker::aborted_reads(Anomalies& out) const {
     const std::set<std::uint64_t> failed = failed_values();
     for (const OpValues& poll : polls_) {
         if (poll.type != OpType::ok) continue;
-        for (const auto& e : poll.elements) {
+        for (const auto& e : elements(poll)) {
             if (failed.count(e.value) == 0) continue;
             add_violation(out.found["G1a"], fmt::format("{} (op {}) read value {} at offset {} of {}, written by a failed "
                                                         "(aborted) operation", names_.process_name(poll.process), poll.index,
@@ -172,11 +189,11 @@ void QueueAnomalyChecker::lost_and_unseen(const std::map<std::uint32_t, KeyIndex
     Verdict& unseen = out.found["unseen"];
     std::set<std::uint32_t> polled_keys;
     for (const OpValues& poll : polls_) {
-        for (const auto& e : poll.elements) polled_keys.insert(e.key);
+        for (const auto& e : elements(poll)) polled_keys.insert(e.key);
     }
     for (const OpValues& send : sends_) {
         if (send.type != OpType::ok) continue;
-        for (const auto& e : send.elements) {
+        for (const auto& e : elements(send)) {
             if (read.count(e.value) > 0 || polled_keys.count(e.key) == 0) continue;
             const auto key = indexes.find(e.key);
             // bound = the highest first-appearance index among the key's values that were read.
@@ -186,12 +203,12 @@ void QueueAnomalyChecker::lost_and_unseen(const std::map<std::uint32_t, KeyIndex
                 for (const auto& [value, positions] : key->second.positions) {
                     if (read.count(value) == 0) continue;
                     any_read = true;
-                    bound = std::max(bound, positions.front());
+                    bound = std::max(bound, positions.first);  // a max: iteration order is irrelevant
                 }
             }
             const auto here = key == indexes.end() ? nullptr : &key->second.positions;
             const bool placed = here != nullptr && here->count(e.value) > 0;
-            if (any_read && placed && here->at(e.value).back() <= bound) {
+            if (any_read && placed && here->at(e.value).second <= bound) {
                 add_violation(lost, fmt::format("value {} acknowledged at offset {} of {} was never read, though "
                                                 "later offsets were", e.value, e.offset, names_.key_name(e.key)));
             } else {
@@ -222,7 +239,7 @@ void QueueAnomalyChecker::poll_anomalies(const std::map<std::uint32_t, KeyIndex>
         // With subscribe, a rebalance may move the position: skips and rewinds are allowed.
         const bool rebalancing = subscribers_.count(poll.process) > 0;
         std::map<std::uint32_t, std::size_t> previous_in_op;
-        for (const auto& e : poll.elements) {
+        for (const auto& e : elements(poll)) {
             const auto at = position(e);
             if (!at) continue;
             const std::string who = fmt::format("{} polling {} (op {})", names_.process_name(poll.process),
@@ -254,7 +271,7 @@ void QueueAnomalyChecker::send_anomalies(const std::map<std::uint32_t, KeyIndex>
     for (const OpValues& send : sends_) {
         if (send.type == OpType::fail) continue;
         std::map<std::uint32_t, std::size_t> previous_in_op;
-        for (const auto& e : send.elements) {
+        for (const auto& e : elements(send)) {
             const auto key = indexes.find(e.key);
             if (key == indexes.end()) continue;
             const auto located = key->second.locate(e);

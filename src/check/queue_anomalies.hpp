@@ -5,6 +5,7 @@
 // int-send-skip. Reads only the history.
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,16 +31,31 @@ public:
     static const std::vector<std::string>& anomaly_names();
 
 private:
+    // An operation's elements live in one shared vector (no allocation per operation).
     struct OpValues {
         std::uint64_t index = 0;
         std::uint32_t process = 0;
         history::OpType type = history::OpType::ok;
-        std::vector<history::Element> elements;
+        std::uint32_t first = 0;  // into elements_
+        std::uint32_t count = 0;
     };
-    using Order = std::map<std::int64_t, std::set<std::uint64_t>>;  // offset -> values
+    struct Span {
+        const history::Element* first;
+        const history::Element* last;
+        const history::Element* begin() const { return first; }
+        const history::Element* end() const { return last; }
+        bool empty() const { return first == last; }
+    };
+    Span elements(const OpValues& op) const {
+        return Span{elements_.data() + op.first, elements_.data() + op.first + op.count};
+    }
+    OpValues store(const history::Operation& op, bool reads_only);
+    // A key's version order: (offset, value) pairs, sorted and unique.
+    using Order = std::vector<std::pair<std::int64_t, std::uint64_t>>;
     struct KeyIndex {
-        std::map<std::uint64_t, std::vector<std::size_t>> positions;  // value -> dense indexes
-        std::map<std::int64_t, std::size_t> of_offset;                 // offset -> dense index
+        // value -> (first, last) dense index; looked up, never iterated in an order that matters
+        std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> positions;
+        std::vector<std::int64_t> offsets;  // distinct offsets; the dense index is the position here
         std::vector<std::size_t> aborted_before;  // aborted_before[i]: aborted values below index i
         // Where an element sits: its own offset when known, else its value's first position.
         std::optional<std::size_t> locate(const history::Element& e) const;
@@ -62,6 +78,7 @@ private:
     std::vector<OpValues> polls_;      // completed polls, in history order
     std::vector<OpValues> sends_;      // completed sends (ok / info / fail), in history order
     std::vector<OpValues> txns_;       // completed transactions, with their micro-ops
+    std::vector<history::Element> elements_;
     std::set<std::uint32_t> subscribers_;  // processes whose partitions a rebalance may move
     // (process, key) pairs whose tracking an assign without that key reset, at history index.
     std::vector<std::pair<std::uint64_t, std::pair<std::uint32_t, std::set<std::uint32_t>>>> assigns_;

@@ -73,10 +73,10 @@ void QueueAnomalyChecker::transaction_anomalies(const std::map<std::uint32_t, Or
     std::map<std::uint64_t, std::size_t> writer;  // value -> txn that sent it
     for (std::size_t t = 0; t < txns_.size(); ++t) {
         std::set<std::uint64_t> sent;
-        for (const auto& e : txns_[t].elements) {
+        for (const auto& e : elements(txns_[t])) {
             if (!e.read) sent.insert(e.value);
         }
-        for (const auto& e : txns_[t].elements) {
+        for (const auto& e : elements(txns_[t])) {
             if (e.read && sent.count(e.value) > 0) {
                 add_violation(out.found["precommitted-read"],
                               fmt::format("{} (op {}) polled value {} that it sent itself, before committing",
@@ -90,16 +90,18 @@ void QueueAnomalyChecker::transaction_anomalies(const std::map<std::uint32_t, Or
     Graph ww(txns_.size());
     for (std::size_t t = 0; t < txns_.size(); ++t) {
         if (txns_[t].type != history::OpType::ok) continue;
-        for (const auto& e : txns_[t].elements) {
+        for (const auto& e : elements(txns_[t])) {
             const auto w = writer.find(e.value);
             if (e.read && w != writer.end() && w->second != t) wr[w->second].insert(t);
         }
     }
     for (const auto& [key, order] : orders) {
         std::optional<std::size_t> previous;
-        for (const auto& [offset, values] : order) {
-            if (values.size() != 1) continue;
-            const auto w = writer.find(*values.begin());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            const bool single = (i == 0 || order[i - 1].first != order[i].first) &&
+                                (i + 1 == order.size() || order[i + 1].first != order[i].first);
+            if (!single) continue;
+            const auto w = writer.find(order[i].second);
             if (w == writer.end()) continue;
             if (previous && *previous != w->second) ww[*previous].insert(w->second);
             previous = w->second;

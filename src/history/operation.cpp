@@ -46,14 +46,15 @@ bool parse_op_function(std::string_view text, OpFunction& out) {
     return false;
 }
 
-Names::Names() { groups_.emplace_back(); }
+Names::Names() { intern(groups_, ""); }
 
-std::uint32_t Names::intern(std::vector<std::string>& table, std::string_view name) {
-    for (std::uint32_t i = 0; i < table.size(); ++i) {
-        if (table[i] == name) return i;
-    }
-    table.emplace_back(name);
-    return static_cast<std::uint32_t>(table.size() - 1);
+std::uint32_t Names::intern(Table& table, std::string_view name) {
+    const auto found = table.ids.find(name);
+    if (found != table.ids.end()) return found->second;
+    const auto id = static_cast<std::uint32_t>(table.names.size());
+    table.names.emplace_back(name);
+    table.ids.emplace(std::string(name), id);
+    return id;
 }
 
 std::uint32_t Names::key(std::string_view name) { return intern(keys_, name); }

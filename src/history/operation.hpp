@@ -2,6 +2,7 @@
 // The operation model, independent of the simulator: a history can come from a simulated run or
 // be recorded from real clients. Jepsen's discipline: invoke, then ok / fail / info.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,15 +54,19 @@ public:
     std::uint32_t key(std::string_view name);
     std::uint32_t process(std::string_view name);
     std::uint32_t group(std::string_view name);  // never returns kNoGroup
-    const std::string& key_name(std::uint32_t key) const { return keys_.at(key); }
-    const std::string& process_name(std::uint32_t process) const { return processes_.at(process); }
-    const std::string& group_name(std::uint32_t group) const { return groups_.at(group); }
+    const std::string& key_name(std::uint32_t key) const { return keys_.names.at(key); }
+    const std::string& process_name(std::uint32_t process) const { return processes_.names.at(process); }
+    const std::string& group_name(std::uint32_t group) const { return groups_.names.at(group); }
 
 private:
-    static std::uint32_t intern(std::vector<std::string>& table, std::string_view name);
-    std::vector<std::string> keys_;
-    std::vector<std::string> processes_;
-    std::vector<std::string> groups_;  // index 0 is "" (no group)
+    struct Table {
+        std::vector<std::string> names;
+        std::map<std::string, std::uint32_t, std::less<>> ids;
+    };
+    static std::uint32_t intern(Table& table, std::string_view name);
+    Table keys_;
+    Table processes_;
+    Table groups_;  // index 0 is "" (no group)
 };
 
 // Anything that consumes a history as it is produced (the checker, a file writer).

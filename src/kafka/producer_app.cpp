@@ -62,7 +62,7 @@ void ProducerApp::send_next() {
     const std::int64_t key = sent_ % workload_.keys;
     ++sent_;
     const TopicPartition partition = partition_for(key);
-    const std::uint32_t history_key = recorder_.names().key(partition.str());
+    const std::uint32_t history_key = this->history_key(partition);
     recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup,
                      {history::Element{history_key, history::kUnknownOffset, value}});
     client_->send(partition, Record{value, key}, workload_.value_bytes + kRecordOverheadBytes);
@@ -74,10 +74,17 @@ void ProducerApp::on_send_complete(std::uint64_t value, const TopicPartition& pa
     history::OpType type = history::OpType::ok;
     if (outcome.kind == SendOutcome::Kind::fail) type = history::OpType::fail;
     if (outcome.kind == SendOutcome::Kind::info) type = history::OpType::info;
-    const std::uint32_t history_key = recorder_.names().key(partition.str());
+    const std::uint32_t history_key = this->history_key(partition);
     recorder_.complete(sim().now(), process_, type, history::OpFunction::send, history::kNoGroup,
                        {history::Element{history_key, outcome.offset, value}},
                        type == history::OpType::ok ? "" : error_name(outcome.error));
+}
+
+std::uint32_t ProducerApp::history_key(const TopicPartition& partition) {
+    const auto index = static_cast<std::size_t>(partition.partition);
+    if (index >= history_keys_.size()) history_keys_.resize(index + 1, UINT32_MAX);
+    if (history_keys_[index] == UINT32_MAX) history_keys_[index] = recorder_.names().key(partition.str());
+    return history_keys_[index];
 }
 
 void ProducerApp::on_message(const sim::Envelope& envelope) { client_->on_message(envelope); }

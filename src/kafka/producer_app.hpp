@@ -53,6 +53,8 @@ private:
     std::uint32_t incarnation_ = 0;
     std::uint32_t process_ = 0;
     std::unique_ptr<ProducerClient> client_;
+    std::vector<std::uint32_t> history_keys_;  // by partition number (the topic is fixed)
+    std::uint32_t history_key(const TopicPartition& partition);
 };
 
 }  // namespace eosim::kafka

@@ -41,7 +41,7 @@ void ProducerClient::send(const TopicPartition& partition, Record record,
         }
         if (txn_partitions_.count(partition) == 0) txn_partitions_pending_.insert(partition);
     }
-    PartitionState& state = partitions_[partition];
+    PartitionState& state = partition_state(partition);
     const bool fits = !state.queue.empty() && !state.queue.back()->closed &&
                       state.queue.back()->size_bytes + size_bytes <= config_.batch_size;
     if (!fits) {
@@ -221,7 +221,7 @@ void ProducerClient::drain(sim::TimeUs now) {
         ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
         InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
         for (auto& [tp, state] : partitions_) {
-            if (layout_->leader_of(tp) != broker || !ready_to_drain(state, now)) continue;
+            if (state.leader != broker || !ready_to_drain(state, now)) continue;
             BatchPtr batch = std::move(state.queue.front());
             state.queue.pop_front();
             batch->closed = true;
@@ -256,6 +256,12 @@ void ProducerClient::drain(sim::TimeUs now) {
 }
 
 ProducerClient::Channel& ProducerClient::channel(std::int32_t broker) { return channels_[broker]; }
+
+ProducerClient::PartitionState& ProducerClient::partition_state(const TopicPartition& partition) {
+    PartitionState& state = partitions_[partition];
+    if (state.leader < 0) state.leader = layout_->leader_of(partition);
+    return state;
+}
 
 void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, MessageBody body) {
     Channel& ch = channel(broker);

@@ -114,7 +114,9 @@ private:
         std::vector<std::int32_t> in_flight_sequences;
         std::int32_t in_flight_batches = 0;
         bool unresolved = false;  // a sent batch expired: its sequence's fate is unknown
+        std::int32_t leader = -1;  // static metadata, looked up once
     };
+    PartitionState& partition_state(const TopicPartition& partition);
     enum class RequestKind : std::uint8_t { produce, init_producer_id, transaction };
     struct InFlightRequest {
         std::int32_t broker = 0;
