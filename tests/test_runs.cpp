@@ -132,3 +132,18 @@ TEST_CASE("a resumed zombie is fenced at the partition and at the coordinator") 
     knocked.broker.knockouts.disable_epoch_fencing = true;
     CHECK_FALSE(run(knocked, 1).check.verdicts.at("exactly_once_processing").holds);
 }
+
+TEST_CASE("liveness: a transaction left open by a dead processor is flagged until the coordinator aborts it") {
+    Scenario s = shipped("pipeline-exactly-once");
+    s.faults.at(0).duration_us = -1;  // crash, never restart
+    s.processors.at(0).producer.transaction_timeout_ms = 5000;
+    s.max_simulated_us = eosim::sim::ms(2000);  // ends before the transaction times out
+    const RunOutcome early = run(s, 1);
+    CHECK_FALSE(early.check.verdicts.at("no_hanging_transactions").holds);
+    CHECK_FALSE(early.check.verdicts.at("transactions_completed").holds);
+    CHECK_FALSE(early.check.verdicts.at("quiesced").holds);
+    s.max_simulated_us = eosim::sim::ms(20000);  // long enough for the timeout abort
+    const RunOutcome late = run(s, 1);
+    CHECK(late.check.verdicts.at("no_hanging_transactions").holds);
+    CHECK(late.check.verdicts.at("transactions_completed").holds);
+}

@@ -61,6 +61,7 @@ public:
     void abort_timed_out_transactions();
 
     const TransactionMetadata* find(const std::string& transactional_id) const;
+    const std::map<std::string, TransactionMetadata>& all() const { return transactions_; }
     std::int32_t coordinator_epoch() const { return coordinator_epoch_; }
     const TxnCoordinatorConfig& config() const { return config_; }
 

@@ -54,6 +54,7 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
 nlohmann::ordered_json verdicts_json(const check::CheckResult& result) {
     nlohmann::ordered_json verdicts;
     for (const std::string& name : scenario::verdict_names()) {
+        if (result.verdicts.count(name) == 0) continue;  // e.g. liveness, for recorded histories
         const check::Verdict& v = result.verdicts.at(name);
         verdicts[name] = {{"holds", v.holds}, {"violations", v.violations}, {"witnesses", v.witnesses}};
     }
@@ -87,6 +88,7 @@ void write_checks(std::ostream& out, const check::CheckResult& result, const che
     }
     fmt::print(out, "\n");
     for (const std::string& name : scenario::verdict_names()) {
+        if (result.verdicts.count(name) == 0) continue;  // e.g. liveness, for recorded histories
         const check::Verdict& v = result.verdicts.at(name);
         fmt::print(out, "{:<24} {}", name, v.holds ? "HOLDS" : "VIOLATED");
         if (!v.holds) fmt::print(out, "  ({} violations)", v.violations);

@@ -174,7 +174,7 @@ const std::vector<std::string>& verdict_names() {
     static const std::vector<std::string> names{
         "at_most_once", "at_least_once",   "exactly_once",           "ordering",
         "aborted_read", "uncommitted_read", "atomicity", "exactly_once_processing",
-        "external_exactly_once"};
+        "external_exactly_once", "no_hanging_transactions", "transactions_completed", "quiesced"};
     return names;
 }
 

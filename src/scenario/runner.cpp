@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "check/checker_text.hpp"
 #include "history/jsonl_writer.hpp"
 #include "history/recorder.hpp"
 #include "kafka/broker.hpp"
@@ -149,22 +150,58 @@ bool group_caught_up(const Assembly& a, const std::string& group_id,
     return true;
 }
 
-bool quiescent(Assembly& a) {
-    if (a.sim.now() < a.faults.quiet_after_us()) return false;
+// Why the run is not quiet yet ("" when it is).
+std::string blocker(const Assembly& a) {
+    if (a.sim.now() < a.faults.quiet_after_us()) return "faults still active";
     for (sim::NodeId id = 0; id < a.sim.node_count(); ++id) {
-        if (!a.sim.is_up(id)) return false;  // a restart is pending
+        if (!a.sim.is_up(id)) return a.sim.node_name(id) + " is down";
     }
     for (const kafka::ProducerApp* p : a.producers) {
-        if (!p->done()) return false;
+        if (!p->done()) return p->name() + " has sends outstanding";
     }
     for (const kafka::ConsumerApp* c : a.consumers) {
-        if (!c->idle() || !group_caught_up(a, c->workload().group_id, c->workload().assignment)) return false;
+        if (!c->idle()) return c->name() + " is busy";
+        if (!group_caught_up(a, c->workload().group_id, c->workload().assignment)) {
+            return "group " + c->workload().group_id + " has not committed up to the high watermark";
+        }
     }
     for (const kafka::ProcessorApp* p : a.processors) {
-        if (!p->idle()) return false;
-        if (!p->stopped() && !group_caught_up(a, p->workload().group_id, p->workload().assignment)) return false;
+        if (!p->idle()) return p->name() + " is busy";
+        if (!p->stopped() && !group_caught_up(a, p->workload().group_id, p->workload().assignment)) {
+            return "group " + p->workload().group_id + " has not committed up to the high watermark";
+        }
     }
-    return true;
+    return "";
+}
+
+bool quiescent(Assembly& a) { return blocker(a).empty(); }
+
+// Liveness after the run: every transaction completed (coordinators) and no partition holds an
+// open transaction (LSO caught up with HW); the run went quiet by itself.
+void liveness(const Assembly& a, bool quiesced, check::CheckResult& result) {
+    check::Verdict hanging;
+    check::Verdict stuck;
+    for (const kafka::Broker* broker : a.brokers) {
+        if (!a.sim.is_up(broker->id())) continue;
+        for (const auto& [tp, log] : broker->storage().logs) {
+            const kafka::Partition* partition = broker->partition(tp);
+            if (partition == nullptr || partition->last_stable_offset() == partition->high_watermark()) continue;
+            check::add_violation(hanging, fmt::format("{}: open transaction from offset {} never completed (LSO {} < HW {})",
+                                                      tp.str(), partition->last_stable_offset(),
+                                                      partition->last_stable_offset(), partition->high_watermark()));
+        }
+        for (const auto& [id, txn] : broker->transactions().all()) {
+            if (txn.state == kafka::TxnState::Ongoing || txn.state == kafka::TxnState::PrepareCommit ||
+                txn.state == kafka::TxnState::PrepareAbort || txn.state == kafka::TxnState::PrepareEpochFence) {
+                check::add_violation(stuck, fmt::format("transactional.id {} ended in {}", id, kafka::txn_state_name(txn.state)));
+            }
+        }
+    }
+    check::Verdict quiet;
+    if (!quiesced) check::add_violation(quiet, "the run did not go quiet before max_simulated_ms: " + blocker(a));
+    result.verdicts["no_hanging_transactions"] = std::move(hanging);
+    result.verdicts["transactions_completed"] = std::move(stuck);
+    result.verdicts["quiesced"] = std::move(quiet);
 }
 
 void schedule_quiescence_check(Assembly& a, bool& quiesced) {
@@ -263,6 +300,7 @@ RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
     out.trace_records = a.sim.trace().records();
     out.history_operations = a.recorder.operations();
     out.check = a.checker.finish();
+    liveness(a, quiesced, out.check);
     out.anomalies = a.anomalies.finish();
     out.metrics = a.sim.metrics();
     out.simulated_us = a.sim.now();
