@@ -410,3 +410,13 @@ TEST_CASE("the consumer's filter skips aborted batches and control records under
     const FilteredFetch uncommitted = fetch(Isolation::read_uncommitted);
     CHECK(uncommitted.records.size() == 5);  // aborted data included, markers never
 }
+
+TEST_CASE("transaction.version 2: an EndTxn retried across a coordinator reload gets the completed answer") {
+    Coordinator c(true);
+    c.load_in(S::Ongoing);
+    CHECK(c.end_txn(true) == ErrorCode::NONE);  // epoch 3 -> 4, committed
+    c.coordinator.load(2);                      // failover: lastProducerEpoch is not persisted
+    c.host.flush();
+    CHECK(c.coordinator.find("tx")->last_producer_epoch == kNoProducerEpoch);
+    CHECK(c.end_txn(true, 3) == ErrorCode::NONE);  // the client's retry with its old epoch
+}

@@ -228,10 +228,11 @@ void TransactionCoordinator::handle_end_txn(const EndTxnRequest& request, Reply 
         const bool ok = e == ErrorCode::NONE && m != nullptr;
         reply(EndTxnResponse{e, ok ? m->producer_id : kNoProducerId, ok ? m->producer_epoch : kNoProducerEpoch});
     };
-    // transaction.version 2: a retry of an EndTxn that already bumped the epoch.
+    // transaction.version 2: a retry of an EndTxn that already bumped the epoch
+    // (endTxnEpochBumped: stored epoch == request epoch + 1; lastProducerEpoch is not persisted,
+    // so it cannot be required: after a coordinator reload it is -1).
     if (tv2() && m != nullptr && m->producer_id == request.producer_id && !m->pending_state &&
-        m->producer_epoch == request.producer_epoch + 1 && m->last_producer_epoch == request.producer_epoch &&
-        (is_prepare(m->state) || is_complete(m->state))) {
+        m->producer_epoch == request.producer_epoch + 1 && (is_prepare(m->state) || is_complete(m->state))) {
         return answer(end_txn_state_answer(*m, request.committed));
     }
     const ErrorCode error = check_producer(m, request.producer_id, request.producer_epoch);
@@ -319,6 +320,9 @@ void TransactionCoordinator::on_markers(const std::string& id, std::int64_t prod
         found->second.producer_epoch != epoch || !is_prepare(found->second.state)) {
         return;  // a stale callback from an older transaction (KAFKA-16352)
     }
+    // The completion is already being written: a late answer to a retried marker request must
+    // not write Complete* a second time (KAFKA-10080).
+    if (found->second.pending_state.has_value()) return;
     std::set<TopicPartition>& pending = markers_pending_[id];
     bool retry = response == nullptr;
     if (response != nullptr) {

@@ -179,6 +179,7 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
 }  // namespace
 
 void parse_faults(ObjectReader& root, Scenario& s);
+void parse_nemesis(ObjectReader& root, Scenario& s);
 void parse_processors(ObjectReader& root, Scenario& s);
 void parse_sinks(ObjectReader& root, Scenario& s);
 void parse_expectations(ObjectReader& root, Scenario& s);
@@ -206,6 +207,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     for (auto& p : s.producers) p.config.transaction_version_2 = s.broker.transactions.transaction_version_2;
     check_names(root, s);
     parse_faults(root, s);
+    parse_nemesis(root, s);
     if (auto knockouts = root.object("knockouts")) {
         s.broker.knockouts.disable_idempotent_dedup = knockouts->boolean("broker_dedup", false);
         s.broker.knockouts.disable_epoch_fencing = knockouts->boolean("epoch_fencing", false);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
@@ -77,7 +78,80 @@ faults::FaultSpec parse_typed_delay(ObjectReader& f, const Scenario& s, bool ext
     return spec;
 }
 
+std::vector<std::string> node_list(ObjectReader& f, const std::string& key, const Scenario& s, bool required) {
+    std::vector<std::string> names;
+    const nlohmann::json* list = f.raw(key);
+    if (list == nullptr) {
+        if (required) f.fail(key, "required array of node names is missing");
+        return names;
+    }
+    if (!list->is_array() || list->empty()) f.fail(key, "expected a non-empty array of node names");
+    const std::set<std::string> known = node_names(s);
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const nlohmann::json& name = (*list)[i];
+        if (!name.is_string() || known.count(name.get<std::string>()) == 0) {
+            f.fail(key + "/" + std::to_string(i), "expected a node name, got " + describe_json_type(name));
+        }
+        names.push_back(name.get<std::string>());
+    }
+    return names;
+}
+
+// [min, max] in milliseconds, as microseconds.
+std::pair<sim::TimeUs, sim::TimeUs> range_ms(ObjectReader& f, const std::string& key, std::int64_t lowest) {
+    const std::vector<std::int64_t> range = f.integers(key, lowest, kDayMs);
+    if (range.size() != 2 || range[0] > range[1]) f.fail(key, "expected [min, max] with min <= max");
+    return {sim::ms(range[0]), sim::ms(range[1])};
+}
+
+faults::NemesisFault parse_nemesis_fault(ObjectReader& f, const Scenario& s) {
+    using Kind = faults::FaultSpec::Kind;
+    faults::NemesisFault fault;
+    const std::string type =
+        f.choice("type", {"crash", "pause", "drop_responses", "delay", "delay_request"}, "");
+    fault.mean_interval_us = sim::ms(f.required_integer("mean_interval_ms", 1, kDayMs));
+    if (type == "crash" || type == "pause") {
+        fault.kind = type == "crash" ? Kind::crash : Kind::pause;
+        fault.targets = node_list(f, "nodes", s, true);
+        std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, type == "crash" ? "down_ms" : "duration_ms", 0);
+    } else if (type == "drop_responses") {
+        fault.kind = Kind::drop_messages;
+        fault.targets = node_list(f, "clients", s, true);
+        fault.peers = node_list(f, "brokers", s, false);
+        if (fault.peers.empty()) {
+            for (std::int32_t b = 0; b < s.brokers; ++b) fault.peers.push_back(Scenario::broker_name(b));
+        }
+        std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, "duration_ms", 1);
+    } else {
+        fault.kind = type == "delay" ? Kind::delay : Kind::delay_message_type;
+        fault.targets = node_list(f, type == "delay" ? "nodes" : "from", s, true);
+        fault.peers = node_list(f, type == "delay" ? "peers" : "to", s, true);
+        if (type == "delay_request") {
+            fault.message_type = f.choice("request", {"Produce", "Fetch", "InitProducerId", "AddPartitionsToTxn",
+                                                      "AddOffsetsToTxn", "EndTxn", "TxnOffsetCommit", "WriteTxnMarkers",
+                                                      "OffsetCommit", "OffsetFetch"}, "") + "Request";
+        }
+        std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, "duration_ms", 1);
+        std::tie(fault.min_extra_us, fault.max_extra_us) = range_ms(f, "extra_ms", 1);
+    }
+    f.finish();
+    return fault;
+}
+
 }  // namespace
+
+void parse_nemesis(ObjectReader& root, Scenario& s) {
+    auto nemesis = root.object("nemesis");
+    if (!nemesis) return;
+    faults::NemesisSpec spec;
+    spec.start_us = sim::ms(nemesis->integer("start_ms", 0, kDayMs, 0));
+    spec.end_us = sim::ms(nemesis->required_integer("end_ms", 1, kDayMs));
+    if (spec.end_us <= spec.start_us) nemesis->fail("end_ms", "must be after start_ms");
+    for (ObjectReader& f : nemesis->objects("faults")) spec.faults.push_back(parse_nemesis_fault(f, s));
+    if (spec.faults.empty()) nemesis->fail("faults", "at least one fault is required");
+    nemesis->finish();
+    s.nemesis = std::move(spec);
+}
 
 void check_names(ObjectReader& root, const Scenario& s) {
     std::set<std::string> seen;

@@ -35,7 +35,16 @@ struct Assembly {
     faults::FaultPlan faults;
 
     Assembly(const Scenario& s, const RunOptions& options)
-        : sim(options.seed, s.network, options.trace_text), faults(s.faults) {}
+        : sim(options.seed, s.network, options.trace_text), faults(all_faults(s, options.seed)) {}
+
+    // Scheduled faults plus those the nemesis draws for this seed.
+    static std::vector<faults::FaultSpec> all_faults(const Scenario& s, std::uint64_t seed) {
+        std::vector<faults::FaultSpec> all = s.faults;
+        if (s.nemesis) {
+            for (faults::FaultSpec& drawn : faults::draw_nemesis(*s.nemesis, seed)) all.push_back(std::move(drawn));
+        }
+        return all;
+    }
 };
 
 std::int32_t partition_count(const Scenario& s, const std::string& topic) {
@@ -158,6 +167,15 @@ std::string blocker(const Assembly& a) {
     }
     for (const kafka::ProducerApp* p : a.producers) {
         if (!p->done()) return p->name() + " has sends outstanding";
+    }
+    for (const kafka::Broker* broker : a.brokers) {
+        for (const auto& [id, txn] : broker->transactions().all()) {
+            const bool settled = !txn.pending_state && (txn.state == kafka::TxnState::Empty ||
+                                                         txn.state == kafka::TxnState::CompleteCommit ||
+                                                         txn.state == kafka::TxnState::CompleteAbort ||
+                                                         txn.state == kafka::TxnState::Dead);
+            if (!settled) return "transaction " + id + " is " + std::string(kafka::txn_state_name(txn.state));
+        }
     }
     for (const kafka::ConsumerApp* c : a.consumers) {
         if (!c->idle()) return c->name() + " is busy";

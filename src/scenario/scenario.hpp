@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "faults/fault_plan.hpp"
+#include "faults/nemesis.hpp"
 #include "kafka/broker.hpp"
 #include "kafka/cluster_layout.hpp"
 #include "kafka/consumer_app.hpp"
@@ -79,6 +80,7 @@ struct Scenario {
     std::vector<SinkSpec> sinks;
     ClientKnockouts client_knockouts;
     std::vector<faults::FaultSpec> faults;
+    std::optional<faults::NemesisSpec> nemesis;  // random faults drawn per seed
     kafka::BrokerConfig broker;  // knock-outs and transaction settings
     sim::TimeUs max_simulated_us = sim::ms(600'000);
     std::optional<Expectations> expect;
