@@ -228,6 +228,11 @@ void ConsumerClient::rewind_to_committed() {
     poll();
 }
 
+void ConsumerClient::rejoin() {
+    joined_ = config_.group_instance_id.empty();
+    rewind_to_committed();
+}
+
 void ConsumerClient::handle(const OffsetFetchResponse& response) {
     if (answer_epoch_ != position_epoch_) return;
     bool unstable = response.error != ErrorCode::NONE;

@@ -81,6 +81,9 @@ public:
     // Drops buffered records and resumes from the group's committed offsets (an application's
     // rewind after an aborted transaction).
     void rewind_to_committed();
+    // The group no longer knows this member (fenced, unknown, old generation): join again, then
+    // resume from the committed offsets.
+    void rejoin();
     // Known once joined (static membership); used for sendOffsetsToTransaction.
     bool ready() const { return committed_known_ && joined_; }
     const std::string& member_id() const { return member_id_; }

@@ -125,6 +125,7 @@ private:
     std::map<TopicPartition, std::int64_t> batch_offsets_;
     std::vector<Output> outputs_;  // of the current batch / transaction
     bool txn_recorded_ = false;    // the txn op was invoked in the history
+    bool rejoin_after_abort_ = false;  // the group fenced this member: join again after the abort
     sim::ConnectionId sink_connection_ = 0;
     bool sink_connected_ = false;
     std::int32_t sink_request_ = 0;

@@ -67,6 +67,9 @@ void ProcessorApp::on_transaction_result(TxnOperation operation, ErrorCode error
             return;
         case TxnOperation::send_offsets:
             if (ok) return commit_or_abort();
+            // CommitFailedException / FencedInstanceIdException: this member must rejoin.
+            rejoin_after_abort_ = error == ErrorCode::FENCED_INSTANCE_ID || error == ErrorCode::UNKNOWN_MEMBER_ID ||
+                                  error == ErrorCode::ILLEGAL_GENERATION;
             break;
         case TxnOperation::commit:
             if (ok) {
@@ -79,7 +82,12 @@ void ProcessorApp::on_transaction_result(TxnOperation operation, ErrorCode error
             assert(ok);
             end_transaction_in_history(history::OpType::fail, "transaction aborted");
             // The consumer does not roll back by itself after an abort (KAFKA-17582).
-            if (workload_.rewind_after_abort) consumer_->rewind_to_committed();
+            if (rejoin_after_abort_) {
+                rejoin_after_abort_ = false;
+                consumer_->rejoin();
+            } else if (workload_.rewind_after_abort) {
+                consumer_->rewind_to_committed();
+            }
             return after_batch();
     }
     phase_ = Phase::aborting_txn;  // an abortable error: abort, then carry on

@@ -76,6 +76,11 @@ void ProducerClient::poll() {
         maybe_bump_epoch();
     }
     if (transactional()) {
+        // Sender.runOnce: while aborting (or after an abortable error) undrained batches fail at
+        // every pass, including those re-queued for a retry meanwhile.
+        if (txn_state_ == ClientTxnState::ABORTING_TRANSACTION || txn_state_ == ClientTxnState::ABORTABLE_ERROR) {
+            fail_queued_batches(ErrorCode::TRANSACTION_ABORTABLE);
+        }
         maybe_send_transaction_request(now);
         if (producer_id_ != kNoProducerId) drain(now);
     } else if (idempotent() && producer_id_ == kNoProducerId) {

@@ -248,6 +248,9 @@ void ProducerClient::handle_add_response(ErrorCode error, bool offsets) {
 }
 
 void ProducerClient::handle_txn_offset_commit_response(const TxnOffsetCommitResponse& response) {
+    // The transaction may have turned into an abort while this request was in flight: the
+    // answer then belongs to no pending operation.
+    if (operation_ != TxnOperation::send_offsets) return;
     ErrorCode error = ErrorCode::NONE;
     for (const auto& [tp, e] : response.partitions) {
         if (e != ErrorCode::NONE) error = e;

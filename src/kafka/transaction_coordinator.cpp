@@ -231,8 +231,10 @@ void TransactionCoordinator::handle_end_txn(const EndTxnRequest& request, Reply 
     // transaction.version 2: a retry of an EndTxn that already bumped the epoch
     // (endTxnEpochBumped: stored epoch == request epoch + 1; lastProducerEpoch is not persisted,
     // so it cannot be required: after a coordinator reload it is -1).
-    if (tv2() && m != nullptr && m->producer_id == request.producer_id && !m->pending_state &&
+    if (tv2() && m != nullptr && m->producer_id == request.producer_id &&
         m->producer_epoch == request.producer_epoch + 1 && (is_prepare(m->state) || is_complete(m->state))) {
+        // Recognised as a retry before any epoch check; a transition in flight -> retry later.
+        if (m->pending_state) return answer(ErrorCode::CONCURRENT_TRANSACTIONS);
         return answer(end_txn_state_answer(*m, request.committed));
     }
     const ErrorCode error = check_producer(m, request.producer_id, request.producer_epoch);
