@@ -147,3 +147,18 @@ TEST_CASE("liveness: a transaction left open by a dead processor is flagged unti
     CHECK(late.check.verdicts.at("no_hanging_transactions").holds);
     CHECK(late.check.verdicts.at("transactions_completed").holds);
 }
+
+TEST_CASE("nemesis seeds that once exposed bugs stay clean") {
+    // 27: Complete* written twice; 51: stopped before the coordinator completed; 108: TV2 EndTxn
+    // retry after a reload; 202: fenced static member never rejoined; 486: stuck abort;
+    // 1177: EndTxn retry during a pending write; 1297: stale TxnOffsetCommit answer.
+    const Scenario s = shipped("nemesis-exactly-once-pipeline");
+    REQUIRE(s.expect.has_value());
+    for (const std::uint64_t seed : {27, 51, 108, 202, 486, 1177, 1297}) {
+        CAPTURE(seed);
+        const RunOutcome r = run(s, seed);
+        CHECK(r.expectations_met());
+        CHECK(r.check.verdicts.at("exactly_once_processing").holds);
+        CHECK(r.check.verdicts.at("quiesced").holds);
+    }
+}
