@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "scenario/config_parsers.hpp"
+#include "scenario/loader_internal.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
 
@@ -31,6 +31,17 @@ std::int16_t parse_acks(ObjectReader& config) {
 }
 
 }  // namespace
+
+std::int32_t partitions_of(const Scenario& s, const std::string& topic) {
+    for (const auto& t : s.topics) {
+        if (t.name == topic) return t.partitions;
+    }
+    return 0;
+}
+
+void require_topic(ObjectReader& reader, const std::string& key, const Scenario& s, const std::string& topic) {
+    if (partitions_of(s, topic) == 0) reader.fail(key, "unknown topic \"" + topic + "\"");
+}
 
 kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) {
     kafka::ProducerConfig c;
@@ -123,20 +134,13 @@ void parse_topics(ObjectReader& root, Scenario& s) {
     if (s.topics.empty()) root.fail("topics", "at least one topic is required");
 }
 
-void require_topic(ObjectReader& reader, const Scenario& s, const std::string& topic) {
-    for (const auto& t : s.topics) {
-        if (t.name == topic) return;
-    }
-    reader.fail("topic", "unknown topic \"" + topic + "\"");
-}
-
 void parse_producers(ObjectReader& root, Scenario& s) {
     std::uint64_t next_value = 0;
     for (ObjectReader& p : root.objects("producers")) {
         ProducerSpec spec;
         spec.name = p.required_string("name");
         spec.workload.topic = p.required_string("topic");
-        require_topic(p, s, spec.workload.topic);
+        require_topic(p, "topic", s, spec.workload.topic);
         spec.workload.messages = p.integer("messages", 0, 10'000'000, 100);
         spec.workload.start_us = sim::ms(p.integer("start_ms", 0, kHourMs, 0));
         spec.workload.interval_us = p.integer("interval_us", 0, kHourMs * 1000, 1000);
@@ -157,17 +161,13 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
         ConsumerSpec spec;
         spec.name = c.required_string("name");
         spec.topic = c.required_string("topic");
-        require_topic(c, s, spec.topic);
+        require_topic(c, "topic", s, spec.topic);
         spec.workload.group_id = c.required_string("group");
         const std::string mode = c.choice("delivery", {"at_least_once", "at_most_once"}, "at_least_once");
         spec.workload.mode = mode == "at_most_once" ? kafka::DeliveryMode::at_most_once
                                                     : kafka::DeliveryMode::at_least_once;
         spec.workload.processing_us = c.integer("processing_us", 0, kHourMs * 1000, 100);
-        std::int32_t partitions = 0;
-        for (const auto& t : s.topics) {
-            if (t.name == spec.topic) partitions = t.partitions;
-        }
-        for (const std::int64_t p : c.integers("partitions", 0, partitions - 1)) {
+        for (const std::int64_t p : c.integers("partitions", 0, partitions_of(s, spec.topic) - 1)) {
             spec.partitions.push_back(static_cast<std::int32_t>(p));
         }
         spec.config = parse_consumer_config(c.object("config"));

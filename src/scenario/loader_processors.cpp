@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "scenario/config_parsers.hpp"
+#include "scenario/loader_internal.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
 
@@ -12,18 +12,6 @@ namespace {
 
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::uint64_t kOutputValueBlock = 1'000'000'000;
-
-std::int32_t partitions_of(const Scenario& s, const std::string& topic) {
-    for (const auto& t : s.topics) {
-        if (t.name == topic) return t.partitions;
-    }
-    return 0;
-}
-
-void require_topic_named(ObjectReader& reader, const std::string& key, const Scenario& s,
-                         const std::string& topic) {
-    if (partitions_of(s, topic) == 0) reader.fail(key, "unknown topic \"" + topic + "\"");
-}
 
 kafka::ProcessingMode parse_mode(ObjectReader& p) {
     const std::string mode = p.choice("delivery", {"exactly_once", "at_least_once", "at_most_once"}, "exactly_once");
@@ -69,9 +57,9 @@ void parse_processors(ObjectReader& root, Scenario& s) {
         spec.name = p.required_string("name");
         spec.workload.group_id = p.required_string("group");
         spec.input_topic = p.required_string("input");
-        require_topic_named(p, "input", s, spec.input_topic);
+        require_topic(p, "input", s, spec.input_topic);
         spec.workload.output_topic = p.required_string("output");
-        require_topic_named(p, "output", s, spec.workload.output_topic);
+        require_topic(p, "output", s, spec.workload.output_topic);
         spec.workload.mode = parse_mode(p);
         spec.workload.start_us = sim::ms(p.integer("start_ms", 0, kHourMs, 0));
         spec.workload.processing_us = p.integer("processing_us", 0, kHourMs * 1000, 100);

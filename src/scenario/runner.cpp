@@ -13,6 +13,7 @@
 #include "kafka/consumer_app.hpp"
 #include "kafka/external_sink.hpp"
 #include "kafka/processor_app.hpp"
+#include "scenario/loader_internal.hpp"
 #include "kafka/producer_app.hpp"
 
 namespace eosim::scenario {
@@ -47,13 +48,6 @@ struct Assembly {
     }
 };
 
-std::int32_t partition_count(const Scenario& s, const std::string& topic) {
-    for (const auto& t : s.topics) {
-        if (t.name == topic) return t.partitions;
-    }
-    return 0;
-}
-
 // Partition p goes to member p mod n, members in declaration order (like RoundRobinAssignor),
 // unless the application lists its partitions explicitly.
 std::vector<kafka::TopicPartition> round_robin(const Scenario& s, const std::string& topic,
@@ -69,7 +63,7 @@ std::vector<kafka::TopicPartition> round_robin(const Scenario& s, const std::str
         if (is_member[i]) members.push_back(i);
     }
     assert(!members.empty());
-    for (std::int32_t p = 0; p < partition_count(s, topic); ++p) {
+    for (std::int32_t p = 0; p < partitions_of(s, topic); ++p) {
         if (members[static_cast<std::size_t>(p) % members.size()] == me) result.push_back({topic, p});
     }
     return result;

@@ -1,0 +1,23 @@
+#pragma once
+// Shared by the scenario loader's parts (and the runner): Kafka-named client configs and topic
+// lookups.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kafka/consumer_client.hpp"
+#include "kafka/producer_config.hpp"
+#include "scenario/json_reader.hpp"
+
+namespace eosim::scenario {
+
+kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config);
+kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config);
+
+struct Scenario;
+// The topic's partition count, or 0 when the scenario has no such topic.
+std::int32_t partitions_of(const Scenario& s, const std::string& topic);
+// Fails at reader/key unless the topic exists.
+void require_topic(ObjectReader& reader, const std::string& key, const Scenario& s, const std::string& topic);
+
+}  // namespace eosim::scenario
