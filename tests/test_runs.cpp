@@ -162,3 +162,13 @@ TEST_CASE("nemesis seeds that once exposed bugs stay clean") {
         CHECK(r.check.verdicts.at("quiesced").holds);
     }
 }
+
+TEST_CASE("offsets inside the transaction close the window the knock-out opens") {
+    Scenario s = shipped("knockout-offsets-in-transaction");
+    REQUIRE(s.client_knockouts.offsets_in_transaction);
+    CHECK(run(s, 1).check.counts.processing_duplicates > 0);
+    s.client_knockouts.offsets_in_transaction = false;  // same faults, mechanism on
+    const RunOutcome kept = run(s, 1);
+    CHECK(kept.check.verdicts.at("exactly_once_processing").holds);
+    CHECK(kept.knockouts.empty());
+}
