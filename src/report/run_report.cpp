@@ -45,6 +45,7 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
     j["faults"] = faults;
     j["knockouts"] = o.knockouts;
     j["config_notes"] = o.config_notes;
+    j["swarm"] = o.swarm;
     j["expectations"] = {{"present", o.has_expectations},
                          {"met", o.expectations_met()},
                          {"failures", o.expectation_failures}};
@@ -120,6 +121,7 @@ void write_table(std::ostream& out, const scenario::RunOutcome& o) {
     if (o.faults.empty()) fmt::print(out, "fault      none\n");
     for (const auto& k : o.knockouts) fmt::print(out, "knockout   {} disabled\n", k);
     for (const auto& n : o.config_notes) fmt::print(out, "config     {}\n", n);
+    for (const auto& drawn : o.swarm) fmt::print(out, "swarm      {}\n", drawn);
     write_checks(out, o.check, o.anomalies);
     if (!o.has_expectations) {
         fmt::print(out, "\nexpectations: none\n");

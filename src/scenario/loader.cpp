@@ -8,6 +8,7 @@
 #include "scenario/loader_internal.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
+#include "sim/prng.hpp"
 
 namespace eosim::scenario {
 namespace {
@@ -185,6 +186,39 @@ void parse_sinks(ObjectReader& root, Scenario& s);
 void parse_expectations(ObjectReader& root, Scenario& s);
 void check_names(ObjectReader& root, const Scenario& s);
 
+namespace {
+
+std::vector<Scenario::SwarmChoice> take_swarm(nlohmann::json& json, const std::string& file) {
+    std::vector<Scenario::SwarmChoice> choices;
+    if (!json.is_object() || !json.contains("swarm")) return choices;
+    ObjectReader swarm(json["swarm"], "/swarm", file);
+    for (ObjectReader& choice : swarm.objects("choices")) {
+        Scenario::SwarmChoice c;
+        c.path = choice.required_string("path");
+        const nlohmann::json* values = choice.raw("values");
+        if (values == nullptr || !values->is_array() || values->empty()) {
+            choice.fail("values", "expected a non-empty array of values to draw from");
+        }
+        c.values.assign(values->begin(), values->end());
+        try {
+            const nlohmann::json::json_pointer pointer(c.path);
+            if (!json.contains(pointer)) choice.fail("path", "no such value in this scenario: " + c.path);
+        } catch (const nlohmann::json::exception&) {
+            choice.fail("path", "expected a JSON pointer such as /cluster/transaction.version");
+        }
+        choice.finish();
+        choices.push_back(std::move(c));
+    }
+    if (choices.empty()) swarm.fail("choices", "at least one choice is required");
+    swarm.finish();
+    json.erase("swarm");
+    return choices;
+}
+
+Scenario parse_json(const nlohmann::json& json, const std::string& file);
+
+}  // namespace
+
 Scenario parse_scenario(const std::string& text, const std::string& file) {
     nlohmann::json json;
     try {
@@ -192,6 +226,45 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     } catch (const nlohmann::json::parse_error& e) {
         throw ScenarioError(fmt::format("{}: invalid JSON: {}", file, e.what()));
     }
+    std::vector<Scenario::SwarmChoice> swarm = take_swarm(json, file);
+    Scenario s = parse_json(json, file);
+    // Each value must make a valid scenario on its own (combinations are checked when drawn).
+    for (const auto& choice : swarm) {
+        for (const nlohmann::json& value : choice.values) {
+            nlohmann::json variant = json;
+            variant[nlohmann::json::json_pointer(choice.path)] = value;
+            try {
+                parse_json(variant, file);
+            } catch (const ScenarioError& e) {
+                throw ScenarioError(fmt::format("{} (with swarm value {} at {})", e.what(), value.dump(), choice.path));
+            }
+        }
+    }
+    s.swarm = std::move(swarm);
+    s.source = std::move(json);
+    return s;
+}
+
+Scenario scenario_for_seed(const Scenario& scenario, std::uint64_t seed) {
+    if (scenario.swarm.empty()) return scenario;
+    nlohmann::json drawn = scenario.source;
+    std::vector<std::string> chosen;
+    for (const auto& choice : scenario.swarm) {
+        sim::Prng prng = sim::Prng::stream(seed, "swarm" + choice.path);
+        const nlohmann::json& value = choice.values[prng.below(choice.values.size())];
+        drawn[nlohmann::json::json_pointer(choice.path)] = value;
+        chosen.push_back(choice.path + " = " + value.dump());
+    }
+    Scenario s = parse_json(drawn, scenario.file);
+    s.swarm = scenario.swarm;
+    s.source = scenario.source;
+    s.swarm_drawn = std::move(chosen);
+    return s;
+}
+
+namespace {
+
+Scenario parse_json(const nlohmann::json& json, const std::string& file) {
     Scenario s;
     s.file = file;
     ObjectReader root(json, "", file);
@@ -223,6 +296,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     root.finish();
     return s;
 }
+
+}  // namespace
 
 Scenario load_scenario(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

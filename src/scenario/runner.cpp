@@ -285,7 +285,8 @@ std::vector<std::string> evaluate_expectations(const Expectations& expect,
     return failures;
 }
 
-RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
+RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
+    const Scenario s = scenario_for_seed(scenario, options.seed);
     Assembly a(s, options);
     a.recorder.add_sink(&a.checker);
     a.recorder.add_sink(&a.anomalies);
@@ -323,6 +324,7 @@ RunOutcome run_scenario(const Scenario& s, const RunOptions& options) {
     if (s.client_knockouts.offsets_in_transaction) out.knockouts.push_back("offsets_in_transaction");
     if (s.client_knockouts.read_committed) out.knockouts.push_back("read_committed");
     out.config_notes = s.config_notes;
+    out.swarm = s.swarm_drawn;
     out.has_expectations = s.expect.has_value();
     if (s.expect) out.expectation_failures = evaluate_expectations(*s.expect, out.check);
     return out;

@@ -37,6 +37,7 @@ struct RunOutcome {
     std::vector<faults::FaultRecord> faults;
     std::vector<std::string> knockouts;
     std::vector<std::string> config_notes;
+    std::vector<std::string> swarm;  // values drawn for this seed
     bool has_expectations = false;
     std::vector<std::string> expectation_failures;
 

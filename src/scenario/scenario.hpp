@@ -19,6 +19,8 @@
 #include "kafka/producer_config.hpp"
 #include "sim/network.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace eosim::scenario {
 
 struct ProducerSpec {
@@ -86,12 +88,25 @@ struct Scenario {
     std::optional<Expectations> expect;
     std::vector<std::string> config_notes;  // what Kafka's config rules adjusted
 
+    // Swarm mode: values drawn per seed for some JSON paths of this scenario (TigerBeetle's VOPR
+    // swarm testing). The drawn scenario is re-validated; `swarm_drawn` says what was chosen.
+    struct SwarmChoice {
+        std::string path;  // a JSON pointer into the scenario, e.g. "/cluster/transaction.version"
+        std::vector<nlohmann::json> values;
+    };
+    std::vector<SwarmChoice> swarm;
+    nlohmann::json source;  // the scenario as written, without "swarm"
+    std::vector<std::string> swarm_drawn;
+
     static std::string broker_name(std::int32_t index) { return "broker-" + std::to_string(index); }
 };
 
 // The verdict and count names a scenario may set expectations on.
 const std::vector<std::string>& verdict_names();
 const std::vector<std::string>& count_names();
+
+// The scenario a seed runs: itself, or with the swarm's values drawn for that seed.
+Scenario scenario_for_seed(const Scenario& scenario, std::uint64_t seed);
 
 // Reads and validates a scenario file. Throws ScenarioError with the file and JSON path.
 Scenario load_scenario(const std::string& path);
