@@ -442,7 +442,7 @@ void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCall
         fail_broker_channel(broker);
     });
     const sim::TimerId timeout = sim().set_timer(id(), sim::ms(config_.request_timeout_ms), tag);
-    channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout});
+    channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout, tag});
     sim().send(id(), channel.connection, std::make_unique<KafkaMessage>(correlation, std::move(request)));
 }
 
@@ -453,7 +453,7 @@ void Broker::handle_broker_response(const sim::Envelope& env, const KafkaMessage
         if (found == channel.in_flight.end()) return;
         PendingBrokerRequest pending = std::move(found->second);
         channel.in_flight.erase(found);
-        sim().cancel_timer(pending.timeout);
+        settle(pending);
         pending.on_response(&message.body);
         return;
     }
@@ -465,9 +465,15 @@ void Broker::fail_broker_channel(std::int32_t broker) {
     std::map<std::int32_t, PendingBrokerRequest> failed = std::move(channel.in_flight);
     channel.in_flight.clear();
     for (auto& [correlation, pending] : failed) {
-        sim().cancel_timer(pending.timeout);
+        settle(pending);
         pending.on_response(nullptr);
     }
+}
+
+// The request is answered or failed: its timeout will not be needed.
+void Broker::settle(PendingBrokerRequest& pending) {
+    sim().cancel_timer(pending.timeout);
+    actions_.erase(pending.timeout_tag);
 }
 
 void Broker::on_connection_closed(sim::ConnectionId connection) {

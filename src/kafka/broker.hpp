@@ -72,7 +72,9 @@ private:
     struct PendingBrokerRequest {
         BrokerCallback on_response;
         sim::TimerId timeout = 0;
+        std::uint64_t timeout_tag = 0;  // its action in actions_
     };
+    void settle(PendingBrokerRequest& pending);
     struct BrokerChannel {
         sim::ConnectionId connection = 0;
         bool open = false;

@@ -85,7 +85,6 @@ public:
     // resume from the committed offsets.
     void rejoin();
     // Known once joined (static membership); used for sendOffsetsToTransaction.
-    bool ready() const { return committed_known_ && joined_; }
     const std::string& member_id() const { return member_id_; }
     std::int32_t generation_id() const { return generation_id_; }
     const std::string& group_id() const { return group_id_; }
