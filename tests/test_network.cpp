@@ -123,7 +123,7 @@ TEST_CASE("cancelled timers do not fire") {
     CHECK(p.server->timers == std::vector<std::uint64_t>{1});
 }
 
-TEST_CASE("the trace hash depends on the seed through link jitter only") {
+TEST_CASE("the trace hash depends on the seed, through link jitter") {
     const auto run = [](std::uint64_t seed) {
         Pair p(LinkProfile{100, 1000}, seed);
         const ConnectionId conn = p.sim.connect(p.c, p.s);

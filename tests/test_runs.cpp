@@ -89,15 +89,23 @@ TEST_CASE("the commit point decides between duplicates and loss under the same c
 }
 
 TEST_CASE("a broker crash keeps the log and rebuilds producer state from it") {
+    // Responses are lost, then the broker restarts before the producer's retries arrive: only
+    // producer state rebuilt from the log can recognise the retries as duplicates (an empty
+    // state would accept any sequence and append them again).
     Scenario s = shipped("producer-retries-idempotent");
-    s.faults.clear();
     eosim::faults::FaultSpec crash;
     crash.kind = eosim::faults::FaultSpec::Kind::crash;
     crash.from = "broker-0";
-    crash.at_us = eosim::sim::ms(80);
+    crash.at_us = eosim::sim::ms(110);
     crash.duration_us = eosim::sim::ms(30);
     s.faults.push_back(crash);
-    const RunOutcome r = run(s, 1);
+    std::ostringstream trace;
+    RunOptions options{1, &trace, nullptr};
+    const RunOutcome r = run_scenario(s, options);
+    const std::string text = trace.str();
+    const auto restart = text.find("node.restart");
+    REQUIRE(restart != std::string::npos);
+    CHECK(text.find("broker.duplicate_batch", restart) != std::string::npos);
     CHECK(r.check.counts.lost == 0);
     CHECK(r.check.counts.duplicates == 0);
     CHECK(r.check.verdicts.at("exactly_once").holds);
