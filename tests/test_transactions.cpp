@@ -53,6 +53,7 @@ public:
         if (answer_markers) on_response(&response);
     }
     void trace(const sim::Describable&) override {}
+    std::int32_t leader_of(const TopicPartition&) const override { return 0; }
     void flush() {
         while (!actions.empty()) {
             auto action = std::move(actions.front());

@@ -12,23 +12,39 @@ Broker::Broker(std::string name, std::int32_t broker_id,
     : sim::Node(std::move(name)), broker_id_(broker_id), layout_(std::move(layout)), config_(config) {
     for (const TopicSpec& topic : layout_->topics) {
         for (const TopicPartition& tp : layout_->partitions_of(topic.name)) {
-            if (leads(tp)) storage_.logs[tp];
+            const std::vector<std::int32_t> replicas = layout_->replicas_of(tp);
+            const bool holds = replicated() ? std::find(replicas.begin(), replicas.end(), broker_id_) != replicas.end()
+                                            : layout_->leader_of(tp) == broker_id_;
+            if (holds) storage_.logs[tp];
         }
     }
 }
 
 void Broker::on_start() {
     partitions_.clear();
-    for (auto& [tp, log] : storage_.logs) partitions_.emplace(tp, Partition(log));
+    // A restart loads producer state from its snapshot (last batch per producer) plus the log.
+    const bool from_snapshot = replicated() && storage_.started_before;
+    for (auto& [tp, log] : storage_.logs) {
+        auto [it, inserted] = partitions_.emplace(tp, Partition(log, !replicated()));
+        if (from_snapshot) it->second.rebuild(true);
+    }
     transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
                                                              *layout_, config_.transactions);
     ++storage_.coordinator_loads;
     transactions_->load(storage_.coordinator_loads);
     schedule_timeout_check();
+    if (replicated()) start_replication();
+    storage_.started_before = true;
 }
 
 void Broker::on_crash() {
     partitions_.clear();
+    image_.clear();
+    image_version_ = -1;
+    leader_states_.clear();
+    fetching_from_.clear();
+    delayed_appends_.clear();
+    parked_replica_fetches_.clear();
     transactions_.reset();
     parked_fetches_.clear();
     actions_.clear();
@@ -49,7 +65,18 @@ bool Broker::leads(const TopicPartition& partition) const {
     if (topic == nullptr || partition.partition < 0 || partition.partition >= topic->partitions) {
         return false;
     }
-    return layout_->leader_of(partition) == broker_id_;
+    return leader_of(partition) == broker_id_ && partitions_.count(partition) > 0;
+}
+
+std::int32_t Broker::leader_of(const TopicPartition& tp) const {
+    if (!replicated() || ClusterLayout::is_internal(tp.topic)) return layout_->leader_of(tp);
+    const PartitionRegistration* known = registration(tp);
+    return known == nullptr ? kNoLeader : known->leader;
+}
+
+const PartitionRegistration* Broker::registration(const TopicPartition& tp) const {
+    const auto found = image_.find(tp);
+    return found == image_.end() ? nullptr : &found->second;
 }
 
 PartitionRules Broker::rules() const {
@@ -78,9 +105,17 @@ void Broker::on_message(const sim::Envelope& envelope) {
         return handle_write_txn_markers(envelope, correlation, *r);
     }
     if (std::holds_alternative<WriteTxnMarkersResponse>(body) ||
-        std::holds_alternative<AddPartitionsToTxnResponse>(body)) {
+        std::holds_alternative<AddPartitionsToTxnResponse>(body) ||
+        std::holds_alternative<BrokerHeartbeatResponse>(body) ||
+        std::holds_alternative<AlterPartitionResponse>(body) ||
+        std::holds_alternative<ReplicaFetchResponse>(body)) {
         return handle_broker_response(envelope, message);
     }
+    if (const auto* r = std::get_if<MetadataUpdate>(&body)) return apply_image(r->image);
+    if (const auto* r = std::get_if<ReplicaFetchRequest>(&body)) {
+        return handle_replica_fetch(envelope, correlation, *r);
+    }
+    if (const auto* r = std::get_if<MetadataRequest>(&body)) return handle_metadata(envelope, correlation, *r);
     if (std::holds_alternative<AddPartitionsToTxnRequest>(body) ||
         std::holds_alternative<AddOffsetsToTxnRequest>(body) || std::holds_alternative<EndTxnRequest>(body)) {
         return handle_transaction_request(envelope, correlation, message);
@@ -171,14 +206,20 @@ void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correla
 }
 
 ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartition& tp,
-                                                               const RecordBatch& batch) {
+                                                               const RecordBatch& batch, std::int16_t acks) {
     ProduceResponse::PartitionResponse result{tp, ErrorCode::NONE, -1, 0};
     if (!leads(tp) || ClusterLayout::is_internal(tp.topic)) {
         result.error = layout_->find_topic(tp.topic) == nullptr ? ErrorCode::UNKNOWN_TOPIC_OR_PARTITION
                                                                 : ErrorCode::NOT_LEADER_OR_FOLLOWER;
         return result;
     }
+    // Partition.appendRecordsToLeader: acks=all below min.insync.replicas writes nothing.
+    if (acks == -1 && !enough_replicas(tp)) {
+        result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
+        return result;
+    }
     const AppendResult appended = partitions_.at(tp).append_data(batch, rules());
+    if (replicated()) maybe_flush(tp);
     if (appended.duplicate) {
         sim().record_state(id(), sim::StateChange("broker.duplicate_batch")
                                      .with("partition", tp.str())
@@ -251,6 +292,7 @@ void Broker::verify_then_produce(HeldProduce held, std::vector<TopicPartition> p
 void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
                             ErrorCode rejection) {
     ProduceResponse response;
+    std::vector<DelayedAppend::Waiting> waiting;
     for (const auto& data : held.request.partitions) {
         const bool refused = rejection != ErrorCode::NONE &&
                              std::find(rejected.begin(), rejected.end(), data.partition) != rejected.end();
@@ -258,11 +300,28 @@ void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPart
             response.partitions.push_back({data.partition, rejection, -1, 0});
             continue;
         }
-        response.partitions.push_back(append_to_partition(data.partition, data.batch));
+        response.partitions.push_back(append_to_partition(data.partition, data.batch, held.request.acks));
+        if (response.partitions.back().error == ErrorCode::NONE) {
+            // A duplicate waits for its original's offsets, as Kafka's delayed produce does.
+            waiting.push_back({data.partition, response.partitions.back().base_offset + data.batch.record_count()});
+        }
         complete_parked_fetches(data.partition);
     }
     if (held.request.acks == 0) return;  // acks=0: the broker sends no response at all
-    reply(held.connection, held.correlation, std::move(response));
+    if (held.request.acks == 1 || !replicated() || waiting.empty()) {
+        reply(held.connection, held.correlation, std::move(response));
+        return;
+    }
+    // acks=all: answer once the high watermark passed every appended batch (DelayedProduce).
+    wait_for_replication(std::move(waiting), held.request.timeout_ms,
+                         [this, held, response](const std::vector<DelayedAppend::Waiting>& results) mutable {
+                             for (auto& p : response.partitions) {
+                                 for (const auto& w : results) {
+                                     if (w.partition == p.partition && w.result != ErrorCode::NONE) p.error = w.result;
+                                 }
+                             }
+                             reply(held.connection, held.correlation, std::move(response));
+                         });
 }
 
 FetchResponse Broker::read_fetch(const FetchRequest& request) const {
@@ -273,6 +332,8 @@ FetchResponse Broker::read_fetch(const FetchRequest& request) const {
         const auto found = partitions_.find(wanted.partition);
         if (found == partitions_.end() || !leads(wanted.partition)) {
             data.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+        } else if (wanted.fetch_offset > found->second.log().log_end_offset()) {
+            data.error = ErrorCode::OFFSET_OUT_OF_RANGE;  // e.g. the log was truncated under it
         } else {
             ReadResult read = found->second.read(wanted.fetch_offset, request.isolation, std::max(budget, 0));
             if (budget <= 0) read.batches.clear();
@@ -305,6 +366,7 @@ void Broker::handle_fetch(const sim::Envelope& env, std::int32_t correlation,
 }
 
 void Broker::complete_parked_fetches(const TopicPartition& appended) {
+    complete_parked_replica_fetches(appended);
     for (auto it = parked_fetches_.begin(); it != parked_fetches_.end();) {
         bool wants = false;
         for (const auto& p : it->second.request.partitions) wants = wants || p.partition == appended;
@@ -329,6 +391,21 @@ void Broker::on_timer(std::uint64_t tag) {
     if (const auto parked = parked_fetches_.find(tag); parked != parked_fetches_.end()) {
         reply(parked->second.connection, parked->second.correlation_id, read_fetch(parked->second.request));
         parked_fetches_.erase(parked);
+        return;
+    }
+    if (const auto delayed = delayed_appends_.find(tag); delayed != delayed_appends_.end()) {
+        DelayedAppend expired = std::move(delayed->second);
+        delayed_appends_.erase(delayed);
+        for (auto& w : expired.waiting) {
+            if (!w.done) w.result = ErrorCode::REQUEST_TIMED_OUT;
+        }
+        expired.done(expired.waiting);
+        return;
+    }
+    if (const auto parked = parked_replica_fetches_.find(tag); parked != parked_replica_fetches_.end()) {
+        const ParkedReplicaFetch fetch = std::move(parked->second);
+        parked_replica_fetches_.erase(parked);
+        reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
         return;
     }
     const auto action = actions_.find(tag);
@@ -382,9 +459,36 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
     return response;
 }
 
+// Markers are written with acks=all: the answer waits until they are replicated.
+void Broker::write_txn_markers_then(const WriteTxnMarkersRequest& request,
+                                    std::function<void(const WriteTxnMarkersResponse&)> done) {
+    WriteTxnMarkersResponse response = write_txn_markers(request);
+    std::vector<DelayedAppend::Waiting> waiting;
+    for (const auto& [tp, error] : response.partitions) {
+        if (error != ErrorCode::NONE || ClusterLayout::is_internal(tp.topic) || !replicated()) continue;
+        waiting.push_back({tp, partitions_.at(tp).log().log_end_offset()});
+    }
+    if (waiting.empty()) {
+        done(response);
+        return;
+    }
+    wait_for_replication(std::move(waiting), config_.request_timeout_ms,
+                         [response, done](const std::vector<DelayedAppend::Waiting>& results) mutable {
+                             for (auto& [tp, error] : response.partitions) {
+                                 for (const auto& w : results) {
+                                     if (w.partition == tp && w.result != ErrorCode::NONE) error = w.result;
+                                 }
+                             }
+                             done(response);
+                         });
+}
+
 void Broker::handle_write_txn_markers(const sim::Envelope& env, std::int32_t correlation,
                                       const WriteTxnMarkersRequest& request) {
-    reply(env.connection, correlation, write_txn_markers(request));
+    const sim::ConnectionId connection = env.connection;
+    write_txn_markers_then(request, [this, connection, correlation](const WriteTxnMarkersResponse& response) {
+        reply(connection, correlation, response);
+    });
 }
 
 void Broker::schedule_timeout_check() {
@@ -418,9 +522,14 @@ void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
     if (broker == broker_id_) {
         // The partition is local: apply it in a separate event, as a request would be.
         after(0, [this, request = std::move(request), on_response = std::move(on_response)] {
-            const WriteTxnMarkersResponse response = write_txn_markers(request);
-            on_response(&response);
+            write_txn_markers_then(request, [on_response](const WriteTxnMarkersResponse& response) {
+                on_response(&response);
+            });
         });
+        return;
+    }
+    if (broker == kNoLeader) {  // offline partition: fail now, the coordinator retries
+        after(0, [on_response = std::move(on_response)] { on_response(nullptr); });
         return;
     }
     send_to_broker(broker, std::move(request), [on_response = std::move(on_response)](const MessageBody* body) {
@@ -432,7 +541,7 @@ void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCall
     assert(broker != broker_id_);
     BrokerChannel& channel = broker_channels_[broker];
     if (!channel.open) {
-        channel.connection = sim().connect(id(), layout_->broker_nodes.at(broker));
+        channel.connection = sim().connect(id(), peer_node(broker));
         channel.open = true;
     }
     const std::int32_t correlation = next_correlation_++;

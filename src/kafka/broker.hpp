@@ -1,7 +1,9 @@
 #pragma once
-// A broker: partition leader (one replica for now), producer-id allocator, transaction
-// coordinator and group coordinator for the internal partitions it leads. One handler per
-// request type, with Kafka's error names.
+// A broker: partition leader or follower, producer-id allocator, transaction coordinator and
+// group coordinator for the internal partitions it leads. One handler per request type, with
+// Kafka's error names. With replication it heartbeats to the controller, follows its metadata,
+// fetches as a follower, tracks followers, the ISR and the high watermark as a leader, and holds
+// acks=all writes until they are replicated (broker_replication.cpp).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -34,9 +36,10 @@ struct BrokerConfig {
     bool partition_verification = true;
 };
 
-// What survives a broker crash (every append is treated as flushed for now).
+// What survives a process crash. A power loss also takes each log's unflushed tail.
 struct BrokerStorage {
-    std::map<TopicPartition, PartitionLog> logs;
+    std::map<TopicPartition, PartitionLog> logs;  // one per replica this broker holds
+    bool started_before = false;
     GroupStorage groups;
     std::vector<TransactionLogRecord> transaction_log;
     std::int64_t producer_ids_allocated = 0;
@@ -53,11 +56,16 @@ public:
     void on_timer(std::uint64_t tag) override;
     void on_connection_closed(sim::ConnectionId connection) override;
     void on_crash() override;
+    // A machine-level crash: each log loses what was not flushed.
+    void on_power_loss() override { lose_unflushed(); }
+    void lose_unflushed();
 
     const BrokerStorage& storage() const { return storage_; }
     const Partition* partition(const TopicPartition& tp) const;
     const TransactionCoordinator& transactions() const { return *transactions_; }
     std::int32_t broker_id() const { return broker_id_; }
+    // This broker's copy of the controller's metadata (empty before the first image).
+    const PartitionRegistration* registration(const TopicPartition& tp) const;
     static constexpr std::int64_t kProducerIdBlock = 1'000'000;
 
 private:
@@ -87,6 +95,65 @@ private:
         ProduceRequest request;
     };
 
+    // --- replication (broker_replication.cpp) ---
+    static constexpr std::int32_t kControllerPeer = -1;
+    struct FollowerState {
+        std::int64_t log_end_offset = -1;  // unknown until it fetches
+        sim::TimeUs last_caught_up_us = 0;
+        sim::TimeUs last_fetch_us = 0;
+        std::int64_t last_fetch_leader_end_offset = 0;
+    };
+    struct LeaderState {
+        std::map<std::int32_t, FollowerState> followers;
+        bool alter_in_flight = false;
+    };
+    // A write held until the high watermark passes it (acks=all, markers).
+    struct DelayedAppend {
+        struct Waiting {
+            TopicPartition partition;
+            std::int64_t required_offset = 0;
+            ErrorCode result = ErrorCode::NONE;
+            bool done = false;
+        };
+        std::vector<Waiting> waiting;
+        std::function<void(const std::vector<Waiting>&)> done;
+        sim::TimerId timer = 0;
+    };
+    struct ParkedReplicaFetch {
+        sim::ConnectionId connection = 0;
+        std::int32_t correlation_id = 0;
+        ReplicaFetchRequest request;
+        sim::TimerId timer = 0;
+    };
+    bool replicated() const { return layout_->replication.enabled; }
+    void start_replication();
+    void send_heartbeat();
+    void apply_image(const MetadataImage& image);
+    void become_leader(const PartitionRegistration& registration);
+    void resign_leadership(const TopicPartition& tp);
+    void fetch_from_leader(std::int32_t leader);
+    void on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse& response);
+    void follower_apply(const ReplicaFetchResponse::PartitionData& data);
+    void handle_replica_fetch(const sim::Envelope& env, std::int32_t correlation,
+                              const ReplicaFetchRequest& request);
+    ReplicaFetchResponse read_replica_fetch(const ReplicaFetchRequest& request);
+    void update_follower(const TopicPartition& tp, std::int32_t replica, std::int64_t fetch_offset);
+    void maybe_advance_high_watermark(const TopicPartition& tp);
+    void maybe_expand_isr(const TopicPartition& tp);
+    void shrink_isrs();
+    void alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr);
+    void wait_for_replication(std::vector<DelayedAppend::Waiting> waiting, std::int32_t timeout_ms,
+                              std::function<void(const std::vector<DelayedAppend::Waiting>&)> done);
+    void check_delayed_appends();
+    bool settle_waiting(DelayedAppend::Waiting& waiting) const;
+    bool enough_replicas(const TopicPartition& tp) const;
+    void flush_logs();
+    void maybe_flush(const TopicPartition& tp);  // log.flush.interval.messages
+    void schedule_flush();
+    void handle_metadata(const sim::Envelope& env, std::int32_t correlation, const MetadataRequest& request);
+    sim::NodeId peer_node(std::int32_t peer) const;
+    std::int32_t leader_of(const TopicPartition& tp) const override;
+
     void handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
                                  const InitProducerIdRequest& request);
     void handle_produce(const sim::Envelope& env, std::int32_t correlation,
@@ -110,10 +177,13 @@ private:
                         ErrorCode rejection);
 
     ProduceResponse::PartitionResponse append_to_partition(const TopicPartition& partition,
-                                                           const RecordBatch& batch);
+                                                           const RecordBatch& batch, std::int16_t acks);
+    void write_txn_markers_then(const WriteTxnMarkersRequest& request,
+                                std::function<void(const WriteTxnMarkersResponse&)> done);
     bool leads(const TopicPartition& partition) const;
     FetchResponse read_fetch(const FetchRequest& request) const;
     void complete_parked_fetches(const TopicPartition& appended);
+    void complete_parked_replica_fetches(const TopicPartition& appended);
     void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
     PartitionRules rules() const;
     void schedule_timeout_check();
@@ -138,7 +208,14 @@ private:
     GroupCoordinator groups_{storage_.groups};
     std::map<std::uint64_t, ParkedFetch> parked_fetches_;
     std::map<std::uint64_t, std::function<void()>> actions_;
-    std::map<std::int32_t, BrokerChannel> broker_channels_;
+    std::map<std::int32_t, BrokerChannel> broker_channels_;  // peer: broker id or kControllerPeer
+    // Replication, volatile: the metadata image, leader and follower bookkeeping.
+    std::map<TopicPartition, PartitionRegistration> image_;
+    std::int64_t image_version_ = -1;
+    std::map<TopicPartition, LeaderState> leader_states_;
+    std::map<std::int32_t, bool> fetching_from_;  // leader -> a ReplicaFetch is out
+    std::map<std::uint64_t, DelayedAppend> delayed_appends_;
+    std::map<std::uint64_t, ParkedReplicaFetch> parked_replica_fetches_;
     std::uint64_t next_tag_ = 0;
     std::int32_t next_correlation_ = 0;
 };

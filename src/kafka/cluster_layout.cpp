@@ -59,4 +59,29 @@ std::vector<TopicPartition> ClusterLayout::partitions_of(const std::string& topi
     return result;
 }
 
+std::vector<std::int32_t> ClusterLayout::replicas_of(const TopicPartition& partition) const {
+    const std::int32_t first = leader_of(partition);
+    std::int32_t factor = 1;
+    if (const TopicSpec* topic = find_topic(partition.topic)) factor = topic->replication_factor;
+    assert(factor >= 1 && factor <= broker_count());
+    std::vector<std::int32_t> replicas;
+    for (std::int32_t i = 0; i < factor; ++i) replicas.push_back((first + i) % broker_count());
+    return replicas;
+}
+
+MetadataImage ClusterLayout::initial_image() const {
+    MetadataImage image{0, {}};
+    for (const TopicSpec& topic : topics) {
+        for (const TopicPartition& tp : partitions_of(topic.name)) {
+            PartitionRegistration p;
+            p.partition = tp;
+            p.replicas = replicas_of(tp);
+            p.isr = p.replicas;
+            p.leader = p.replicas.front();
+            image.partitions.push_back(std::move(p));
+        }
+    }
+    return image;
+}
+
 }  // namespace eosim::kafka

@@ -5,6 +5,11 @@ namespace eosim::kafka {
 std::string_view error_name(ErrorCode code) {
     switch (code) {
         case ErrorCode::NONE: return "NONE";
+        case ErrorCode::OFFSET_OUT_OF_RANGE: return "OFFSET_OUT_OF_RANGE";
+        case ErrorCode::FENCED_LEADER_EPOCH: return "FENCED_LEADER_EPOCH";
+        case ErrorCode::UNKNOWN_LEADER_EPOCH: return "UNKNOWN_LEADER_EPOCH";
+        case ErrorCode::INVALID_UPDATE_VERSION: return "INVALID_UPDATE_VERSION";
+        case ErrorCode::INELIGIBLE_REPLICA: return "INELIGIBLE_REPLICA";
         case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION: return "UNKNOWN_TOPIC_OR_PARTITION";
         case ErrorCode::NOT_LEADER_OR_FOLLOWER: return "NOT_LEADER_OR_FOLLOWER";
         case ErrorCode::REQUEST_TIMED_OUT: return "REQUEST_TIMED_OUT";
@@ -48,6 +53,8 @@ bool is_retriable(ErrorCode code) {
         case ErrorCode::NOT_ENOUGH_REPLICAS:
         case ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND:
         case ErrorCode::CONCURRENT_TRANSACTIONS:
+        case ErrorCode::FENCED_LEADER_EPOCH:
+        case ErrorCode::UNKNOWN_LEADER_EPOCH:
             return true;
         default:
             return false;

@@ -151,6 +151,61 @@ struct Describer {
         out.field("member", m.member_id);
         out.field("generation", m.generation_id);
     }
+    void registration(const PartitionRegistration& p) {
+        out.field("partition", p.partition.str());
+        out.field("leader", p.leader);
+        out.field("leader_epoch", p.leader_epoch);
+        out.field("isr", static_cast<std::int64_t>(p.isr.size()));
+        out.field("partition_epoch", p.partition_epoch);
+    }
+    void operator()(const BrokerHeartbeatRequest& m) {
+        out.field("broker", m.broker_id);
+        out.field("metadata_version", m.metadata_version);
+    }
+    void operator()(const BrokerHeartbeatResponse& m) {
+        out.field("fenced", m.fenced ? 1 : 0);
+        if (m.image) out.field("metadata_version", m.image->version);
+    }
+    void operator()(const MetadataUpdate& m) { out.field("metadata_version", m.image.version); }
+    void operator()(const AlterPartitionRequest& m) {
+        out.field("partition", m.partition.str());
+        out.field("leader_epoch", m.change.leader_epoch);
+        out.field("partition_epoch", m.change.partition_epoch);
+        for (std::int32_t b : m.change.new_isr) out.field("isr", b);
+    }
+    void operator()(const AlterPartitionResponse& m) {
+        error(m.error);
+        registration(m.partition);
+    }
+    void operator()(const ReplicaFetchRequest& m) {
+        out.field("replica", m.replica_id);
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            out.field("offset", p.fetch_offset);
+            out.field("last_epoch", p.last_fetched_epoch);
+        }
+    }
+    void operator()(const ReplicaFetchResponse& m) {
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            error(p.error);
+            out.field("hw", p.high_watermark);
+            if (p.diverging_epoch >= 0) {
+                out.field("diverging_epoch", p.diverging_epoch);
+                out.field("diverging_end_offset", p.diverging_end_offset);
+            }
+            out.field("batches", static_cast<std::int64_t>(p.batches.size()));
+        }
+    }
+    void operator()(const MetadataRequest& m) { partitions(m.partitions); }
+    void operator()(const MetadataResponse& m) {
+        for (const auto& p : m.partitions) {
+            out.field("partition", p.partition.str());
+            error(p.error);
+            out.field("leader", p.leader);
+            out.field("leader_epoch", p.leader_epoch);
+        }
+    }
     void operator()(const OffsetFetchResponse& m) {
         error(m.error);
         for (const auto& p : m.partitions) {
@@ -185,6 +240,15 @@ struct Namer {
     std::string_view operator()(const TxnOffsetCommitResponse&) { return "TxnOffsetCommitResponse"; }
     std::string_view operator()(const JoinGroupRequest&) { return "JoinGroupRequest"; }
     std::string_view operator()(const JoinGroupResponse&) { return "JoinGroupResponse"; }
+    std::string_view operator()(const BrokerHeartbeatRequest&) { return "BrokerHeartbeatRequest"; }
+    std::string_view operator()(const BrokerHeartbeatResponse&) { return "BrokerHeartbeatResponse"; }
+    std::string_view operator()(const MetadataUpdate&) { return "MetadataUpdate"; }
+    std::string_view operator()(const AlterPartitionRequest&) { return "AlterPartitionRequest"; }
+    std::string_view operator()(const AlterPartitionResponse&) { return "AlterPartitionResponse"; }
+    std::string_view operator()(const ReplicaFetchRequest&) { return "ReplicaFetchRequest"; }
+    std::string_view operator()(const ReplicaFetchResponse&) { return "ReplicaFetchResponse"; }
+    std::string_view operator()(const MetadataRequest&) { return "MetadataRequest"; }
+    std::string_view operator()(const MetadataResponse&) { return "MetadataResponse"; }
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "kafka/errors.hpp"
 #include "kafka/partition.hpp"
+#include "kafka/partition_registration.hpp"
 #include "kafka/record_batch.hpp"
 #include "sim/node.hpp"
 
@@ -185,6 +186,71 @@ struct JoinGroupResponse {
     std::int32_t generation_id = -1;
 };
 
+// --- Replication: brokers <-> controller (KRaft, simplified to one controller node) ---
+
+// Sent every broker.heartbeat.interval.ms; the answer carries the metadata image if the broker's
+// copy is older (KRaft brokers fetch the metadata log; here the image comes whole).
+struct BrokerHeartbeatRequest {
+    std::int32_t broker_id = -1;
+    std::int64_t metadata_version = -1;
+};
+struct BrokerHeartbeatResponse {
+    bool fenced = false;
+    std::optional<MetadataImage> image;
+};
+// Pushed by the controller to every registered broker after each change (a broker's metadata
+// fetch completing).
+struct MetadataUpdate {
+    MetadataImage image;
+};
+struct AlterPartitionRequest {
+    AlterPartitionChange change;
+    TopicPartition partition;
+};
+struct AlterPartitionResponse {
+    ErrorCode error = ErrorCode::NONE;
+    PartitionRegistration partition;
+};
+
+// --- Replication: follower -> leader ---
+struct ReplicaFetchRequest {
+    struct FetchPartition {
+        TopicPartition partition;
+        std::int64_t fetch_offset = 0;
+        std::int32_t last_fetched_epoch = -1;
+        std::int32_t current_leader_epoch = 0;
+    };
+    std::int32_t replica_id = -1;
+    std::int32_t max_wait_ms = 500;  // replica.fetch.wait.max.ms
+    std::vector<FetchPartition> partitions;
+};
+struct ReplicaFetchResponse {
+    struct PartitionData {
+        TopicPartition partition;
+        ErrorCode error = ErrorCode::NONE;
+        std::int64_t high_watermark = 0;
+        // KIP-320: the follower's log diverged; truncate to end_offset of this epoch.
+        std::int32_t diverging_epoch = -1;
+        std::int64_t diverging_end_offset = -1;
+        std::vector<LogBatch> batches;
+    };
+    std::vector<PartitionData> partitions;
+};
+
+// --- Clients: where is each partition's leader ---
+struct MetadataRequest {
+    std::vector<TopicPartition> partitions;
+};
+struct MetadataResponse {
+    struct PartitionMetadata {
+        TopicPartition partition;
+        ErrorCode error = ErrorCode::NONE;
+        std::int32_t leader = kNoLeader;
+        std::int32_t leader_epoch = -1;
+    };
+    std::vector<PartitionMetadata> partitions;
+};
+
 using MessageBody =
     std::variant<InitProducerIdRequest, InitProducerIdResponse, ProduceRequest, ProduceResponse,
                  FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,
@@ -192,7 +258,10 @@ using MessageBody =
                  OffsetFetchResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse,
                  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, EndTxnRequest, EndTxnResponse,
                  WriteTxnMarkersRequest, WriteTxnMarkersResponse, TxnOffsetCommitRequest,
-                 TxnOffsetCommitResponse, JoinGroupRequest, JoinGroupResponse>;
+                 TxnOffsetCommitResponse, JoinGroupRequest, JoinGroupResponse,
+                 BrokerHeartbeatRequest, BrokerHeartbeatResponse, MetadataUpdate,
+                 AlterPartitionRequest, AlterPartitionResponse, ReplicaFetchRequest,
+                 ReplicaFetchResponse, MetadataRequest, MetadataResponse>;
 
 class KafkaMessage final : public sim::Payload {
 public:

@@ -6,8 +6,8 @@
 namespace eosim::kafka {
 
 std::int64_t Partition::append(RecordBatch batch) {
-    const std::int64_t base_offset = log_->append(std::move(batch));
-    log_->set_high_watermark(log_->log_end_offset());  // single replica: committed on append
+    const std::int64_t base_offset = log_->append(std::move(batch), leader_epoch_);
+    if (single_replica_) log_->set_high_watermark(log_->log_end_offset());
     return base_offset;
 }
 
@@ -38,10 +38,7 @@ AppendResult Partition::append_marker(std::int64_t producer_id, std::int16_t epo
     marker.coordinator_epoch = coordinator_epoch;
     marker.records.push_back(Record{0, -1, kNoSource});
     const std::int64_t offset = append(std::move(marker));
-    const auto completed = producers_.on_marker(producer_id, epoch, coordinator_epoch, offset);
-    if (completed && type == ControlType::abort) {
-        aborted_.push_back(AbortedTxn{producer_id, completed->first_offset, completed->last_offset});
-    }
+    index_completed(producers_.on_marker(producer_id, epoch, coordinator_epoch, offset), type);
     return AppendResult{ErrorCode::NONE, offset, false};
 }
 
@@ -71,16 +68,28 @@ ReadResult Partition::read(std::int64_t from_offset, Isolation isolation,
     return result;
 }
 
-void Partition::rebuild() {
+void Partition::index_completed(const std::optional<CompletedTxn>& completed, ControlType type) {
+    if (completed && type == ControlType::abort) {
+        aborted_.push_back(AbortedTxn{completed->producer_id, completed->first_offset, completed->last_offset});
+    }
+}
+
+void Partition::append_replica(const LogBatch& batch) {
+    log_->append_replica(batch);
+    index_completed(producers_.replay(batch), batch.batch.control);
+}
+
+void Partition::truncate_to(std::int64_t offset) {
+    if (offset >= log_->log_end_offset()) return;
+    log_->truncate_to(offset);
+    rebuild();
+}
+
+void Partition::rebuild(bool from_snapshot) {
     producers_.clear();
     aborted_.clear();
-    for (const LogBatch& stored : log_->batches()) {
-        const auto completed = producers_.replay(stored);
-        if (completed && stored.batch.control == ControlType::abort) {
-            aborted_.push_back(AbortedTxn{completed->producer_id, completed->first_offset,
-                                          completed->last_offset});
-        }
-    }
+    for (const LogBatch& stored : log_->batches()) index_completed(producers_.replay(stored), stored.batch.control);
+    if (from_snapshot) producers_.keep_last_batch_only();
 }
 
 }  // namespace eosim::kafka

@@ -1,7 +1,9 @@
 #pragma once
-// A partition replica as its leader sees it: the persisted log, the producer state derived from
-// it, the aborted-transaction index, the high watermark and the last stable offset.
+// A partition replica: the persisted log, the producer state derived from it, the
+// aborted-transaction index, the high watermark and the last stable offset. As leader it validates
+// and appends; as follower it appends what the leader sent and truncates on divergence.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "kafka/errors.hpp"
@@ -35,13 +37,27 @@ struct ReadResult {
 
 class Partition {
 public:
-    explicit Partition(PartitionLog& log) : log_(&log) { rebuild(); }
+    // single_replica: every append is committed at once (no followers to wait for).
+    explicit Partition(PartitionLog& log, bool single_replica = true)
+        : log_(&log), single_replica_(single_replica) {
+        rebuild();
+    }
 
     AppendResult append_data(const RecordBatch& batch, const PartitionRules& rules);
     // WriteTxnMarkers for one partition: one control batch; fences older epochs.
     AppendResult append_marker(std::int64_t producer_id, std::int16_t epoch,
                                std::int32_t coordinator_epoch, ControlType type,
                                const PartitionRules& rules);
+    // Follower side: appends fetched batches (producer state and index follow, unchecked).
+    void append_replica(const LogBatch& batch);
+    // Truncation after divergence: removes everything from offset on, then rebuilds state.
+    void truncate_to(std::int64_t offset);
+    void set_high_watermark(std::int64_t offset) { log_->set_high_watermark(offset); }
+    // The epoch this replica appends in while it leads.
+    void set_leader_epoch(std::int32_t epoch) { leader_epoch_ = epoch; }
+    std::int32_t leader_epoch() const { return leader_epoch_; }
+    const PartitionLog& log() const { return *log_; }
+    PartitionLog& log() { return *log_; }
     ReadResult read(std::int64_t from_offset, Isolation isolation, std::int32_t max_records) const;
 
     std::int64_t high_watermark() const { return log_->high_watermark(); }
@@ -49,13 +65,18 @@ public:
     std::int64_t last_stable_offset() const;
     const ProducerStateTable& producers() const { return producers_; }
     const std::vector<AbortedTxn>& aborted_index() const { return aborted_; }
-    // Rebuilds producer state and the aborted index by replaying the log.
-    void rebuild();
+    // Rebuilds producer state and the aborted index by replaying the log. With from_snapshot each
+    // producer keeps only its last batch, as Kafka's producer-state snapshot does.
+    void rebuild(bool from_snapshot = false);
 
 private:
     std::int64_t append(RecordBatch batch);
 
+    void index_completed(const std::optional<CompletedTxn>& completed, ControlType type);
+
     PartitionLog* log_;
+    bool single_replica_ = true;
+    std::int32_t leader_epoch_ = 0;
     ProducerStateTable producers_;
     std::vector<AbortedTxn> aborted_;
 };

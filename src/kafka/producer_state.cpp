@@ -143,4 +143,10 @@ std::optional<std::int64_t> ProducerStateTable::first_unstable_offset() const {
     return ongoing_.begin()->first;
 }
 
+void ProducerStateTable::keep_last_batch_only() {
+    for (auto& [pid, entry] : entries_) {
+        while (entry.batches.size() > 1) entry.batches.pop_front();
+    }
+}
+
 }  // namespace eosim::kafka

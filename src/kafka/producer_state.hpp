@@ -72,6 +72,8 @@ public:
     // Replays a batch read back from the log (origin REPLICATION/recovery): no checks.
     std::optional<CompletedTxn> replay(const LogBatch& stored);
     void clear();
+    // A producer-state snapshot stores one batch per producer (ProducerStateManager.writeSnapshot).
+    void keep_last_batch_only();
 
     const ProducerStateEntry* find(std::int64_t producer_id) const;
     std::size_t size() const { return entries_.size(); }

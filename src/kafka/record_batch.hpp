@@ -50,6 +50,7 @@ std::int32_t increment_sequence(std::int32_t sequence, std::int32_t increment);
 struct LogBatch {
     std::int64_t base_offset = 0;
     RecordBatch batch;
+    std::int32_t leader_epoch = 0;  // the epoch of the leader that appended it (KIP-101)
     std::int64_t last_offset() const { return base_offset + batch.record_count() - 1; }
 };
 

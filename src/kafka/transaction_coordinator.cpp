@@ -298,7 +298,7 @@ void TransactionCoordinator::send_markers_for(const std::string& id,
                                               const std::set<TopicPartition>& partitions_to_mark) {
     const TransactionMetadata& m = transactions_.at(id);
     std::map<std::int32_t, std::set<TopicPartition>> by_leader;
-    for (const TopicPartition& tp : partitions_to_mark) by_leader[layout_.leader_of(tp)].insert(tp);
+    for (const TopicPartition& tp : partitions_to_mark) by_leader[host_.leader_of(tp)].insert(tp);
     for (auto& [broker, partitions] : by_leader) {
         WriteTxnMarkersRequest request;
         request.producer_id = m.producer_id;

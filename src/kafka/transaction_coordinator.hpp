@@ -40,6 +40,8 @@ public:
     virtual void send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
                               std::function<void(const WriteTxnMarkersResponse*)> on_response) = 0;
     virtual void trace(const sim::Describable& change) = 0;
+    // The partition's current leader as this broker knows it (kNoLeader: offline).
+    virtual std::int32_t leader_of(const TopicPartition& partition) const = 0;
 };
 
 class TransactionCoordinator {

@@ -42,6 +42,8 @@ public:
     virtual void on_connection_closed(ConnectionId connection) { (void)connection; }
     // The process died: every volatile field must be dropped; persisted state stays.
     virtual void on_crash() = 0;
+    // After on_crash, when the whole machine lost power: unflushed persisted state goes too.
+    virtual void on_power_loss() {}
 
 protected:
     Simulation& sim() const { return *sim_; }

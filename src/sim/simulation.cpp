@@ -161,16 +161,17 @@ void Simulation::close_connections_of(NodeId node) {
     }
 }
 
-void Simulation::crash(NodeId node) {
+void Simulation::crash(NodeId node, bool power_loss) {
     NodeSlot& slot = nodes_[node];
     if (!slot.up) return;
-    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.crash", ""));
+    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note(power_loss ? "node.power_loss" : "node.crash", ""));
     slot.up = false;
     slot.paused = false;
     slot.deferred.clear();
     ++slot.incarnation;  // timers and deliveries addressed to the old process are void
     close_connections_of(node);
     slot.node->on_crash();
+    if (power_loss) slot.node->on_power_loss();
 }
 
 void Simulation::restart(NodeId node) {

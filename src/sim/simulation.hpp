@@ -56,7 +56,8 @@ public:
 
     // --- Kernel hooks for faults and harnesses ---
     void schedule(TimeUs at_us, std::function<void()> action);
-    void crash(NodeId node);
+    // power_loss: a machine-level crash; the node also loses what it had not flushed.
+    void crash(NodeId node, bool power_loss = false);
     void restart(NodeId node);
     void pause(NodeId node);
     void resume(NodeId node);

@@ -1,0 +1,417 @@
+// The broker's replication side: heartbeats and metadata from the controller, leader and
+// follower roles, follower fetching with truncation on divergence (KIP-320), follower tracking,
+// ISR changes through AlterPartition, the high watermark, and writes held until replicated.
+#include <algorithm>
+#include <cassert>
+#include <set>
+#include <string>
+
+#include "kafka/broker.hpp"
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+
+sim::NodeId Broker::peer_node(std::int32_t peer) const {
+    return peer == kControllerPeer ? layout_->controller_node : layout_->broker_nodes.at(static_cast<std::size_t>(peer));
+}
+
+void Broker::start_replication() {
+    // The first start knows the initial assignment; a restarted broker has lost its copy and
+    // waits for the controller's image (it leads nothing until then).
+    if (!storage_.started_before) apply_image(layout_->initial_image());
+    send_heartbeat();
+    schedule_flush();
+    after(sim::ms(layout_->replication.replica_lag_time_max_ms) / 2, [this] { shrink_isrs(); });
+}
+
+void Broker::send_heartbeat() {
+    send_to_broker(kControllerPeer, BrokerHeartbeatRequest{broker_id_, image_version_}, [this](const MessageBody* body) {
+        if (body == nullptr) return;  // lost: the next heartbeat tries again
+        const auto& response = std::get<BrokerHeartbeatResponse>(*body);
+        if (response.image) apply_image(*response.image);
+    });
+    after(sim::ms(layout_->replication.broker_heartbeat_interval_ms), [this] { send_heartbeat(); });
+}
+
+void Broker::apply_image(const MetadataImage& image) {
+    if (image.version <= image_version_) return;  // an older image arrived late
+    std::map<TopicPartition, PartitionRegistration> previous = std::move(image_);
+    image_.clear();
+    image_version_ = image.version;
+    for (const PartitionRegistration& p : image.partitions) image_.emplace(p.partition, p);
+    for (const auto& [tp, p] : image_) {
+        if (partitions_.count(tp) == 0) continue;  // not a replica here
+        const auto old = previous.find(tp);
+        const bool was_leader = leader_states_.count(tp) > 0;
+        if (p.leader == broker_id_) {
+            if (!was_leader || old == previous.end() || old->second.leader_epoch != p.leader_epoch) become_leader(p);
+        } else if (was_leader) {
+            resign_leadership(tp);
+        }
+    }
+    std::set<std::int32_t> leaders;
+    for (const auto& [tp, p] : image_) {
+        if (partitions_.count(tp) > 0 && p.leader != broker_id_ && p.leader != kNoLeader) leaders.insert(p.leader);
+    }
+    for (std::int32_t leader : leaders) fetch_from_leader(leader);
+    check_delayed_appends();
+}
+
+void Broker::become_leader(const PartitionRegistration& p) {
+    Partition& partition = partitions_.at(p.partition);
+    partition.set_leader_epoch(p.leader_epoch);
+    partition.log().assign_epoch(p.leader_epoch, partition.log().log_end_offset());
+    LeaderState state;
+    for (std::int32_t replica : p.replicas) {
+        if (replica == broker_id_) continue;
+        FollowerState follower;
+        // Partition.makeLeader: ISR members count as caught up now.
+        if (p.in_isr(replica)) follower.last_caught_up_us = sim().now();
+        state.followers.emplace(replica, follower);
+    }
+    leader_states_[p.partition] = std::move(state);
+    const std::string name = p.partition.str();
+    sim().record_state(id(), sim::StateChange("replica.become_leader")
+                                 .with("partition", name)
+                                 .with("leader_epoch", p.leader_epoch)
+                                 .with("log_end_offset", partition.log().log_end_offset())
+                                 .with("high_watermark", partition.high_watermark()));
+    maybe_advance_high_watermark(p.partition);
+}
+
+void Broker::resign_leadership(const TopicPartition& tp) {
+    leader_states_.erase(tp);
+    const std::string name = tp.str();
+    sim().record_state(id(), sim::StateChange("replica.become_follower").with("partition", name));
+}
+
+bool Broker::enough_replicas(const TopicPartition& tp) const {
+    if (!replicated()) return true;
+    const PartitionRegistration* p = registration(tp);
+    if (p == nullptr) return false;
+    const auto required = std::min<std::size_t>(static_cast<std::size_t>(layout_->replication.min_insync_replicas),
+                                                p->replicas.size());
+    return p->isr.size() >= required;
+}
+
+// --- follower side ---
+
+void Broker::fetch_from_leader(std::int32_t leader) {
+    assert(leader != broker_id_ && leader != kNoLeader);
+    if (fetching_from_[leader]) return;
+    ReplicaFetchRequest request{broker_id_, layout_->replication.replica_fetch_wait_max_ms, {}};
+    for (const auto& [tp, p] : image_) {
+        const auto local = partitions_.find(tp);
+        if (p.leader != leader || local == partitions_.end()) continue;
+        const PartitionLog& log = local->second.log();
+        request.partitions.push_back({tp, log.log_end_offset(), log.latest_epoch(), p.leader_epoch});
+    }
+    if (request.partitions.empty()) return;
+    fetching_from_[leader] = true;
+    send_to_broker(leader, std::move(request), [this, leader](const MessageBody* body) {
+        fetching_from_[leader] = false;
+        if (body == nullptr) {
+            after(sim::ms(layout_->replication.replica_fetch_backoff_ms), [this, leader] { fetch_from_leader(leader); });
+            return;
+        }
+        on_replica_fetched(leader, std::get<ReplicaFetchResponse>(*body));
+    });
+}
+
+void Broker::on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse& response) {
+    bool failed = false;
+    for (const auto& data : response.partitions) {
+        const PartitionRegistration* p = registration(data.partition);
+        if (p == nullptr || p->leader != leader || partitions_.count(data.partition) == 0) continue;
+        if (data.error != ErrorCode::NONE) {
+            failed = true;  // e.g. the leader has not seen the new epoch yet
+            continue;
+        }
+        follower_apply(data);
+    }
+    if (failed) {
+        after(sim::ms(layout_->replication.replica_fetch_backoff_ms), [this, leader] { fetch_from_leader(leader); });
+        return;
+    }
+    fetch_from_leader(leader);
+}
+
+void Broker::follower_apply(const ReplicaFetchResponse::PartitionData& data) {
+    Partition& partition = partitions_.at(data.partition);
+    if (data.diverging_epoch >= 0 || data.diverging_end_offset >= 0) {
+        // Truncate to where this replica's history and the leader's agree.
+        const auto [epoch, own_end] = partition.log().end_offset_for_epoch(data.diverging_epoch);
+        const std::int64_t target = epoch < 0 ? 0 : std::min(own_end, data.diverging_end_offset);
+        const std::string name = data.partition.str();
+        sim().record_state(id(), sim::StateChange("replica.truncate")
+                                     .with("partition", name)
+                                     .with("from_offset", partition.log().log_end_offset())
+                                     .with("to_offset", target));
+        partition.truncate_to(target);
+        return;
+    }
+    for (const LogBatch& batch : data.batches) {
+        if (batch.base_offset != partition.log().log_end_offset()) continue;  // already have it
+        partition.append_replica(batch);
+    }
+    maybe_flush(data.partition);
+    partition.set_high_watermark(std::min(data.high_watermark, partition.log().log_end_offset()));
+}
+
+// --- leader side ---
+
+void Broker::handle_replica_fetch(const sim::Envelope& env, std::int32_t correlation,
+                                  const ReplicaFetchRequest& request) {
+    ReplicaFetchResponse response = read_replica_fetch(request);
+    bool has_data = false;
+    for (const auto& p : response.partitions) {
+        has_data = has_data || !p.batches.empty() || p.error != ErrorCode::NONE || p.diverging_end_offset >= 0 ||
+                   p.diverging_epoch >= 0;
+    }
+    if (has_data || request.max_wait_ms <= 0) {
+        reply(env.connection, correlation, std::move(response));
+        return;
+    }
+    const std::uint64_t tag = next_tag_++;
+    const sim::TimerId timer = sim().set_timer(id(), sim::ms(request.max_wait_ms), tag);
+    parked_replica_fetches_.emplace(tag, ParkedReplicaFetch{env.connection, correlation, request, timer});
+}
+
+ReplicaFetchResponse Broker::read_replica_fetch(const ReplicaFetchRequest& request) {
+    ReplicaFetchResponse response;
+    for (const auto& wanted : request.partitions) {
+        ReplicaFetchResponse::PartitionData data;
+        data.partition = wanted.partition;
+        const PartitionRegistration* p = registration(wanted.partition);
+        if (!leads(wanted.partition) || p == nullptr) {
+            data.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+        } else if (wanted.current_leader_epoch < p->leader_epoch) {
+            data.error = ErrorCode::FENCED_LEADER_EPOCH;
+        } else if (wanted.current_leader_epoch > p->leader_epoch) {
+            data.error = ErrorCode::UNKNOWN_LEADER_EPOCH;
+        } else {
+            const Partition& partition = partitions_.at(wanted.partition);
+            const PartitionLog& log = partition.log();
+            const auto [epoch, end] = log.end_offset_for_epoch(wanted.last_fetched_epoch);
+            const bool diverged = wanted.fetch_offset > log.log_end_offset() ||
+                                  (wanted.last_fetched_epoch >= 0 && (epoch != wanted.last_fetched_epoch || end < wanted.fetch_offset));
+            if (diverged) {
+                data.diverging_epoch = epoch;
+                data.diverging_end_offset = epoch < 0 ? 0 : end;
+            } else {
+                update_follower(wanted.partition, request.replica_id, wanted.fetch_offset);
+                data.batches = log.read(wanted.fetch_offset, log.log_end_offset(), 500);
+            }
+            data.high_watermark = partition.high_watermark();
+        }
+        response.partitions.push_back(std::move(data));
+    }
+    return response;
+}
+
+void Broker::update_follower(const TopicPartition& tp, std::int32_t replica, std::int64_t fetch_offset) {
+    const auto state = leader_states_.find(tp);
+    if (state == leader_states_.end()) return;
+    const auto follower = state->second.followers.find(replica);
+    if (follower == state->second.followers.end()) return;
+    FollowerState& f = follower->second;
+    const std::int64_t leader_end = partitions_.at(tp).log().log_end_offset();
+    // Replica.updateFetchState: caught up now, or as of the previous fetch.
+    if (fetch_offset >= leader_end) {
+        f.last_caught_up_us = sim().now();
+    } else if (fetch_offset >= f.last_fetch_leader_end_offset) {
+        f.last_caught_up_us = std::max(f.last_caught_up_us, f.last_fetch_us);
+    }
+    f.log_end_offset = fetch_offset;
+    f.last_fetch_us = sim().now();
+    f.last_fetch_leader_end_offset = leader_end;
+    maybe_expand_isr(tp);
+    maybe_advance_high_watermark(tp);
+}
+
+void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
+    const PartitionRegistration* p = registration(tp);
+    const auto state = leader_states_.find(tp);
+    if (p == nullptr || state == leader_states_.end() || !enough_replicas(tp)) return;  // KAFKA-15583
+    Partition& partition = partitions_.at(tp);
+    std::int64_t candidate = partition.log().log_end_offset();
+    for (std::int32_t member : p->isr) {
+        if (member == broker_id_) continue;
+        const auto follower = state->second.followers.find(member);
+        if (follower == state->second.followers.end()) return;
+        candidate = std::min(candidate, follower->second.log_end_offset);
+    }
+    if (candidate <= partition.high_watermark()) return;
+    partition.set_high_watermark(candidate);
+    complete_parked_fetches(tp);
+    check_delayed_appends();
+}
+
+void Broker::maybe_expand_isr(const TopicPartition& tp) {
+    const PartitionRegistration* p = registration(tp);
+    LeaderState& state = leader_states_.at(tp);
+    if (p == nullptr || state.alter_in_flight) return;
+    const Partition& partition = partitions_.at(tp);
+    const auto& epochs = partition.log().epochs();
+    const std::int64_t epoch_start = epochs.empty() ? 0 : epochs.back().start_offset;
+    std::vector<std::int32_t> isr = p->isr;
+    for (const auto& [replica, f] : state.followers) {
+        // Partition.isFollowerInSync: caught up to the HW and into this leader's epoch.
+        if (!p->in_isr(replica) && f.log_end_offset >= partition.high_watermark() && f.log_end_offset >= epoch_start) {
+            isr.push_back(replica);
+        }
+    }
+    if (isr.size() != p->isr.size()) alter_isr(tp, std::move(isr));
+}
+
+void Broker::shrink_isrs() {
+    const sim::TimeUs lag_us = sim::ms(layout_->replication.replica_lag_time_max_ms);
+    for (auto& [tp, state] : leader_states_) {
+        const PartitionRegistration* p = registration(tp);
+        if (p == nullptr || state.alter_in_flight) continue;
+        std::vector<std::int32_t> isr;
+        for (std::int32_t member : p->isr) {
+            const auto f = state.followers.find(member);
+            if (member == broker_id_ || f == state.followers.end() || sim().now() - f->second.last_caught_up_us <= lag_us) {
+                isr.push_back(member);
+            }
+        }
+        if (isr.size() != p->isr.size()) alter_isr(tp, std::move(isr));
+    }
+    after(lag_us / 2, [this] { shrink_isrs(); });
+}
+
+void Broker::alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr) {
+    const PartitionRegistration& p = image_.at(tp);
+    leader_states_.at(tp).alter_in_flight = true;
+    AlterPartitionRequest request{AlterPartitionChange{broker_id_, p.leader_epoch, p.partition_epoch, std::move(new_isr)}, tp};
+    send_to_broker(kControllerPeer, std::move(request), [this, tp](const MessageBody* body) {
+        const auto state = leader_states_.find(tp);
+        if (state != leader_states_.end()) state->second.alter_in_flight = false;
+        if (body == nullptr) return;
+        const auto& response = std::get<AlterPartitionResponse>(*body);
+        const auto known = image_.find(tp);
+        if (response.error != ErrorCode::NONE || known == image_.end() ||
+            response.partition.partition_epoch <= known->second.partition_epoch) {
+            return;  // rejected or already known from a pushed image
+        }
+        known->second = response.partition;
+        maybe_advance_high_watermark(tp);
+        check_delayed_appends();
+    });
+}
+
+// --- writes held until replicated ---
+
+void Broker::wait_for_replication(std::vector<DelayedAppend::Waiting> waiting, std::int32_t timeout_ms,
+                                  std::function<void(const std::vector<DelayedAppend::Waiting>&)> done) {
+    const std::uint64_t tag = next_tag_++;
+    DelayedAppend delayed{std::move(waiting), std::move(done), 0};
+    bool all_done = true;
+    for (auto& w : delayed.waiting) all_done = settle_waiting(w) && all_done;
+    if (all_done) {
+        delayed.done(delayed.waiting);
+        return;
+    }
+    delayed.timer = sim().set_timer(id(), sim::ms(timeout_ms), tag);
+    delayed_appends_.emplace(tag, std::move(delayed));
+}
+
+// Partition.checkEnoughReplicasReachOffset, per waiting partition. True once decided.
+bool Broker::settle_waiting(DelayedAppend::Waiting& w) const {
+    if (w.done) return true;
+    const auto partition = partitions_.find(w.partition);
+    if (!leads(w.partition) || partition == partitions_.end() || leader_states_.count(w.partition) == 0) {
+        w.result = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    } else if (!enough_replicas(w.partition)) {
+        // The record is in the leader's log but the ISR shrank under min.insync.replicas.
+        w.result = ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+    } else if (partition->second.high_watermark() >= w.required_offset) {
+        w.result = ErrorCode::NONE;
+    } else {
+        return false;
+    }
+    w.done = true;
+    return true;
+}
+
+void Broker::check_delayed_appends() {
+    std::vector<std::uint64_t> finished;
+    for (auto& [tag, delayed] : delayed_appends_) {
+        bool all_done = true;
+        for (auto& w : delayed.waiting) all_done = settle_waiting(w) && all_done;
+        if (all_done) finished.push_back(tag);
+    }
+    for (std::uint64_t tag : finished) {
+        auto found = delayed_appends_.find(tag);
+        if (found == delayed_appends_.end()) continue;
+        DelayedAppend delayed = std::move(found->second);
+        delayed_appends_.erase(found);
+        sim().cancel_timer(delayed.timer);
+        delayed.done(delayed.waiting);
+    }
+}
+
+void Broker::complete_parked_replica_fetches(const TopicPartition& appended) {
+    for (auto it = parked_replica_fetches_.begin(); it != parked_replica_fetches_.end();) {
+        bool wants = false;
+        for (const auto& p : it->second.request.partitions) wants = wants || p.partition == appended;
+        if (!wants) {
+            ++it;
+            continue;
+        }
+        const ParkedReplicaFetch fetch = std::move(it->second);
+        it = parked_replica_fetches_.erase(it);
+        sim().cancel_timer(fetch.timer);
+        reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
+    }
+}
+
+// --- durability ---
+
+void Broker::schedule_flush() {
+    if (layout_->replication.flush_interval_ms <= 0) return;
+    after(sim::ms(layout_->replication.flush_interval_ms), [this] {
+        flush_logs();
+        schedule_flush();
+    });
+}
+
+void Broker::flush_logs() {
+    for (auto& [tp, log] : storage_.logs) log.flush();
+}
+
+void Broker::maybe_flush(const TopicPartition& tp) {
+    const std::int64_t every = layout_->replication.flush_interval_messages;
+    PartitionLog& log = storage_.logs.at(tp);
+    if (every > 0 && log.log_end_offset() - log.flushed_offset() >= every) log.flush();
+}
+
+void Broker::lose_unflushed() {
+    for (auto& [tp, log] : storage_.logs) {
+        if (log.flushed_offset() < log.log_end_offset()) {
+            const std::string name = tp.str();
+            sim().record_state(id(), sim::StateChange("broker.lost_unflushed")
+                                         .with("partition", name)
+                                         .with("from_offset", log.log_end_offset())
+                                         .with("to_offset", log.flushed_offset()));
+        }
+        log.truncate_to(log.flushed_offset());
+    }
+}
+
+// --- clients ---
+
+void Broker::handle_metadata(const sim::Envelope& env, std::int32_t correlation, const MetadataRequest& request) {
+    MetadataResponse response;
+    for (const TopicPartition& tp : request.partitions) {
+        MetadataResponse::PartitionMetadata data{tp, ErrorCode::NONE, leader_of(tp), 0};
+        if (const PartitionRegistration* p = registration(tp)) data.leader_epoch = p->leader_epoch;
+        if (replicated() && registration(tp) == nullptr) data.error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+        if (layout_->find_topic(tp.topic) == nullptr) data.error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+        response.partitions.push_back(data);
+    }
+    reply(env.connection, correlation, std::move(response));
+}
+
+}  // namespace eosim::kafka

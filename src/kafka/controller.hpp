@@ -1,0 +1,63 @@
+#pragma once
+// The controller (KRaft's QuorumController, simplified to a single node that does not fail):
+// brokers heartbeat to it; a broker silent for broker.session.timeout.ms is fenced, which removes
+// it from ISRs and moves leadership (clean from the ISR, or unclean if enabled); a broker that
+// heartbeats again is unfenced and may take an offline partition. Leaders shrink and expand ISRs
+// through AlterPartition. Every change bumps the image version and is pushed to the brokers.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "kafka/cluster_layout.hpp"
+#include "kafka/messages.hpp"
+#include "sim/node.hpp"
+#include "sim/time.hpp"
+
+namespace eosim::kafka {
+
+class Controller final : public sim::Node {
+public:
+    Controller(std::string name, std::shared_ptr<const ClusterLayout> layout);
+
+    void on_start() override;
+    void on_message(const sim::Envelope& envelope) override;
+    void on_timer(std::uint64_t tag) override;
+    void on_connection_closed(sim::ConnectionId connection) override;
+    void on_crash() override {}
+
+    const std::map<TopicPartition, PartitionRegistration>& partitions() const { return partitions_; }
+    bool fenced(std::int32_t broker) const { return brokers_.at(static_cast<std::size_t>(broker)).fenced; }
+    std::int32_t unclean_elections() const { return unclean_elections_; }
+    // Partitions with no leader right now (unavailable, e.g. clean election impossible).
+    std::vector<TopicPartition> offline_partitions() const;
+
+private:
+    struct BrokerRegistration {
+        bool fenced = false;
+        sim::TimeUs last_heartbeat_us = 0;
+        sim::ConnectionId connection = 0;
+        bool connected = false;
+    };
+
+    void handle_heartbeat(const sim::Envelope& env, std::int32_t correlation,
+                          const BrokerHeartbeatRequest& request);
+    void handle_alter_partition(const sim::Envelope& env, std::int32_t correlation,
+                                const AlterPartitionRequest& request);
+    void check_sessions();
+    void fence(std::int32_t broker);
+    void unfence(std::int32_t broker);
+    void trace_change(const PartitionRegistration& p, std::string_view reason, bool unclean);
+    void publish();
+    MetadataImage image() const;
+    IsLive live() const;
+    void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
+
+    std::shared_ptr<const ClusterLayout> layout_;
+    std::map<TopicPartition, PartitionRegistration> partitions_;
+    std::vector<BrokerRegistration> brokers_;
+    std::int64_t version_ = 0;
+    std::int32_t unclean_elections_ = 0;
+};
+
+}  // namespace eosim::kafka
