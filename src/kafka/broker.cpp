@@ -420,7 +420,7 @@ void Broker::handle_list_offsets(const sim::Envelope& env, std::int32_t correlat
     ListOffsetsResponse response;
     for (const TopicPartition& tp : request.partitions) {
         const auto found = partitions_.find(tp);
-        if (found == partitions_.end()) {
+        if (found == partitions_.end() || !leads(tp)) {
             response.partitions.push_back({tp, ErrorCode::NOT_LEADER_OR_FOLLOWER, -1});
         } else {
             response.partitions.push_back({tp, ErrorCode::NONE, found->second.high_watermark()});

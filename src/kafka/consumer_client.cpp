@@ -20,7 +20,8 @@ ConsumerClient::ConsumerClient(sim::Simulation& sim, sim::NodeId host,
       group_id_(std::move(group_id)),
       assignment_(std::move(assignment)),
       listener_(listener),
-      wakeup_(sim, host, timer_tag) {
+      wakeup_(sim, host, timer_tag),
+      leaders_(layout_) {
     joined_ = config_.group_instance_id.empty();
 }
 
@@ -65,6 +66,7 @@ void ConsumerClient::poll() {
         } else if (!committed_known_) {
             send_offset_fetch();
         } else {
+            send_metadata();
             send_list_offsets();
             send_fetches();
         }
@@ -122,11 +124,34 @@ void ConsumerClient::send_offset_fetch() {
          OffsetFetchRequest{group_id_, assignment_, config_.isolation == Isolation::read_committed});
 }
 
+void ConsumerClient::send_metadata() {
+    if (!leaders_.stale() || in_flight(RequestKind::metadata)) return;
+    send(leaders_.next_broker(), RequestKind::metadata, leaders_.request(assignment_));
+}
+
+void ConsumerClient::handle(const MetadataResponse& response) {
+    leaders_.update(response);
+    if (leaders_.stale()) retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+}
+
+// auto.offset.reset after OFFSET_OUT_OF_RANGE: the position is gone from the leader's log.
+void ConsumerClient::reset_position(const TopicPartition& tp) {
+    const auto position = positions_.find(tp);
+    if (position == positions_.end()) return;
+    sim_.record_state(host_, sim::StateChange("consumer.offset_out_of_range")
+                                 .with("partition", tp.str())
+                                 .with("position", position->second));
+    positions_.erase(position);
+    fetch_positions_.erase(tp);
+    if (config_.auto_offset_reset == OffsetReset::earliest) positions_[tp] = 0;
+}
+
 void ConsumerClient::send_list_offsets() {
     if (in_flight(RequestKind::list_offsets)) return;
     std::map<std::int32_t, ListOffsetsRequest> by_leader;
     for (const TopicPartition& tp : assignment_) {
-        if (positions_.count(tp) == 0) by_leader[layout_->leader_of(tp)].partitions.push_back(tp);
+        const std::int32_t leader = leaders_.leader_of(tp);
+        if (positions_.count(tp) == 0 && leader != kNoLeader) by_leader[leader].partitions.push_back(tp);
     }
     for (auto& [broker, request] : by_leader) {
         send(broker, RequestKind::list_offsets, std::move(request));
@@ -139,8 +164,8 @@ void ConsumerClient::send_fetches() {
     for (const TopicPartition& tp : assignment_) {
         const auto position = positions_.find(tp);
         if (position == positions_.end()) continue;
-        const std::int32_t leader = layout_->leader_of(tp);
-        if (in_flight_to(leader, RequestKind::fetch)) continue;
+        const std::int32_t leader = leaders_.leader_of(tp);
+        if (leader == kNoLeader || in_flight_to(leader, RequestKind::fetch)) continue;
         FetchRequest& request = by_leader[leader];
         request.max_wait_ms = config_.fetch_max_wait_ms;
         request.max_records = config_.max_poll_records;
@@ -169,6 +194,7 @@ void ConsumerClient::request_failed(RequestKind kind, ErrorCode error) {
 void ConsumerClient::fail_channel(std::int32_t broker, ErrorCode error) {
     Channel& ch = channels_[broker];
     ch.open = false;
+    leaders_.mark_stale();
     std::map<std::int32_t, Pending> failed = std::move(ch.in_flight);
     ch.in_flight.clear();
     for (const auto& [correlation, pending] : failed) request_failed(pending.kind, error);
@@ -199,7 +225,8 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
                               std::is_same_v<T, ListOffsetsResponse> ||
                               std::is_same_v<T, FetchResponse> ||
                               std::is_same_v<T, OffsetCommitResponse> ||
-                              std::is_same_v<T, JoinGroupResponse>) {
+                              std::is_same_v<T, JoinGroupResponse> ||
+                              std::is_same_v<T, MetadataResponse>) {
                     handle(body);
                 }
             },
@@ -256,6 +283,7 @@ void ConsumerClient::handle(const ListOffsetsResponse& response) {
     if (answer_epoch_ != position_epoch_) return;
     for (const auto& p : response.partitions) {
         if (p.error != ErrorCode::NONE) {
+            if (p.error == ErrorCode::NOT_LEADER_OR_FOLLOWER) leaders_.mark_stale();
             request_failed(RequestKind::list_offsets, p.error);
             continue;
         }
@@ -267,7 +295,12 @@ void ConsumerClient::handle(const FetchResponse& response) {
     if (answer_epoch_ != position_epoch_) return;  // fetched before a rewind
     const std::size_t before = buffer_.size();
     for (const auto& p : response.partitions) {
+        if (p.error == ErrorCode::OFFSET_OUT_OF_RANGE) {
+            reset_position(p.partition);
+            continue;
+        }
         if (p.error != ErrorCode::NONE) {
+            if (p.error == ErrorCode::NOT_LEADER_OR_FOLLOWER) leaders_.mark_stale();
             request_failed(RequestKind::fetch, p.error);
             continue;
         }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kafka/cluster_layout.hpp"
+#include "kafka/leader_cache.hpp"
 #include "kafka/messages.hpp"
 #include "kafka/wakeup_timer.hpp"
 #include "sim/node.hpp"
@@ -102,7 +103,7 @@ public:
     }
 
 private:
-    enum class RequestKind { offset_fetch, list_offsets, fetch, offset_commit, join_group };
+    enum class RequestKind { offset_fetch, list_offsets, fetch, offset_commit, join_group, metadata };
     struct Pending {
         RequestKind kind = RequestKind::fetch;
         sim::TimeUs deadline_us = 0;
@@ -129,6 +130,9 @@ private:
     void handle(const FetchResponse& response);
     void handle(const OffsetCommitResponse& response);
     void handle(const JoinGroupResponse& response);
+    void handle(const MetadataResponse& response);
+    void send_metadata();
+    void reset_position(const TopicPartition& tp);
     void accept_batches(const FetchResponse::PartitionData& data);
     void settle_positions();
     void fail_channel(std::int32_t broker, ErrorCode error);
@@ -143,6 +147,7 @@ private:
     std::vector<TopicPartition> assignment_;
     ConsumerListener& listener_;
     WakeupTimer wakeup_;
+    LeaderCache leaders_;
 
     std::map<std::int32_t, Channel> channels_;
     std::int32_t next_correlation_ = 0;

@@ -22,7 +22,8 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
       layout_(std::move(layout)),
       config_(config),
       listener_(listener),
-      wakeup_(sim, host, timer_tag) {
+      wakeup_(sim, host, timer_tag),
+      leaders_(layout_) {
     assert(!idempotent() || (config_.acks == -1 && config_.max_in_flight_requests_per_connection <= 5));
 }
 
@@ -82,13 +83,41 @@ void ProducerClient::poll() {
             fail_queued_batches(ErrorCode::TRANSACTION_ABORTABLE);
         }
         maybe_send_transaction_request(now);
+        maybe_refresh_metadata(now);
         if (producer_id_ != kNoProducerId) drain(now);
     } else if (idempotent() && producer_id_ == kNoProducerId) {
         maybe_init_producer_id(now);
     } else {
+        maybe_refresh_metadata(now);
         drain(now);
     }
     schedule_wakeup();
+}
+
+// Metadata.requestUpdate after NOT_LEADER_OR_FOLLOWER or a lost connection: ask some broker.
+void ProducerClient::maybe_refresh_metadata(sim::TimeUs now) {
+    if (!leaders_.stale() || metadata_in_flight_ || now < metadata_retry_after_us_) return;
+    std::vector<TopicPartition> wanted;
+    for (const auto& [tp, state] : partitions_) wanted.push_back(tp);
+    if (wanted.empty()) return;
+    metadata_in_flight_ = true;
+    const std::int32_t broker = leaders_.next_broker();
+    InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::metadata, {}};
+    send_request(broker, std::move(request), leaders_.request(wanted));
+}
+
+void ProducerClient::handle_metadata_response(const MetadataResponse& response) {
+    metadata_in_flight_ = false;
+    leaders_.update(response);
+    if (leaders_.stale()) metadata_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+    for (auto& [tp, state] : partitions_) {
+        const std::int32_t leader = leaders_.leader_of(tp);
+        if (leader == state.leader) continue;
+        sim_.record_state(host_, sim::StateChange("producer.leader_moved")
+                                     .with("partition", tp.str())
+                                     .with("leader", leader));
+        state.leader = leader;
+    }
 }
 
 void ProducerClient::expire_requests(sim::TimeUs now) {
@@ -264,7 +293,7 @@ ProducerClient::Channel& ProducerClient::channel(std::int32_t broker) { return c
 
 ProducerClient::PartitionState& ProducerClient::partition_state(const TopicPartition& partition) {
     PartitionState& state = partitions_[partition];
-    if (state.leader < 0) state.leader = layout_->leader_of(partition);
+    if (state.leader == kNoLeader && !leaders_.stale()) state.leader = leaders_.leader_of(partition);
     return state;
 }
 
@@ -283,6 +312,7 @@ void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, 
 void ProducerClient::fail_channel(std::int32_t broker, ErrorCode error) {
     Channel& ch = channel(broker);
     ch.open = false;
+    leaders_.mark_stale();  // the broker may be gone: where do its partitions live now?
     std::map<std::int32_t, InFlightRequest> failed = std::move(ch.in_flight);
     ch.in_flight.clear();
     for (auto& [correlation, request] : failed) fail_request(request, error);
@@ -291,6 +321,12 @@ void ProducerClient::fail_channel(std::int32_t broker, ErrorCode error) {
 void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
     if (request.kind == RequestKind::transaction) {
         transaction_request_failed();
+        return;
+    }
+    if (request.kind == RequestKind::metadata) {
+        metadata_in_flight_ = false;
+        metadata_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+        leaders_.mark_stale();
         return;
     }
     if (request.kind == RequestKind::init_producer_id) {
@@ -330,6 +366,8 @@ void ProducerClient::on_message(const sim::Envelope& envelope) {
             handle_produce_response(request, *produce);
         } else if (const auto* init = std::get_if<InitProducerIdResponse>(&message.body)) {
             handle_init_producer_id_response(*init);
+        } else if (const auto* metadata = std::get_if<MetadataResponse>(&message.body)) {
+            handle_metadata_response(*metadata);
         }
         break;
     }
@@ -357,6 +395,9 @@ void ProducerClient::handle_produce_response(InFlightRequest& request,
             if (p.partition == batch->partition) result = &p;
         }
         assert(result != nullptr);
+        if (result->error == ErrorCode::NOT_LEADER_OR_FOLLOWER || result->error == ErrorCode::FENCED_LEADER_EPOCH) {
+            leaders_.mark_stale();
+        }
         forget_in_flight(*batch);
         if (batch->done) continue;  // expired meanwhile
         complete_batch(std::move(batch), result->error, result->base_offset);

@@ -13,6 +13,7 @@
 
 #include "kafka/client_transaction_state.hpp"
 #include "kafka/cluster_layout.hpp"
+#include "kafka/leader_cache.hpp"
 #include "kafka/messages.hpp"
 #include "kafka/wakeup_timer.hpp"
 #include "kafka/producer_config.hpp"
@@ -114,10 +115,10 @@ private:
         std::vector<std::int32_t> in_flight_sequences;
         std::int32_t in_flight_batches = 0;
         bool unresolved = false;  // a sent batch expired: its sequence's fate is unknown
-        std::int32_t leader = -1;  // static metadata, looked up once
+        std::int32_t leader = kNoLeader;  // from the metadata, refreshed when it moves
     };
     PartitionState& partition_state(const TopicPartition& partition);
-    enum class RequestKind : std::uint8_t { produce, init_producer_id, transaction };
+    enum class RequestKind : std::uint8_t { produce, init_producer_id, transaction, metadata };
     struct InFlightRequest {
         std::int32_t broker = 0;
         sim::TimeUs deadline_us = 0;
@@ -137,6 +138,8 @@ private:
     void maybe_bump_epoch();
     void maybe_init_producer_id(sim::TimeUs now);
     void drain(sim::TimeUs now);
+    void maybe_refresh_metadata(sim::TimeUs now);
+    void handle_metadata_response(const MetadataResponse& response);
     bool ready_to_drain(const PartitionState& state, sim::TimeUs now) const;
     void send_request(std::int32_t broker, InFlightRequest request, MessageBody body);
     Channel& channel(std::int32_t broker);
@@ -176,6 +179,9 @@ private:
     SendListener& listener_;
     WakeupTimer wakeup_;
 
+    LeaderCache leaders_;
+    bool metadata_in_flight_ = false;
+    sim::TimeUs metadata_retry_after_us_ = 0;
     std::map<TopicPartition, PartitionState> partitions_;
     std::map<std::int32_t, Channel> channels_;  // by broker id
     std::int32_t next_correlation_ = 0;

@@ -100,6 +100,28 @@ kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config) 
 
 namespace {
 
+// The presence of cluster.replication turns on replication and the controller.
+void parse_replication(ObjectReader& r, Scenario& s) {
+    kafka::ReplicationConfig& c = s.replication;
+    c.enabled = true;
+    const auto ms = [&r](const char* key, std::int32_t fallback) {
+        return static_cast<std::int32_t>(r.integer(key, 1, kInt32Max, fallback));
+    };
+    c.min_insync_replicas = static_cast<std::int32_t>(r.integer("min.insync.replicas", 1, 64, c.min_insync_replicas));
+    c.unclean_leader_election = r.boolean("unclean.leader.election.enable", c.unclean_leader_election);
+    c.replica_lag_time_max_ms = ms("replica.lag.time.max.ms", c.replica_lag_time_max_ms);
+    c.replica_fetch_wait_max_ms = ms("replica.fetch.wait.max.ms", c.replica_fetch_wait_max_ms);
+    c.replica_fetch_backoff_ms = ms("replica.fetch.backoff.ms", c.replica_fetch_backoff_ms);
+    c.broker_heartbeat_interval_ms = ms("broker.heartbeat.interval.ms", c.broker_heartbeat_interval_ms);
+    c.broker_session_timeout_ms = ms("broker.session.timeout.ms", c.broker_session_timeout_ms);
+    c.flush_interval_messages = r.integer("log.flush.interval.messages", 0, kInt32Max, c.flush_interval_messages);
+    c.flush_interval_ms = static_cast<std::int32_t>(r.integer("os_flush_interval_ms", 0, kInt32Max, c.flush_interval_ms));
+    if (c.broker_session_timeout_ms <= c.broker_heartbeat_interval_ms) {
+        r.fail("broker.session.timeout.ms", "must be larger than broker.heartbeat.interval.ms");
+    }
+    r.finish();
+}
+
 void parse_cluster(ObjectReader& root, Scenario& s) {
     auto cluster = root.object("cluster");
     if (!cluster) return;
@@ -118,6 +140,7 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
     txn.log_write_us = cluster->integer("transaction_log_write_us", 0, kHourMs * 1000, txn.log_write_us);
     s.broker.partition_verification =
         cluster->boolean("transaction.partition.verification.enable", s.broker.partition_verification);
+    if (auto replication = cluster->object("replication")) parse_replication(*replication, s);
     cluster->finish();
 }
 
@@ -126,6 +149,13 @@ void parse_topics(ObjectReader& root, Scenario& s) {
         kafka::TopicSpec spec;
         spec.name = topic.required_string("name");
         spec.partitions = static_cast<std::int32_t>(topic.integer("partitions", 1, 1024, 1));
+        spec.replication_factor = static_cast<std::int32_t>(topic.integer("replication_factor", 1, 64, 1));
+        if (spec.replication_factor > s.brokers) {
+            topic.fail("replication_factor", "at most the number of brokers (" + std::to_string(s.brokers) + ")");
+        }
+        if (spec.replication_factor > 1 && !s.replication.enabled) {
+            topic.fail("replication_factor", "a replication factor above 1 needs cluster.replication");
+        }
         for (const auto& existing : s.topics) {
             if (existing.name == spec.name) topic.fail("name", "duplicate topic \"" + spec.name + "\"");
         }

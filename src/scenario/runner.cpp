@@ -11,6 +11,7 @@
 #include "history/recorder.hpp"
 #include "kafka/broker.hpp"
 #include "kafka/consumer_app.hpp"
+#include "kafka/controller.hpp"
 #include "kafka/external_sink.hpp"
 #include "kafka/processor_app.hpp"
 #include "scenario/loader_internal.hpp"
@@ -30,6 +31,7 @@ struct Assembly {
     check::QueueAnomalyChecker anomalies{names};
     std::shared_ptr<kafka::ClusterLayout> layout = std::make_shared<kafka::ClusterLayout>();
     std::vector<kafka::Broker*> brokers;
+    kafka::Controller* controller = nullptr;  // with replication only
     std::vector<kafka::ProducerApp*> producers;
     std::vector<kafka::ConsumerApp*> consumers;
     std::vector<kafka::ProcessorApp*> processors;
@@ -109,6 +111,7 @@ void assemble_pipelines(const Scenario& s, Assembly& a) {
 
 void assemble(const Scenario& s, Assembly& a) {
     a.layout->topics = s.topics;
+    a.layout->replication = s.replication;
     for (std::int32_t b = 0; b < s.brokers; ++b) {
         a.layout->broker_nodes.push_back(static_cast<sim::NodeId>(b));  // brokers are added first
     }
@@ -118,6 +121,11 @@ void assemble(const Scenario& s, Assembly& a) {
         const sim::NodeId id = a.sim.add_node(std::move(broker));
         assert(id == static_cast<sim::NodeId>(b));
         (void)id;
+    }
+    if (s.replication.enabled) {
+        auto controller = std::make_unique<kafka::Controller>("controller", a.layout);
+        a.controller = controller.get();
+        a.layout->controller_node = a.sim.add_node(std::move(controller));
     }
     for (const ProducerSpec& p : s.producers) {
         auto app = std::make_unique<kafka::ProducerApp>(p.name, a.layout, p.config, p.workload, a.recorder);
@@ -137,6 +145,18 @@ void assemble(const Scenario& s, Assembly& a) {
     assemble_pipelines(s, a);
 }
 
+// The partition's leader now: the controller's choice, or the static one.
+const kafka::Broker* leader_of(const Assembly& a, const kafka::TopicPartition& tp) {
+    if (a.controller == nullptr) return a.brokers.at(static_cast<std::size_t>(a.layout->leader_of(tp)));
+    const std::int32_t leader = a.controller->partitions().at(tp).leader;
+    if (leader == kafka::kNoLeader) return nullptr;
+    const kafka::Broker* broker = a.brokers.at(static_cast<std::size_t>(leader));
+    const kafka::PartitionRegistration* known = broker->registration(tp);
+    // The elected leader must know it leads before the run can be called quiet.
+    if (known == nullptr || known->leader != leader) return nullptr;
+    return broker;
+}
+
 // The group has committed everything its partitions hold.
 bool group_caught_up(const Assembly& a, const std::string& group_id,
                      const std::vector<kafka::TopicPartition>& assignment) {
@@ -144,8 +164,9 @@ bool group_caught_up(const Assembly& a, const std::string& group_id,
     const auto& offsets = coordinator.storage().groups.committed;
     const auto group = offsets.find(group_id);
     for (const kafka::TopicPartition& tp : assignment) {
-        const kafka::Broker& leader = *a.brokers.at(static_cast<std::size_t>(a.layout->leader_of(tp)));
-        const std::int64_t high_watermark = leader.partition(tp)->high_watermark();
+        const kafka::Broker* leader = leader_of(a, tp);
+        if (leader == nullptr) return false;  // offline: nobody can read it now
+        const std::int64_t high_watermark = leader->partition(tp)->high_watermark();
         std::int64_t committed = 0;
         if (group != offsets.end() && group->second.count(tp) > 0) committed = group->second.at(tp);
         if (committed < high_watermark) return false;
@@ -161,6 +182,12 @@ std::string blocker(const Assembly& a) {
     }
     for (const kafka::ProducerApp* p : a.producers) {
         if (!p->done()) return p->name() + " has sends outstanding";
+    }
+    if (a.controller != nullptr) {
+        for (const auto& [tp, p] : a.controller->partitions()) {
+            if (leader_of(a, tp) == nullptr) return tp.str() + " has no leader";
+            if (p.isr.size() < p.replicas.size()) return tp.str() + " is under-replicated";
+        }
     }
     for (const kafka::Broker* broker : a.brokers) {
         for (const auto& [id, txn] : broker->transactions().all()) {
@@ -197,6 +224,7 @@ void liveness(const Assembly& a, bool quiesced, check::CheckResult& result) {
         if (!a.sim.is_up(broker->id())) continue;
         for (const auto& [tp, log] : broker->storage().logs) {
             const kafka::Partition* partition = broker->partition(tp);
+            if (!kafka::ClusterLayout::is_internal(tp.topic) && leader_of(a, tp) != broker) continue;
             if (partition == nullptr || partition->last_stable_offset() == partition->high_watermark()) continue;
             check::add_violation(hanging, fmt::format("{}: open transaction from offset {} never completed (LSO {} < HW {})",
                                                       tp.str(), partition->last_stable_offset(),

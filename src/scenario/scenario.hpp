@@ -84,6 +84,7 @@ struct Scenario {
     std::vector<faults::FaultSpec> faults;
     std::optional<faults::NemesisSpec> nemesis;  // random faults drawn per seed
     kafka::BrokerConfig broker;  // knock-outs and transaction settings
+    kafka::ReplicationConfig replication;  // enabled by cluster.replication
     sim::TimeUs max_simulated_us = sim::ms(600'000);
     std::optional<Expectations> expect;
     std::vector<std::string> config_notes;  // what Kafka's config rules adjusted
