@@ -1,8 +1,10 @@
 #include "faults/fault_plan.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sim/simulation.hpp"
 
@@ -15,6 +17,7 @@ std::string_view fault_kind_name(FaultSpec::Kind kind) {
         case FaultSpec::Kind::crash: return "crash";
         case FaultSpec::Kind::pause: return "pause";
         case FaultSpec::Kind::delay_message_type: return "delay_message_type";
+        case FaultSpec::Kind::partition: return "partition";
     }
     return "?";
 }
@@ -27,6 +30,8 @@ void FaultPlan::install(sim::Simulation& sim) {
             install_crash(sim, i);
         } else if (specs_[i].kind == FaultSpec::Kind::pause) {
             install_pause(sim, i);
+        } else if (specs_[i].kind == FaultSpec::Kind::partition) {
+            install_partition(sim, i);
         } else {
             install_link_fault(sim, i);
         }
@@ -92,10 +97,11 @@ void FaultPlan::install_link_fault(sim::Simulation& sim, std::size_t index) {
 void FaultPlan::install_crash(sim::Simulation& sim, std::size_t index) {
     const FaultSpec& spec = specs_[index];
     const sim::NodeId node = sim.find_node(spec.from);
+    const char* what = spec.power_loss ? "loses power (unflushed data lost)" : "crashes";
     records_[index].description =
         spec.duration_us < 0
-            ? fmt::format("fault #{}: {} crashes (no restart)", index + 1, spec.from)
-            : fmt::format("fault #{}: {} crashes, restarts after {} ms", index + 1, spec.from,
+            ? fmt::format("fault #{}: {} {} (no restart)", index + 1, spec.from, what)
+            : fmt::format("fault #{}: {} {}, restarts after {} ms", index + 1, spec.from, what,
                           spec.duration_us / 1000);
     sim.schedule(spec.at_us, [this, &sim, index, node] {
         sim.record_fault(specs_[index].from, sim::StateChange("fault.start")
@@ -103,7 +109,7 @@ void FaultPlan::install_crash(sim::Simulation& sim, std::size_t index) {
                                                  .with("kind", "crash"));
         records_[index].started = true;
         notify(index, true);
-        sim.crash(node);
+        sim.crash(node, specs_[index].power_loss);
         if (specs_[index].duration_us < 0) return;
         sim.schedule(sim.now() + specs_[index].duration_us, [this, &sim, index, node] {
             records_[index].ended = true;
@@ -137,6 +143,34 @@ void FaultPlan::install_pause(sim::Simulation& sim, std::size_t index) {
         trace(sim, index, false);
         sim.resume(node);
     });
+}
+
+void FaultPlan::install_partition(sim::Simulation& sim, std::size_t index) {
+    const FaultSpec& spec = specs_[index];
+    std::vector<std::string> side_b = spec.side_b;
+    if (side_b.empty()) {
+        for (sim::NodeId id = 0; id < sim.node_count(); ++id) {
+            const std::string& name = sim.node_name(id);
+            if (std::find(spec.side_a.begin(), spec.side_a.end(), name) == spec.side_a.end()) side_b.push_back(name);
+        }
+    }
+    std::vector<std::pair<sim::NodeId, sim::NodeId>> cut;
+    for (const std::string& a : spec.side_a) {
+        for (const std::string& b : side_b) {
+            cut.emplace_back(sim.find_node(a), sim.find_node(b));
+            if (!spec.one_way) cut.emplace_back(sim.find_node(b), sim.find_node(a));
+        }
+    }
+    records_[index].description =
+        fmt::format("fault #{}: network partition {{{}}} {} {{{}}} for {} ms", index + 1, fmt::join(spec.side_a, ", "),
+                    spec.one_way ? "-/->" : "<-/->", spec.side_b.empty() ? "everyone else" : fmt::format("{}", fmt::join(side_b, ", ")),
+                    spec.duration_us / 1000);
+    const auto apply = [this, &sim, index, cut](bool active) {
+        trace(sim, index, active);
+        for (const auto& [from, to] : cut) sim.set_partitioned(from, to, active);
+    };
+    sim.schedule(spec.at_us, [apply] { apply(true); });
+    sim.schedule(spec.at_us + spec.duration_us, [apply] { apply(false); });
 }
 
 sim::TimeUs FaultPlan::quiet_after_us() const {

@@ -15,7 +15,7 @@ class Simulation;
 namespace eosim::faults {
 
 struct FaultSpec {
-    enum class Kind { drop_messages, delay, crash, pause, delay_message_type };
+    enum class Kind { drop_messages, delay, crash, pause, delay_message_type, partition };
     Kind kind = Kind::crash;
     sim::TimeUs at_us = 0;
     sim::TimeUs duration_us = 0;  // drop/delay window; crash: time until restart (-1: never)
@@ -25,6 +25,12 @@ struct FaultSpec {
     bool both_directions = false;      // delay
     std::string message_type;          // delay_message_type, e.g. "EndTxnRequest"
     std::string label;                 // how the report names it (e.g. "slow external call")
+    bool power_loss = false;           // crash: the machine, so unflushed data is lost too
+    // partition: every link between a node of side_a and one of side_b is cut (only a -> b if
+    // one_way). side_b empty: every node not in side_a.
+    std::vector<std::string> side_a;
+    std::vector<std::string> side_b;
+    bool one_way = false;
 };
 
 struct FaultRecord {
@@ -51,6 +57,7 @@ private:
     void install_link_fault(sim::Simulation& sim, std::size_t index);
     void install_crash(sim::Simulation& sim, std::size_t index);
     void install_pause(sim::Simulation& sim, std::size_t index);
+    void install_partition(sim::Simulation& sim, std::size_t index);
     void trace(sim::Simulation& sim, std::size_t index, bool start);
 
     std::vector<FaultSpec> specs_;

@@ -21,6 +21,7 @@ std::set<std::string> node_names(const Scenario& s) {
     for (const auto& c : s.consumers) names.insert(c.name);
     for (const auto& p : s.processors) names.insert(p.name);
     for (const auto& k : s.sinks) names.insert(k.name);
+    if (s.replication.enabled) names.insert("controller");
     return names;
 }
 
@@ -36,6 +37,45 @@ std::string require_node(ObjectReader& reader, const std::string& key, const Sce
 void parse_window(ObjectReader& f, faults::FaultSpec& spec) {
     spec.at_us = sim::ms(f.required_integer("at_ms", 0, kDayMs));
     spec.duration_us = sim::ms(f.required_integer("duration_ms", 1, kDayMs));
+}
+
+// {"type": "partition", "isolate": [nodes]} or {"groups": [[nodes], [nodes]]}, "one_way".
+faults::FaultSpec parse_partition(ObjectReader& f, const Scenario& s) {
+    faults::FaultSpec spec;
+    spec.kind = faults::FaultSpec::Kind::partition;
+    parse_window(f, spec);
+    spec.one_way = f.boolean("one_way", false);
+    const auto names = [&f, &s](const nlohmann::json& list, const std::string& path) {
+        std::vector<std::string> result;
+        if (!list.is_array() || list.empty()) f.fail(path, "expected a non-empty array of node names, got " + describe_json_type(list));
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string at = path + "/" + std::to_string(i);
+            if (!list[i].is_string()) f.fail(at, "expected a node name, got " + describe_json_type(list[i]));
+            const std::string name = list[i].get<std::string>();
+            if (node_names(s).count(name) == 0) {
+                f.fail(at, fmt::format("unknown node \"{}\"; nodes are: {}", name, fmt::join(node_names(s), ", ")));
+            }
+            result.push_back(name);
+        }
+        return result;
+    };
+    const nlohmann::json* isolate = f.raw("isolate");
+    const nlohmann::json* groups = f.raw("groups");
+    if ((isolate == nullptr) == (groups == nullptr)) f.fail("isolate", "give exactly one of \"isolate\" or \"groups\"");
+    if (isolate != nullptr) {
+        spec.side_a = names(*isolate, "isolate");
+    } else {
+        if (!groups->is_array() || groups->size() != 2) f.fail("groups", "expected two groups of node names");
+        spec.side_a = names((*groups)[0], "groups/0");
+        spec.side_b = names((*groups)[1], "groups/1");
+        for (const std::string& a : spec.side_a) {
+            if (std::find(spec.side_b.begin(), spec.side_b.end(), a) != spec.side_b.end()) {
+                f.fail("groups", "node \"" + a + "\" is in both groups");
+            }
+        }
+    }
+    spec.from = spec.side_a.front();
+    return spec;
 }
 
 void parse_drop_responses(ObjectReader& f, const Scenario& s, std::vector<faults::FaultSpec>& out) {
@@ -171,7 +211,7 @@ void check_names(ObjectReader& root, const Scenario& s) {
 void parse_faults(ObjectReader& root, Scenario& s) {
     for (ObjectReader& f : root.objects("faults")) {
         const std::string type = f.choice(
-            "type", {"drop_responses", "delay", "crash", "pause", "delay_request", "slow_external"}, "");
+            "type", {"drop_responses", "delay", "crash", "pause", "delay_request", "slow_external", "partition"}, "");
         if (type == "drop_responses") {
             parse_drop_responses(f, s, s.faults);
         } else if (type == "pause") {
@@ -182,6 +222,8 @@ void parse_faults(ObjectReader& root, Scenario& s) {
             s.faults.push_back(spec);
         } else if (type == "delay_request" || type == "slow_external") {
             s.faults.push_back(parse_typed_delay(f, s, type == "slow_external"));
+        } else if (type == "partition") {
+            s.faults.push_back(parse_partition(f, s));
         } else if (type == "delay") {
             faults::FaultSpec spec;
             spec.kind = faults::FaultSpec::Kind::delay;
@@ -199,6 +241,7 @@ void parse_faults(ObjectReader& root, Scenario& s) {
             spec.duration_us = f.has("restart_after_ms")
                                    ? sim::ms(f.integer("restart_after_ms", 0, kDayMs, 0))
                                    : -1;
+            spec.power_loss = f.boolean("power_loss", false);
             s.faults.push_back(spec);
         }
         f.finish();

@@ -23,6 +23,9 @@ struct LinkProfile {
 struct LinkFaults {
     TimeUs extra_delay_us = 0;  // delay spike
     bool drop_messages = false; // a message sent now is lost and the connection stalls
+    // A network partition: nothing gets through, nothing is lost. Messages (and a FIN) wait, in
+    // order, and travel when the partition heals, unless the connection is closed first.
+    bool partitioned = false;
     // Extra delay for messages of one type only (matched on Payload::type_name()).
     std::vector<std::pair<std::string, TimeUs>> type_delays;
 };

@@ -100,11 +100,58 @@ void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> pay
         trace_.record(now_us_, TraceKind::drop, node_name(to), node_name(from), *payload);
         return;
     }
+    const auto held = held_.find({id, direction});
+    if (network_.faults(from, to).partitioned || held != held_.end()) {
+        trace_.record(now_us_, TraceKind::node, node_name(from), node_name(to), Note("net.held", payload->type_name()));
+        held_[{id, direction}].push_back(std::move(payload));
+        return;
+    }
+    transmit(from, to, id, direction, std::move(payload));
+}
+
+void Simulation::transmit(NodeId from, NodeId to, ConnectionId id, int direction, std::unique_ptr<Payload> payload) {
+    Connection& c = network_.connection(id);
     TimeUs arrival_us = now_us_ + network_.draw_latency(from, to, payload->type_name());
     if (arrival_us < c.last_arrival_us[direction]) arrival_us = c.last_arrival_us[direction];
     c.last_arrival_us[direction] = arrival_us;
     const std::uint64_t slot = store(InFlight{from, to, id, std::move(payload)});
     queue_.push(Event{arrival_us, 0, EventKind::delivery, to, nodes_[to].incarnation, slot});
+}
+
+void Simulation::transmit_fin(NodeId by, NodeId peer, ConnectionId id, int direction) {
+    Connection& c = network_.connection(id);
+    // The FIN travels behind everything the closer already sent.
+    TimeUs fin_us = now_us_ + network_.draw_latency(by, peer);
+    if (fin_us < c.last_arrival_us[direction]) fin_us = c.last_arrival_us[direction];
+    queue_.push(Event{fin_us, 0, EventKind::connection_closed, peer, nodes_[peer].incarnation, id});
+}
+
+void Simulation::set_partitioned(NodeId from, NodeId to, bool partitioned) {
+    network_.faults(from, to).partitioned = partitioned;
+    if (!partitioned) release_held(from, to);
+}
+
+// In connection order (deterministic), each direction's waiting messages leave in send order.
+void Simulation::release_held(NodeId from, NodeId to) {
+    for (auto it = held_.begin(); it != held_.end();) {
+        const auto [id, direction] = it->first;
+        const Connection& c = network_.connection(id);
+        const NodeId sender = direction == 0 ? c.client : c.server;
+        const NodeId receiver = direction == 0 ? c.server : c.client;
+        if (sender != from || receiver != to) {
+            ++it;
+            continue;
+        }
+        std::vector<std::unique_ptr<Payload>> waiting = std::move(it->second);
+        it = held_.erase(it);
+        for (std::unique_ptr<Payload>& payload : waiting) {
+            if (payload == nullptr) {
+                transmit_fin(from, to, id, direction);
+            } else if (c.accepting[direction]) {
+                transmit(from, to, id, direction, std::move(payload));
+            }
+        }
+    }
 }
 
 void Simulation::close(NodeId by, ConnectionId id) {
@@ -115,10 +162,13 @@ void Simulation::close(NodeId by, ConnectionId id) {
     const int outgoing = by == c.client ? 0 : 1;
     c.accepting[1 - outgoing] = false;  // the closer reads nothing more
     const NodeId peer = by == c.client ? c.server : c.client;
-    // The FIN travels behind everything the closer already sent.
-    TimeUs fin_us = now_us_ + network_.draw_latency(by, peer);
-    if (fin_us < c.last_arrival_us[outgoing]) fin_us = c.last_arrival_us[outgoing];
-    queue_.push(Event{fin_us, 0, EventKind::connection_closed, peer, nodes_[peer].incarnation, id});
+    held_.erase({id, 1 - outgoing});  // toward the closer: it reads nothing more
+    const auto held = held_.find({id, outgoing});
+    if (network_.faults(by, peer).partitioned || held != held_.end()) {
+        held_[{id, outgoing}].push_back(nullptr);  // the FIN waits behind the held data
+        return;
+    }
+    transmit_fin(by, peer, id, outgoing);
 }
 
 TimerId Simulation::set_timer(NodeId node, TimeUs delay_us, std::uint64_t tag) {

@@ -2,6 +2,7 @@
 // The simulation kernel: clock, event queue, nodes, network, timers, faults hooks and trace.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +65,8 @@ public:
     bool is_up(NodeId node) const { return nodes_[node].up; }
     bool is_paused(NodeId node) const { return nodes_[node].paused; }
     void record_fault(std::string_view subject, const Describable& fault);
+    // Cuts or heals one direction of a link (a network partition). Healing releases what waited.
+    void set_partitioned(NodeId from, NodeId to, bool partitioned);
 
     void start_all();
     // Runs events until the queue is empty, time passes limit_us, or stop() is called.
@@ -88,6 +91,9 @@ private:
     void dispatch(const Event& event);
     void deliver(const Event& event);
     void close_connections_of(NodeId node);
+    void transmit(NodeId from, NodeId to, ConnectionId id, int direction, std::unique_ptr<Payload> payload);
+    void transmit_fin(NodeId by, NodeId peer, ConnectionId id, int direction);
+    void release_held(NodeId from, NodeId to);
     std::uint64_t store(InFlight in_flight);
 
     std::uint64_t seed_;
@@ -98,6 +104,9 @@ private:
     SimulationMetrics metrics_;
     std::vector<NodeSlot> nodes_;
     std::vector<InFlight> in_flight_;
+    // Messages waiting behind a network partition, per connection and direction, in send order;
+    // a null payload is the closer's FIN.
+    std::map<std::pair<ConnectionId, int>, std::vector<std::unique_ptr<Payload>>> held_;
     std::vector<std::uint64_t> free_slots_;
     std::vector<std::function<void()>> callbacks_;
     std::vector<std::uint64_t> free_callbacks_;
