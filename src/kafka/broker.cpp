@@ -219,7 +219,10 @@ ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartit
         return result;
     }
     const AppendResult appended = partitions_.at(tp).append_data(batch, rules());
-    if (replicated()) maybe_flush(tp);
+    if (replicated()) {
+        maybe_flush(tp);
+        maybe_advance_high_watermark(tp);  // e.g. the leader is the whole ISR
+    }
     if (appended.duplicate) {
         sim().record_state(id(), sim::StateChange("broker.duplicate_batch")
                                      .with("partition", tp.str())
@@ -454,7 +457,10 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
                                      .with("result", request.committed ? "COMMIT" : "ABORT")
                                      .with("error", error_name(error)));
         response.partitions.emplace_back(tp, error);
-        if (error == ErrorCode::NONE) complete_parked_fetches(tp);
+        if (error == ErrorCode::NONE) {
+            if (replicated() && !ClusterLayout::is_internal(tp.topic)) maybe_advance_high_watermark(tp);
+            complete_parked_fetches(tp);
+        }
     }
     return response;
 }

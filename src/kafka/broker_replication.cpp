@@ -44,7 +44,11 @@ void Broker::apply_image(const MetadataImage& image) {
         const auto old = previous.find(tp);
         const bool was_leader = leader_states_.count(tp) > 0;
         if (p.leader == broker_id_) {
-            if (!was_leader || old == previous.end() || old->second.leader_epoch != p.leader_epoch) become_leader(p);
+            if (!was_leader || old == previous.end() || old->second.leader_epoch != p.leader_epoch) {
+                become_leader(p);
+            } else {
+                maybe_advance_high_watermark(tp);  // a smaller ISR may let it move
+            }
         } else if (was_leader) {
             resign_leadership(tp);
         }
