@@ -20,6 +20,11 @@ FaultSpec make(const NemesisFault& fault, const std::string& target, sim::Prng& 
     spec.extra_latency_us = prng.between(fault.min_extra_us, fault.max_extra_us);
     spec.message_type = fault.message_type;
     spec.both_directions = fault.kind == FaultSpec::Kind::delay;
+    spec.power_loss = fault.power_loss;
+    if (fault.kind == FaultSpec::Kind::partition) {
+        spec.side_a = {target};  // isolated from every other node
+        spec.one_way = fault.one_way;
+    }
     return spec;
 }
 

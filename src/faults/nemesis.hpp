@@ -21,6 +21,8 @@ struct NemesisFault {
     sim::TimeUs max_duration_us = 0;
     sim::TimeUs min_extra_us = 0;        // delays: extra latency uniform in [min, max]
     sim::TimeUs max_extra_us = 0;
+    bool power_loss = false;             // crash: a machine crash (unflushed data lost)
+    bool one_way = false;                // partition: only the target's outgoing links are cut
 };
 
 struct NemesisSpec {

@@ -33,6 +33,7 @@ void Broker::on_start() {
     ++storage_.coordinator_loads;
     transactions_->load(storage_.coordinator_loads);
     schedule_timeout_check();
+    ++storage_.incarnation;
     if (replicated()) start_replication();
     storage_.started_before = true;
 }

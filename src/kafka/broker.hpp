@@ -40,6 +40,7 @@ struct BrokerConfig {
 struct BrokerStorage {
     std::map<TopicPartition, PartitionLog> logs;  // one per replica this broker holds
     bool started_before = false;
+    std::int32_t incarnation = 0;  // starts so far
     GroupStorage groups;
     std::vector<TransactionLogRecord> transaction_log;
     std::int64_t producer_ids_allocated = 0;

@@ -25,7 +25,7 @@ void Broker::start_replication() {
 }
 
 void Broker::send_heartbeat() {
-    send_to_broker(kControllerPeer, BrokerHeartbeatRequest{broker_id_, image_version_}, [this](const MessageBody* body) {
+    send_to_broker(kControllerPeer, BrokerHeartbeatRequest{broker_id_, storage_.incarnation, image_version_}, [this](const MessageBody* body) {
         if (body == nullptr) return;  // lost: the next heartbeat tries again
         const auto& response = std::get<BrokerHeartbeatResponse>(*body);
         if (response.image) apply_image(*response.image);

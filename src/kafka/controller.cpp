@@ -52,6 +52,12 @@ void Controller::handle_heartbeat(const sim::Envelope& env, std::int32_t correla
     broker.last_heartbeat_us = sim().now();
     broker.connection = env.connection;
     broker.connected = true;
+    if (request.incarnation != broker.incarnation) {
+        // A restarted broker registers anew: its old registration is fenced first, so that it
+        // leaves every ISR and leads nothing until it has caught up again (KRaft).
+        broker.incarnation = request.incarnation;
+        if (!broker.fenced) fence(request.broker_id);
+    }
     if (broker.fenced) unfence(request.broker_id);
     BrokerHeartbeatResponse response{broker.fenced, std::nullopt};
     if (request.metadata_version < version_) response.image = image();

@@ -38,6 +38,7 @@ private:
         sim::TimeUs last_heartbeat_us = 0;
         sim::ConnectionId connection = 0;
         bool connected = false;
+        std::int32_t incarnation = 1;  // the first start registered the cluster
     };
 
     void handle_heartbeat(const sim::Envelope& env, std::int32_t correlation,

@@ -160,6 +160,7 @@ struct Describer {
     }
     void operator()(const BrokerHeartbeatRequest& m) {
         out.field("broker", m.broker_id);
+        out.field("incarnation", m.incarnation);
         out.field("metadata_version", m.metadata_version);
     }
     void operator()(const BrokerHeartbeatResponse& m) {

@@ -192,6 +192,7 @@ struct JoinGroupResponse {
 // copy is older (KRaft brokers fetch the metadata log; here the image comes whole).
 struct BrokerHeartbeatRequest {
     std::int32_t broker_id = -1;
+    std::int32_t incarnation = 0;  // bumped at every start (KRaft's incarnation id)
     std::int64_t metadata_version = -1;
 };
 struct BrokerHeartbeatResponse {

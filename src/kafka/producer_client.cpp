@@ -136,18 +136,21 @@ void ProducerClient::expire_requests(sim::TimeUs now) {
 
 void ProducerClient::expire_batches(sim::TimeUs now) {
     const sim::TimeUs timeout_us = sim::ms(config_.delivery_timeout_ms);
+    // The abortable error is entered once the loops are done: it calls back into the
+    // application, which may abort and fail the queues being walked here.
+    std::optional<ErrorCode> abortable;
     for (auto& [tp, state] : partitions_) {
         for (auto it = state.queue.begin(); it != state.queue.end();) {
-            Batch& batch = **it;
-            if (now < batch.created_us + timeout_us) {
+            if (now < (*it)->created_us + timeout_us) {
                 ++it;
                 continue;
             }
-            if (batch.base_sequence != kNoSequence) state.unresolved = true;
-            finish(batch, {batch.maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
-                           ErrorCode::REQUEST_TIMED_OUT, -1});
-            if (transactional()) enter_abortable_error(ErrorCode::REQUEST_TIMED_OUT);
+            BatchPtr batch = std::move(*it);
             it = state.queue.erase(it);
+            if (batch->base_sequence != kNoSequence) state.unresolved = true;
+            finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
+                            ErrorCode::REQUEST_TIMED_OUT, -1});
+            if (transactional() && !abortable) abortable = ErrorCode::REQUEST_TIMED_OUT;
         }
     }
     // Batches past delivery.timeout.ms fail even while in flight; a late response is ignored.
@@ -158,10 +161,11 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
                 if (batch->base_sequence != kNoSequence) partitions_[batch->partition].unresolved = true;
                 finish(*batch, {SendOutcome::Kind::info, ErrorCode::REQUEST_TIMED_OUT, -1});
                 // Transactional: the sequence is unresolved, so abort and bump the epoch.
-                if (transactional()) enter_abortable_error(ErrorCode::UNKNOWN_PRODUCER_ID);
+                if (transactional()) abortable = ErrorCode::UNKNOWN_PRODUCER_ID;
             }
         }
     }
+    if (abortable) enter_abortable_error(*abortable);
 }
 
 void ProducerClient::maybe_resolve_sequences() {

@@ -102,6 +102,7 @@ bool ProducerClient::has_unfinished_batches() const {
 void ProducerClient::fail_queued_batches(ErrorCode error) {
     for (auto& [tp, state] : partitions_) {
         for (BatchPtr& batch : state.queue) {
+            if (batch->done) continue;
             finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail, error, -1});
         }
         state.queue.clear();

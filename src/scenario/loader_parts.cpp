@@ -148,12 +148,19 @@ faults::NemesisFault parse_nemesis_fault(ObjectReader& f, const Scenario& s) {
     using Kind = faults::FaultSpec::Kind;
     faults::NemesisFault fault;
     const std::string type =
-        f.choice("type", {"crash", "pause", "drop_responses", "delay", "delay_request"}, "");
+        f.choice("type", {"crash", "power_loss", "pause", "drop_responses", "delay", "delay_request", "partition"}, "");
     fault.mean_interval_us = sim::ms(f.required_integer("mean_interval_ms", 1, kDayMs));
-    if (type == "crash" || type == "pause") {
-        fault.kind = type == "crash" ? Kind::crash : Kind::pause;
+    if (type == "crash" || type == "power_loss" || type == "pause") {
+        fault.kind = type == "pause" ? Kind::pause : Kind::crash;
+        fault.power_loss = type == "power_loss";
         fault.targets = node_list(f, "nodes", s, true);
-        std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, type == "crash" ? "down_ms" : "duration_ms", 0);
+        std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, type == "pause" ? "duration_ms" : "down_ms", 0);
+    } else if (type == "partition") {
+        // Each drawn window isolates one of the nodes from all others (or only its sends).
+        fault.kind = Kind::partition;
+        fault.targets = node_list(f, "isolate", s, true);
+        fault.one_way = f.boolean("one_way", false);
+        std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, "duration_ms", 1);
     } else if (type == "drop_responses") {
         fault.kind = Kind::drop_messages;
         fault.targets = node_list(f, "clients", s, true);
