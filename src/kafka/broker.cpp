@@ -22,11 +22,12 @@ Broker::Broker(std::string name, std::int32_t broker_id,
 
 void Broker::on_start() {
     partitions_.clear();
-    // A restart loads producer state from its snapshot (last batch per producer) plus the log.
-    const bool from_snapshot = replicated() && storage_.started_before;
+    // A restart loads producer state from the snapshot of the last segment roll (one batch per
+    // producer) and replays the log after it.
     for (auto& [tp, log] : storage_.logs) {
         auto [it, inserted] = partitions_.emplace(tp, Partition(log, !replicated()));
-        if (from_snapshot) it->second.rebuild(true);
+        const std::int64_t snapshot = it->second.last_roll_offset(layout_->replication.segment_records);
+        if (snapshot > 0) it->second.rebuild(snapshot);
     }
     transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
                                                              *layout_, config_.transactions);

@@ -34,6 +34,9 @@ struct ReplicationConfig {
     // log.flush.interval.ms is unset by default; Linux writes back within ~30 s).
     std::int64_t flush_interval_messages = 0;
     std::int32_t flush_interval_ms = 30000;
+    // Records per log segment, standing in for log.segment.bytes: a roll takes a producer-state
+    // snapshot, which is what a restart starts from (0: one segment, the whole log replays).
+    std::int64_t segment_records = 0;
 };
 
 struct ClusterLayout {

@@ -315,8 +315,11 @@ void ConsumerClient::handle(const FetchResponse& response) {
 }
 
 void ConsumerClient::accept_batches(const FetchResponse::PartitionData& data) {
-    FilteredFetch fetched = filter_fetched(data, positions_.at(data.partition), config_.fetch_isolation());
     std::int64_t& fetch_position = fetch_positions_[data.partition];
+    // Records below the fetch position are buffered or consumed already: a second fetch answer
+    // for the same offsets (e.g. from the old leader while the new one answered) adds nothing.
+    const std::int64_t from = std::max(positions_.at(data.partition), fetch_position);
+    FilteredFetch fetched = filter_fetched(data, from, config_.fetch_isolation());
     if (fetched.next_fetch_offset > fetch_position) fetch_position = fetched.next_fetch_offset;
     for (ConsumedRecord& record : fetched.records) buffer_.push_back(std::move(record));
 }

@@ -80,16 +80,33 @@ void Partition::append_replica(const LogBatch& batch) {
 }
 
 void Partition::truncate_to(std::int64_t offset) {
-    if (offset >= log_->log_end_offset()) return;
+    const std::int64_t end = log_->log_end_offset();
     log_->truncate_to(offset);
-    rebuild();
+    if (offset < end) rebuild();
 }
 
-void Partition::rebuild(bool from_snapshot) {
+void Partition::rebuild(std::int64_t snapshot_offset) {
     producers_.clear();
     aborted_.clear();
-    for (const LogBatch& stored : log_->batches()) index_completed(producers_.replay(stored), stored.batch.control);
-    if (from_snapshot) producers_.keep_last_batch_only();
+    bool snapshot_applied = snapshot_offset <= 0;
+    for (const LogBatch& stored : log_->batches()) {
+        if (!snapshot_applied && stored.base_offset >= snapshot_offset) {
+            producers_.keep_last_batch_only();
+            snapshot_applied = true;
+        }
+        index_completed(producers_.replay(stored), stored.batch.control);
+    }
+    if (!snapshot_applied) producers_.keep_last_batch_only();
+}
+
+std::int64_t Partition::last_roll_offset(std::int64_t segment_records) const {
+    if (segment_records <= 0) return 0;
+    // A segment rolls at the first batch that starts at or past a multiple of segment_records.
+    const std::int64_t boundary = log_->log_end_offset() / segment_records * segment_records;
+    for (const LogBatch& stored : log_->batches()) {
+        if (stored.base_offset >= boundary) return stored.base_offset;
+    }
+    return log_->log_end_offset();
 }
 
 }  // namespace eosim::kafka

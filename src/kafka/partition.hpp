@@ -65,9 +65,13 @@ public:
     std::int64_t last_stable_offset() const;
     const ProducerStateTable& producers() const { return producers_; }
     const std::vector<AbortedTxn>& aborted_index() const { return aborted_; }
-    // Rebuilds producer state and the aborted index by replaying the log. With from_snapshot each
-    // producer keeps only its last batch, as Kafka's producer-state snapshot does.
-    void rebuild(bool from_snapshot = false);
+    // Rebuilds producer state and the aborted index by replaying the log. Kafka's recovery loads
+    // the producer-state snapshot taken at the last segment roll, which keeps one batch per
+    // producer, and replays the batches after it: snapshot_offset says where that snapshot is
+    // (0: no snapshot, the whole log is replayed).
+    void rebuild(std::int64_t snapshot_offset = 0);
+    // Where the snapshot of the last roll is, for segments of segment_records (0: never rolled).
+    std::int64_t last_roll_offset(std::int64_t segment_records) const;
 
 private:
     std::int64_t append(RecordBatch batch);

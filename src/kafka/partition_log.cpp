@@ -21,7 +21,9 @@ void PartitionLog::append_replica(LogBatch batch) {
 }
 
 void PartitionLog::truncate_to(std::int64_t offset) {
-    if (offset >= log_end_offset_) return;
+    // At the log end nothing is removed but epochs begun there without any batch (a
+    // leadership that wrote nothing) still go.
+    if (offset > log_end_offset_) return;
     while (!batches_.empty() && batches_.back().last_offset() >= offset) batches_.pop_back();
     log_end_offset_ = batches_.empty() ? 0 : batches_.back().last_offset() + 1;
     // LeaderEpochFileCache.truncateFromEnd: epochs that began at or after the new end go.

@@ -116,6 +116,7 @@ void parse_replication(ObjectReader& r, Scenario& s) {
     c.broker_session_timeout_ms = ms("broker.session.timeout.ms", c.broker_session_timeout_ms);
     c.flush_interval_messages = r.integer("log.flush.interval.messages", 0, kInt32Max, c.flush_interval_messages);
     c.flush_interval_ms = static_cast<std::int32_t>(r.integer("os_flush_interval_ms", 0, kInt32Max, c.flush_interval_ms));
+    c.segment_records = r.integer("segment_records", 0, kInt32Max, c.segment_records);
     if (c.broker_session_timeout_ms <= c.broker_heartbeat_interval_ms) {
         r.fail("broker.session.timeout.ms", "must be larger than broker.heartbeat.interval.ms");
     }
