@@ -534,6 +534,7 @@ sim::TimeUs ProducerClient::next_deadline() const {
         consider(init_retry_after_us_);
     }
     if (transactional() && !txn_request_in_flight_) consider(txn_retry_after_us_);
+    if (leaders_.stale() && !metadata_in_flight_) consider(metadata_retry_after_us_);
     return deadline;
 }
 

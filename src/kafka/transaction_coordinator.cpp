@@ -38,6 +38,8 @@ void TransactionCoordinator::load(std::int32_t coordinator_epoch) {
     coordinator_epoch_ = coordinator_epoch;
     transactions_.clear();
     markers_pending_.clear();
+    markers_in_flight_.clear();
+    marker_retry_scheduled_.clear();
     // Last record per id wins (the log is read to its end, as TSM does).
     for (const TransactionLogRecord& record : host_.transaction_log()) {
         transactions_[record.transactional_id] = from_log_record(record);
@@ -298,7 +300,10 @@ void TransactionCoordinator::send_markers_for(const std::string& id,
                                               const std::set<TopicPartition>& partitions_to_mark) {
     const TransactionMetadata& m = transactions_.at(id);
     std::map<std::int32_t, std::set<TopicPartition>> by_leader;
-    for (const TopicPartition& tp : partitions_to_mark) by_leader[host_.leader_of(tp)].insert(tp);
+    std::set<TopicPartition>& in_flight = markers_in_flight_[MarkerKey{id, m.producer_id, m.producer_epoch}];
+    for (const TopicPartition& tp : partitions_to_mark) {
+        if (in_flight.insert(tp).second) by_leader[host_.leader_of(tp)].insert(tp);
+    }
     for (auto& [broker, partitions] : by_leader) {
         WriteTxnMarkersRequest request;
         request.producer_id = m.producer_id;
@@ -309,14 +314,18 @@ void TransactionCoordinator::send_markers_for(const std::string& id,
         request.partitions.assign(partitions.begin(), partitions.end());
         const std::int64_t pid = m.producer_id;
         const std::int16_t epoch = m.producer_epoch;
-        host_.send_markers(broker, request, [this, id, pid, epoch](const WriteTxnMarkersResponse* response) {
-            on_markers(id, pid, epoch, response);
+        host_.send_markers(broker, request, [this, id, pid, epoch, sent = partitions](const WriteTxnMarkersResponse* response) {
+            on_markers(id, pid, epoch, sent, response);
         });
     }
 }
 
 void TransactionCoordinator::on_markers(const std::string& id, std::int64_t producer_id,
-                                        std::int16_t epoch, const WriteTxnMarkersResponse* response) {
+                                        std::int16_t epoch, const std::set<TopicPartition>& sent,
+                                        const WriteTxnMarkersResponse* response) {
+    auto& in_flight = markers_in_flight_[MarkerKey{id, producer_id, epoch}];
+    for (const TopicPartition& tp : sent) in_flight.erase(tp);
+    if (in_flight.empty()) markers_in_flight_.erase(MarkerKey{id, producer_id, epoch});
     const auto found = transactions_.find(id);
     if (found == transactions_.end() || found->second.producer_id != producer_id ||
         found->second.producer_epoch != epoch || !is_prepare(found->second.state)) {
@@ -345,8 +354,9 @@ void TransactionCoordinator::on_markers(const std::string& id, std::int64_t prod
         complete(id);
         return;
     }
-    if (!retry) return;
+    if (!retry || !marker_retry_scheduled_.insert(id).second) return;
     host_.after(sim::ms(config_.marker_retry_backoff_ms), [this, id, producer_id, epoch] {
+        marker_retry_scheduled_.erase(id);
         const TransactionMetadata* m = find(id);
         if (m == nullptr || m->producer_id != producer_id || m->producer_epoch != epoch || !is_prepare(m->state)) return;
         send_markers_for(id, markers_pending_[id]);  // resend only what is still missing

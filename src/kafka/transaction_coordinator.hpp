@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "kafka/cluster_layout.hpp"
@@ -76,7 +77,7 @@ private:
     void send_markers(const std::string& id);
     void send_markers_for(const std::string& id, const std::set<TopicPartition>& partitions);
     void on_markers(const std::string& id, std::int64_t producer_id, std::int16_t epoch,
-                    const WriteTxnMarkersResponse* response);
+                    const std::set<TopicPartition>& sent, const WriteTxnMarkersResponse* response);
     void complete(const std::string& id);
     ErrorCode end_txn_state_answer(const TransactionMetadata& m, bool commit) const;
     void init_existing(TransactionMetadata& m, const InitProducerIdRequest& request, Reply reply);
@@ -95,6 +96,12 @@ private:
     bool loaded_ = false;
     std::map<std::string, TransactionMetadata> transactions_;
     std::map<std::string, std::set<TopicPartition>> markers_pending_;
+    // Partitions with a marker request out, and transactions with a resend scheduled: each
+    // partition has at most one request in flight (TransactionMarkerChannelManager's queue).
+    // Keyed by transactional id, producer id and epoch: one transaction's markers.
+    using MarkerKey = std::tuple<std::string, std::int64_t, std::int16_t>;
+    std::map<MarkerKey, std::set<TopicPartition>> markers_in_flight_;
+    std::set<std::string> marker_retry_scheduled_;
 };
 
 }  // namespace eosim::kafka
