@@ -41,6 +41,7 @@ struct BrokerStorage {
     std::map<TopicPartition, PartitionLog> logs;  // one per replica this broker holds
     bool started_before = false;
     std::int32_t incarnation = 0;  // starts so far
+    bool lost_unflushed_data = false;  // since the last start, a power loss cut a log
     GroupStorage groups;
     std::vector<TransactionLogRecord> transaction_log;
     std::int64_t producer_ids_allocated = 0;

@@ -25,8 +25,10 @@ void Broker::start_replication() {
 }
 
 void Broker::send_heartbeat() {
-    send_to_broker(kControllerPeer, BrokerHeartbeatRequest{broker_id_, storage_.incarnation, image_version_}, [this](const MessageBody* body) {
+    const BrokerHeartbeatRequest heartbeat{broker_id_, storage_.incarnation, storage_.lost_unflushed_data, image_version_};
+    send_to_broker(kControllerPeer, heartbeat, [this](const MessageBody* body) {
         if (body == nullptr) return;  // lost: the next heartbeat tries again
+        storage_.lost_unflushed_data = false;  // the controller knows now
         const auto& response = std::get<BrokerHeartbeatResponse>(*body);
         if (response.image) apply_image(*response.image);
     });
@@ -395,6 +397,7 @@ void Broker::lose_unflushed() {
     for (auto& [tp, log] : storage_.logs) {
         if (log.flushed_offset() < log.log_end_offset()) {
             const std::string name = tp.str();
+            storage_.lost_unflushed_data = true;
             sim().record_state(id(), sim::StateChange("broker.lost_unflushed")
                                          .with("partition", name)
                                          .with("from_offset", log.log_end_offset())

@@ -57,6 +57,7 @@ void Controller::handle_heartbeat(const sim::Envelope& env, std::int32_t correla
         // leaves every ISR and leads nothing until it has caught up again (KRaft).
         broker.incarnation = request.incarnation;
         if (!broker.fenced) fence(request.broker_id);
+        if (request.lost_unflushed_data) forget_unclean(request.broker_id);
     }
     if (broker.fenced) unfence(request.broker_id);
     BrokerHeartbeatResponse response{broker.fenced, std::nullopt};
@@ -71,7 +72,7 @@ void Controller::handle_alter_partition(const sim::Envelope& env, std::int32_t c
     if (found == partitions_.end()) {
         response.error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
     } else {
-        response.error = alter_partition(found->second, request.change, live());
+        response.error = alter_partition(found->second, request.change, live(), rules());
         response.partition = found->second;
         if (response.error == ErrorCode::NONE) {
             trace_change(found->second, "alter_partition", false);
@@ -96,12 +97,28 @@ void Controller::fence(std::int32_t broker) {
     bool changed = false;
     for (auto& [tp, p] : partitions_) {
         bool unclean = false;
-        if (fence_broker(p, broker, live(), layout_->replication.unclean_leader_election, &unclean)) {
+        if (fence_broker(p, broker, live(), rules(), &unclean)) {
             trace_change(p, "broker_fenced", unclean);
             changed = true;
         }
     }
     if (changed) publish();
+}
+
+void Controller::forget_unclean(std::int32_t broker) {
+    sim().record_state(id(), sim::StateChange("controller.unclean_shutdown").with("broker", broker));
+    bool changed = false;
+    for (auto& [tp, p] : partitions_) {
+        if (forget_unclean_replica(p, broker)) {
+            trace_change(p, "unclean_shutdown", false);
+            changed = true;
+        }
+    }
+    if (changed) publish();
+}
+
+ElectionRules Controller::rules() const {
+    return ElectionRules{layout_->replication.unclean_leader_election, layout_->replication.min_insync_replicas};
 }
 
 void Controller::unfence(std::int32_t broker) {
@@ -110,7 +127,7 @@ void Controller::unfence(std::int32_t broker) {
     bool changed = false;
     for (auto& [tp, p] : partitions_) {
         bool unclean = false;
-        if (unfence_broker(p, broker, live(), layout_->replication.unclean_leader_election, &unclean)) {
+        if (unfence_broker(p, broker, live(), rules(), &unclean)) {
             trace_change(p, "broker_unfenced", unclean);
             changed = true;
         }

@@ -48,6 +48,8 @@ private:
     void check_sessions();
     void fence(std::int32_t broker);
     void unfence(std::int32_t broker);
+    void forget_unclean(std::int32_t broker);
+    ElectionRules rules() const;
     void trace_change(const PartitionRegistration& p, std::string_view reason, bool unclean);
     void publish();
     MetadataImage image() const;

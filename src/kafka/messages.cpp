@@ -156,11 +156,13 @@ struct Describer {
         out.field("leader", p.leader);
         out.field("leader_epoch", p.leader_epoch);
         out.field("isr", static_cast<std::int64_t>(p.isr.size()));
+        if (!p.elr.empty()) out.field("elr", static_cast<std::int64_t>(p.elr.size()));
         out.field("partition_epoch", p.partition_epoch);
     }
     void operator()(const BrokerHeartbeatRequest& m) {
         out.field("broker", m.broker_id);
         out.field("incarnation", m.incarnation);
+        if (m.lost_unflushed_data) out.field("lost_unflushed_data", 1);
         out.field("metadata_version", m.metadata_version);
     }
     void operator()(const BrokerHeartbeatResponse& m) {

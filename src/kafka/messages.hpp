@@ -193,6 +193,8 @@ struct JoinGroupResponse {
 struct BrokerHeartbeatRequest {
     std::int32_t broker_id = -1;
     std::int32_t incarnation = 0;  // bumped at every start (KRaft's incarnation id)
+    // The last stop lost unflushed log data (power loss): KIP-966's unclean shutdown.
+    bool lost_unflushed_data = false;
     std::int64_t metadata_version = -1;
 };
 struct BrokerHeartbeatResponse {
