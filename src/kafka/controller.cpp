@@ -49,17 +49,24 @@ void Controller::on_message(const sim::Envelope& envelope) {
 void Controller::handle_heartbeat(const sim::Envelope& env, std::int32_t correlation,
                                   const BrokerHeartbeatRequest& request) {
     BrokerRegistration& broker = brokers_.at(static_cast<std::size_t>(request.broker_id));
+    if (request.incarnation < broker.incarnation) {
+        // From a process that has since restarted (KRaft: STALE_BROKER_EPOCH).
+        reply(env.connection, correlation, BrokerHeartbeatResponse{true, std::nullopt});
+        return;
+    }
     broker.last_heartbeat_us = sim().now();
     broker.connection = env.connection;
     broker.connected = true;
-    if (request.incarnation != broker.incarnation) {
+    if (request.incarnation > broker.incarnation) {
         // A restarted broker registers anew: its old registration is fenced first, so that it
         // leaves every ISR and leads nothing until it has caught up again (KRaft).
         broker.incarnation = request.incarnation;
         if (!broker.fenced) fence(request.broker_id);
         if (request.lost_unflushed_data) forget_unclean(request.broker_id);
     }
-    if (broker.fenced) unfence(request.broker_id);
+    // A fenced broker is unfenced once it has seen its own fencing in the metadata (KRaft
+    // unfences a broker that caught up); a heartbeat sent before the fence does not count.
+    if (broker.fenced && request.metadata_version >= broker.fenced_at_version) unfence(request.broker_id);
     BrokerHeartbeatResponse response{broker.fenced, std::nullopt};
     if (request.metadata_version < version_) response.image = image();
     reply(env.connection, correlation, std::move(response));
@@ -94,15 +101,12 @@ void Controller::check_sessions() {
 void Controller::fence(std::int32_t broker) {
     brokers_.at(static_cast<std::size_t>(broker)).fenced = true;
     sim().record_state(id(), sim::StateChange("controller.fence_broker").with("broker", broker));
-    bool changed = false;
     for (auto& [tp, p] : partitions_) {
         bool unclean = false;
-        if (fence_broker(p, broker, live(), rules(), &unclean)) {
-            trace_change(p, "broker_fenced", unclean);
-            changed = true;
-        }
+        if (fence_broker(p, broker, live(), rules(), &unclean)) trace_change(p, "broker_fenced", unclean);
     }
-    if (changed) publish();
+    publish();  // the fence is a metadata change even if no partition moved
+    brokers_.at(static_cast<std::size_t>(broker)).fenced_at_version = version_;
 }
 
 void Controller::forget_unclean(std::int32_t broker) {

@@ -39,6 +39,7 @@ private:
         sim::ConnectionId connection = 0;
         bool connected = false;
         std::int32_t incarnation = 1;  // the first start registered the cluster
+        std::int64_t fenced_at_version = 0;  // the metadata version that fenced it
     };
 
     void handle_heartbeat(const sim::Envelope& env, std::int32_t correlation,
