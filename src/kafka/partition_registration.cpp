@@ -66,7 +66,9 @@ bool fence_broker(PartitionRegistration& p, std::int32_t broker, const IsLive& l
     assert(!live(broker));
     if (!p.has_replica(broker)) return false;
     bool changed = false;
-    if (p.in_isr(broker) && p.isr.size() > 1) {
+    if (p.in_isr(broker)) {
+        // KIP-966: even the last member leaves the ISR; below min.insync.replicas it stays
+        // electable in the ELR.
         erase(p.isr, broker);
         update_elr(p, {broker}, rules);
         changed = true;

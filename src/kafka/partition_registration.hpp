@@ -54,9 +54,9 @@ struct Election {
 // live ELR member; else, if unclean election is enabled, the first live replica; else none.
 Election elect_leader(const PartitionRegistration& partition, const IsLive& live, const ElectionRules& rules);
 
-// A broker was fenced (session timeout): it leaves the ISR (except as the last member, which
-// KRaft keeps so a clean election stays possible; below min.insync.replicas it moves to the ELR)
-// and loses leadership. Returns true if changed.
+// A broker was fenced (session timeout): it leaves the ISR, into the ELR if the ISR is now below
+// min.insync.replicas (so even the last member stays electable), and loses leadership. Returns
+// true if changed.
 bool fence_broker(PartitionRegistration& partition, std::int32_t broker, const IsLive& live,
                   const ElectionRules& rules, bool* unclean_election = nullptr);
 // A broker came back: an offline partition it can lead gets it as leader.
