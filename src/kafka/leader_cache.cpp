@@ -12,17 +12,15 @@ bool LeaderCache::update(const MetadataResponse& response) {
     bool changed = false;
     bool complete = true;
     for (const auto& p : response.partitions) {
-        if (p.error != ErrorCode::NONE) {
-            complete = false;
-            continue;
-        }
         Known& known = known_[p.partition];
-        if (p.leader_epoch < known.leader_epoch) continue;  // stale answer from a lagging broker
-        changed = changed || known.leader != p.leader;
-        known = Known{p.leader, p.leader_epoch};
-        complete = complete && p.leader != kNoLeader;
+        // An error, or an answer from a broker that lags behind what we know (KIP-320).
+        if (p.error == ErrorCode::NONE && p.leader_epoch >= known.leader_epoch) {
+            changed = changed || known.leader != p.leader;
+            known = Known{p.leader, p.leader_epoch};
+        }
+        complete = complete && known.leader != kNoLeader;
     }
-    // Keep asking while some partition has no leader.
+    // Keep asking (another broker, after a backoff) while some partition has no known leader.
     stale_ = !complete;
     return changed;
 }
