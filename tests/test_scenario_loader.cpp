@@ -128,3 +128,39 @@ TEST_CASE("swarm choices are validated: the path must exist and every value must
     CHECK((drawn.topics[0].partitions == 2 || drawn.topics[0].partitions == 4));
     CHECK(drawn.swarm_drawn.size() == 1);
 }
+
+TEST_CASE("replication settings are validated with their paths") {
+    CHECK(error_of(with(R"("partitions": 2})", R"("partitions": 2, "replication_factor": 2})"))
+              .find("topics/0/replication_factor") != std::string::npos);
+    const std::string replicated = with(R"("name": "minimal",)",
+                                        R"("name": "minimal", "cluster": {"brokers": 3, "replication": {}},)");
+    const std::string unreplicated = R"({"name": "x", "cluster": {"brokers": 3},
+        "topics": [{"name": "t", "replication_factor": 2}]})";
+    CHECK(error_of(unreplicated).find("needs cluster.replication") != std::string::npos);
+    const auto s = parse_scenario(replicated, "s.json");
+    CHECK(s.replication.enabled);
+    CHECK(s.replication.min_insync_replicas == 1);
+    CHECK_FALSE(s.replication.unclean_leader_election);
+    const std::string too_many = R"({"name": "x", "cluster": {"brokers": 2, "replication": {}},
+        "topics": [{"name": "t", "replication_factor": 3}]})";
+    CHECK(error_of(too_many).find("at most the number of brokers") != std::string::npos);
+    const std::string bad_session = R"({"name": "x", "cluster": {"brokers": 2, "replication":
+        {"broker.session.timeout.ms": 100, "broker.heartbeat.interval.ms": 200}}, "topics": [{"name": "t"}]})";
+    CHECK(error_of(bad_session).find("cluster/replication/broker.session.timeout.ms") != std::string::npos);
+}
+
+TEST_CASE("a network partition names known nodes in exactly one form") {
+    const std::string base = R"({"name": "x", "cluster": {"brokers": 2, "replication": {}}, "topics": [{"name": "t"}],
+        "faults": [FAULT]})";
+    const auto fault = [&base](const std::string& f) {
+        std::string text = base;
+        return error_of(text.replace(text.find("FAULT"), 5, f));
+    };
+    CHECK(fault(R"({"type": "partition", "isolate": ["broker-0"], "at_ms": 1, "duration_ms": 5})").empty());
+    CHECK(fault(R"({"type": "partition", "isolate": ["controller"], "at_ms": 1, "duration_ms": 5, "one_way": true})").empty());
+    CHECK(fault(R"({"type": "partition", "isolate": ["nobody"], "at_ms": 1, "duration_ms": 5})").find("faults/0/isolate/0") !=
+          std::string::npos);
+    CHECK(fault(R"({"type": "partition", "at_ms": 1, "duration_ms": 5})").find("exactly one of") != std::string::npos);
+    CHECK(fault(R"({"type": "partition", "groups": [["broker-0"], ["broker-0"]], "at_ms": 1, "duration_ms": 5})")
+              .find("in both groups") != std::string::npos);
+}

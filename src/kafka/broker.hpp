@@ -108,6 +108,9 @@ private:
     struct LeaderState {
         std::map<std::int32_t, FollowerState> followers;
         bool alter_in_flight = false;
+        // The ISR asked for while an AlterPartition is out. The high watermark counts its new
+        // members already ("maximal ISR"), so nobody joins the ISR behind a committed offset.
+        std::vector<std::int32_t> pending_isr;
     };
     // A write held until the high watermark passes it (acks=all, markers).
     struct DelayedAppend {

@@ -241,7 +241,11 @@ void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
     if (p == nullptr || state == leader_states_.end() || !enough_replicas(tp)) return;  // KAFKA-15583
     Partition& partition = partitions_.at(tp);
     std::int64_t candidate = partition.log().log_end_offset();
-    for (std::int32_t member : p->isr) {
+    std::vector<std::int32_t> maximal_isr = p->isr;
+    for (std::int32_t joining : state->second.pending_isr) {
+        if (!p->in_isr(joining)) maximal_isr.push_back(joining);
+    }
+    for (std::int32_t member : maximal_isr) {
         if (member == broker_id_) continue;
         const auto follower = state->second.followers.find(member);
         if (follower == state->second.followers.end()) return;
@@ -289,11 +293,16 @@ void Broker::shrink_isrs() {
 
 void Broker::alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr) {
     const PartitionRegistration& p = image_.at(tp);
-    leader_states_.at(tp).alter_in_flight = true;
+    LeaderState& state = leader_states_.at(tp);
+    state.alter_in_flight = true;
+    state.pending_isr = new_isr;
     AlterPartitionRequest request{AlterPartitionChange{broker_id_, p.leader_epoch, p.partition_epoch, std::move(new_isr)}, tp};
     send_to_broker(kControllerPeer, std::move(request), [this, tp](const MessageBody* body) {
         const auto state = leader_states_.find(tp);
-        if (state != leader_states_.end()) state->second.alter_in_flight = false;
+        if (state != leader_states_.end()) {
+            state->second.alter_in_flight = false;
+            state->second.pending_isr.clear();
+        }
         if (body == nullptr) return;
         const auto& response = std::get<AlterPartitionResponse>(*body);
         const auto known = image_.find(tp);
