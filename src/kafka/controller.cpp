@@ -141,6 +141,19 @@ void Controller::unfence(std::int32_t broker) {
 
 void Controller::trace_change(const PartitionRegistration& p, std::string_view reason, bool unclean) {
     if (unclean) ++unclean_elections_;
+    auto [last, first_time] = last_leader_.emplace(p.partition, p.replicas.front());
+    (void)first_time;
+    if (last->second != p.leader) {
+        if (p.leader == kNoLeader) {
+            offline_windows_.push_back(OfflineWindow{p.partition, sim().now(), -1});
+        } else {
+            ++elections_;
+            for (OfflineWindow& w : offline_windows_) {
+                if (w.partition == p.partition && w.to_us < 0) w.to_us = sim().now();
+            }
+        }
+        last->second = p.leader;
+    }
     const std::string partition = p.partition.str();  // outlives the change that views it
     sim::StateChange change(unclean ? "controller.unclean_election" : "controller.partition");
     change.with("partition", partition)

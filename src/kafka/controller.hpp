@@ -29,6 +29,14 @@ public:
     const std::map<TopicPartition, PartitionRegistration>& partitions() const { return partitions_; }
     bool fenced(std::int32_t broker) const { return brokers_.at(static_cast<std::size_t>(broker)).fenced; }
     std::int32_t unclean_elections() const { return unclean_elections_; }
+    std::int32_t elections() const { return elections_; }
+    // A window during which a partition had no leader (to_us < 0: still offline at the end).
+    struct OfflineWindow {
+        TopicPartition partition;
+        sim::TimeUs from_us = 0;
+        sim::TimeUs to_us = -1;
+    };
+    const std::vector<OfflineWindow>& offline_windows() const { return offline_windows_; }
     // Partitions with no leader right now (unavailable, e.g. clean election impossible).
     std::vector<TopicPartition> offline_partitions() const;
 
@@ -62,6 +70,9 @@ private:
     std::vector<BrokerRegistration> brokers_;
     std::int64_t version_ = 0;
     std::int32_t unclean_elections_ = 0;
+    std::int32_t elections_ = 0;
+    std::map<TopicPartition, std::int32_t> last_leader_;
+    std::vector<OfflineWindow> offline_windows_;
 };
 
 }  // namespace eosim::kafka

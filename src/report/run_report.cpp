@@ -46,6 +46,11 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
     j["knockouts"] = o.knockouts;
     j["config_notes"] = o.config_notes;
     j["swarm"] = o.swarm;
+    if (o.replication.enabled) {
+        j["replication"] = {{"elections", o.replication.elections},
+                            {"unclean_elections", o.replication.unclean_elections},
+                            {"offline", o.replication.offline}};
+    }
     j["expectations"] = {{"present", o.has_expectations},
                          {"met", o.expectations_met()},
                          {"failures", o.expectation_failures}};
@@ -122,6 +127,11 @@ void write_table(std::ostream& out, const scenario::RunOutcome& o) {
     for (const auto& k : o.knockouts) fmt::print(out, "knockout   {} disabled\n", k);
     for (const auto& n : o.config_notes) fmt::print(out, "config     {}\n", n);
     for (const auto& drawn : o.swarm) fmt::print(out, "swarm      {}\n", drawn);
+    if (o.replication.enabled) {
+        fmt::print(out, "replicas   {} leader election(s), {} unclean\n", o.replication.elections,
+                   o.replication.unclean_elections);
+        for (const auto& w : o.replication.offline) fmt::print(out, "unavail.   {}\n", w);
+    }
     write_checks(out, o.check, o.anomalies);
     if (!o.has_expectations) {
         fmt::print(out, "\nexpectations: none\n");

@@ -353,6 +353,16 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     if (s.client_knockouts.read_committed) out.knockouts.push_back("read_committed");
     out.config_notes = s.config_notes;
     out.swarm = s.swarm_drawn;
+    if (a.controller != nullptr) {
+        out.replication.enabled = true;
+        out.replication.elections = a.controller->elections();
+        out.replication.unclean_elections = a.controller->unclean_elections();
+        for (const auto& w : a.controller->offline_windows()) {
+            out.replication.offline.push_back(
+                w.to_us < 0 ? fmt::format("{} offline from {} ms to the end (no eligible leader)", w.partition.str(), w.from_us / 1000)
+                            : fmt::format("{} offline {}..{} ms (no eligible leader)", w.partition.str(), w.from_us / 1000, w.to_us / 1000));
+        }
+    }
     out.has_expectations = s.expect.has_value();
     if (s.expect) out.expectation_failures = evaluate_expectations(*s.expect, out.check);
     return out;

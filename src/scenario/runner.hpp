@@ -38,6 +38,14 @@ struct RunOutcome {
     std::vector<std::string> knockouts;
     std::vector<std::string> config_notes;
     std::vector<std::string> swarm;  // values drawn for this seed
+    // With replication: leader elections, unclean ones, and when partitions had no leader.
+    struct Replication {
+        bool enabled = false;
+        std::int32_t elections = 0;
+        std::int32_t unclean_elections = 0;
+        std::vector<std::string> offline;  // "events-0 offline 4000..24001 ms"
+    };
+    Replication replication;
     bool has_expectations = false;
     std::vector<std::string> expectation_failures;
 
