@@ -42,7 +42,11 @@ bool contains(const std::vector<S>& states, S s) {
 class FakeHost final : public TxnCoordinatorHost {
 public:
     sim::TimeUs now() const override { return now_us; }
-    std::vector<TransactionLogRecord>& transaction_log() override { return log; }
+    void append_transaction_record(const TransactionLogRecord& record, std::function<void(ErrorCode)> done) override {
+        log.push_back(record);
+        actions.push_back([done] { done(ErrorCode::NONE); });
+    }
+    std::vector<TransactionLogRecord> transaction_records() const override { return log; }
     std::int64_t allocate_producer_id() override { return next_pid++; }
     void after(sim::TimeUs, std::function<void()> action) override { actions.push_back(std::move(action)); }
     void send_markers(std::int32_t, WriteTxnMarkersRequest request,

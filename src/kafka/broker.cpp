@@ -18,6 +18,13 @@ Broker::Broker(std::string name, std::int32_t broker_id,
             if (holds) storage_.logs[tp];
         }
     }
+    if (replicated()) {
+        for (std::int32_t p = 0; p < layout_->broker_count(); ++p) {
+            const TopicPartition tp{ClusterLayout::kTransactionState, p};
+            const std::vector<std::int32_t> replicas = layout_->replicas_of(tp);
+            if (std::find(replicas.begin(), replicas.end(), broker_id_) != replicas.end()) storage_.logs[tp];
+        }
+    }
 }
 
 void Broker::on_start() {
@@ -29,10 +36,12 @@ void Broker::on_start() {
         const std::int64_t snapshot = it->second.last_roll_offset(layout_->replication.segment_records);
         if (snapshot > 0) it->second.rebuild(snapshot);
     }
-    transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
-                                                             *layout_, config_.transactions);
-    ++storage_.coordinator_loads;
-    transactions_->load(storage_.coordinator_loads);
+    if (!replicated_transaction_log()) {
+        transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
+                                                                 *layout_, config_.transactions);
+        ++storage_.coordinator_loads;
+        transactions_->load(storage_.coordinator_loads);
+    }
     schedule_timeout_check();
     ++storage_.incarnation;
     if (replicated()) start_replication();
@@ -40,6 +49,7 @@ void Broker::on_start() {
 }
 
 void Broker::on_crash() {
+    partition_coordinators_.clear();
     partitions_.clear();
     image_.clear();
     image_version_ = -1;
@@ -59,6 +69,9 @@ const Partition* Broker::partition(const TopicPartition& tp) const {
 }
 
 bool Broker::leads(const TopicPartition& partition) const {
+    if (partition.topic == ClusterLayout::kTransactionState && replicated()) {
+        return leader_of(partition) == broker_id_ && partitions_.count(partition) > 0;
+    }
     if (ClusterLayout::is_internal(partition.topic)) {
         return partition.partition >= 0 && partition.partition < layout_->broker_count() &&
                layout_->leader_of(partition) == broker_id_;
@@ -71,7 +84,7 @@ bool Broker::leads(const TopicPartition& partition) const {
 }
 
 std::int32_t Broker::leader_of(const TopicPartition& tp) const {
-    if (!replicated() || ClusterLayout::is_internal(tp.topic)) return layout_->leader_of(tp);
+    if (!replicated() || tp.topic == ClusterLayout::kConsumerOffsets) return layout_->leader_of(tp);
     const PartitionRegistration* known = registration(tp);
     return known == nullptr ? kNoLeader : known->leader;
 }
@@ -128,12 +141,13 @@ void Broker::on_message(const sim::Envelope& envelope) {
 void Broker::handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
                                      const InitProducerIdRequest& request) {
     if (request.transactional_id.has_value()) {
-        if (layout_->coordinator_of_transaction(*request.transactional_id) != broker_id_) {
+        TransactionCoordinator* coordinator = coordinator_for(*request.transactional_id);
+        if (coordinator == nullptr) {
             reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
             return;
         }
         const sim::ConnectionId connection = env.connection;
-        transactions_->handle_init_producer_id(request, [this, connection, correlation](MessageBody body) {
+        coordinator->handle_init_producer_id(request, [this, connection, correlation](MessageBody body) {
             reply(connection, correlation, std::move(body));
         });
         return;
@@ -153,18 +167,18 @@ void Broker::handle_transaction_request(const sim::Envelope& env, std::int32_t c
     if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
     if (const auto* r = std::get_if<EndTxnRequest>(&message.body)) txn_id = &r->transactional_id;
     assert(txn_id != nullptr);
-    const bool owner = layout_->coordinator_of_transaction(*txn_id) == broker_id_;
+    TransactionCoordinator* coordinator = coordinator_for(*txn_id);
     if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) {
-        if (!owner) return answer(AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, r->partitions});
-        return transactions_->handle_add_partitions(*r, answer);
+        if (coordinator == nullptr) return answer(AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, r->partitions});
+        return coordinator->handle_add_partitions(*r, answer);
     }
     if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) {
-        if (!owner) return answer(AddOffsetsToTxnResponse{ErrorCode::NOT_COORDINATOR});
-        return transactions_->handle_add_offsets(*r, answer);
+        if (coordinator == nullptr) return answer(AddOffsetsToTxnResponse{ErrorCode::NOT_COORDINATOR});
+        return coordinator->handle_add_offsets(*r, answer);
     }
     const auto& end = std::get<EndTxnRequest>(message.body);
-    if (!owner) return answer(EndTxnResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
-    transactions_->handle_end_txn(end, answer);
+    if (coordinator == nullptr) return answer(EndTxnResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
+    coordinator->handle_end_txn(end, answer);
 }
 
 void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correlation,
@@ -284,11 +298,22 @@ void Broker::verify_then_produce(HeldProduce held, std::vector<TopicPartition> p
         }
         finish_produce(held, partitions, error);
     };
-    const std::int32_t coordinator = layout_->coordinator_of_transaction(*held.request.transactional_id);
+    const std::string& txn_id = *held.request.transactional_id;
+    const std::int32_t coordinator = coordinator_broker(txn_id);
     if (coordinator == broker_id_) {
-        after(0, [this, verify, on_answer] {
-            transactions_->handle_add_partitions(verify, [on_answer](MessageBody body) { on_answer(&body); });
+        after(0, [this, verify, on_answer, txn_id] {
+            TransactionCoordinator* local = coordinator_for(txn_id);
+            if (local == nullptr) {
+                const MessageBody refused = AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, verify.partitions};
+                on_answer(&refused);
+                return;
+            }
+            local->handle_add_partitions(verify, [on_answer](MessageBody body) { on_answer(&body); });
         });
+        return;
+    }
+    if (coordinator == kNoLeader) {
+        after(0, [on_answer] { on_answer(nullptr); });
         return;
     }
     send_to_broker(coordinator, verify, on_answer);
@@ -501,7 +526,8 @@ void Broker::handle_write_txn_markers(const sim::Envelope& env, std::int32_t cor
 
 void Broker::schedule_timeout_check() {
     after(sim::ms(config_.transactions.abort_timed_out_interval_ms), [this] {
-        transactions_->abort_timed_out_transactions();
+        if (transactions_ != nullptr) transactions_->abort_timed_out_transactions();
+        for (auto& [p, slot] : partition_coordinators_) slot.coordinator->abort_timed_out_transactions();
         schedule_timeout_check();
     });
 }

@@ -64,7 +64,9 @@ public:
 
     const BrokerStorage& storage() const { return storage_; }
     const Partition* partition(const TopicPartition& tp) const;
-    const TransactionCoordinator& transactions() const { return *transactions_; }
+    // The coordinators this broker runs now: one without replication; with it, one per
+    // __transaction_state partition it leads.
+    std::vector<const TransactionCoordinator*> coordinators() const;
     std::int32_t broker_id() const { return broker_id_; }
     // This broker's copy of the controller's metadata (empty before the first image).
     const PartitionRegistration* registration(const TopicPartition& tp) const;
@@ -196,7 +198,8 @@ private:
 
     // TxnCoordinatorHost
     sim::TimeUs now() const override;
-    std::vector<TransactionLogRecord>& transaction_log() override { return storage_.transaction_log; }
+    void append_transaction_record(const TransactionLogRecord& record, std::function<void(ErrorCode)> done) override;
+    std::vector<TransactionLogRecord> transaction_records() const override { return storage_.transaction_log; }
     std::int64_t allocate_producer_id() override;
     void after(sim::TimeUs delay_us, std::function<void()> action) override;
     void send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
@@ -209,7 +212,21 @@ private:
     BrokerStorage storage_;  // persisted
     // Volatile: rebuilt on start, as Kafka does from snapshots plus log replay.
     std::map<TopicPartition, Partition> partitions_;
-    std::unique_ptr<TransactionCoordinator> transactions_;
+    std::unique_ptr<TransactionCoordinator> transactions_;  // without replication
+    // With replication: the coordinator of each __transaction_state partition led here, with the
+    // host that writes its records to that partition. A retired host silences the callbacks
+    // its coordinator left behind.
+    class PartitionTxnHost;
+    struct CoordinatorSlot {
+        std::shared_ptr<PartitionTxnHost> host;  // shared: complete only in broker_coordinators.cpp
+        std::unique_ptr<TransactionCoordinator> coordinator;
+    };
+    std::map<std::int32_t, CoordinatorSlot> partition_coordinators_;
+    TransactionCoordinator* coordinator_for(const std::string& transactional_id);
+    std::int32_t coordinator_broker(const std::string& transactional_id) const;
+    bool replicated_transaction_log() const;
+    void load_coordinator(const PartitionRegistration& registration);
+    void retire_coordinator(std::int32_t partition);
     GroupCoordinator groups_{storage_.groups};
     std::map<std::uint64_t, ParkedFetch> parked_fetches_;
     std::map<std::uint64_t, std::function<void()>> actions_;

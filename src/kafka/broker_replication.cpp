@@ -60,6 +60,14 @@ void Broker::apply_image(const MetadataImage& image) {
         if (partitions_.count(tp) > 0 && p.leader != broker_id_ && p.leader != kNoLeader) leaders.insert(p.leader);
     }
     for (std::int32_t leader : leaders) fetch_from_leader(leader);
+    for (const auto& [tp, p] : image_) {
+        if (tp.topic != ClusterLayout::kTransactionState || partitions_.count(tp) == 0) continue;
+        const auto slot = partition_coordinators_.find(tp.partition);
+        const bool loaded = slot != partition_coordinators_.end() &&
+                            slot->second.coordinator->coordinator_epoch() == p.leader_epoch;
+        if (p.leader == broker_id_ && !loaded) load_coordinator(p);
+        if (p.leader != broker_id_ && slot != partition_coordinators_.end()) retire_coordinator(tp.partition);
+    }
     check_delayed_appends();
 }
 
@@ -424,7 +432,9 @@ void Broker::handle_metadata(const sim::Envelope& env, std::int32_t correlation,
         MetadataResponse::PartitionMetadata data{tp, ErrorCode::NONE, leader_of(tp), 0};
         if (const PartitionRegistration* p = registration(tp)) data.leader_epoch = p->leader_epoch;
         if (replicated() && registration(tp) == nullptr) data.error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
-        if (layout_->find_topic(tp.topic) == nullptr) data.error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+        if (layout_->find_topic(tp.topic) == nullptr && !ClusterLayout::is_internal(tp.topic)) {
+            data.error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+        }
         response.partitions.push_back(data);
     }
     reply(env.connection, correlation, std::move(response));

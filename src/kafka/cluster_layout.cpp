@@ -1,5 +1,6 @@
 #include "kafka/cluster_layout.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "sim/prng.hpp"
@@ -63,6 +64,9 @@ std::vector<std::int32_t> ClusterLayout::replicas_of(const TopicPartition& parti
     const std::int32_t first = leader_of(partition);
     std::int32_t factor = 1;
     if (const TopicSpec* topic = find_topic(partition.topic)) factor = topic->replication_factor;
+    if (partition.topic == kTransactionState && replication.enabled) {
+        factor = std::min(replication.transaction_log_replication_factor, broker_count());
+    }
     assert(factor >= 1 && factor <= broker_count());
     std::vector<std::int32_t> replicas;
     for (std::int32_t i = 0; i < factor; ++i) replicas.push_back((first + i) % broker_count());
@@ -71,15 +75,21 @@ std::vector<std::int32_t> ClusterLayout::replicas_of(const TopicPartition& parti
 
 MetadataImage ClusterLayout::initial_image() const {
     MetadataImage image{0, {}};
+    std::vector<TopicPartition> all;
     for (const TopicSpec& topic : topics) {
-        for (const TopicPartition& tp : partitions_of(topic.name)) {
-            PartitionRegistration p;
-            p.partition = tp;
-            p.replicas = replicas_of(tp);
-            p.isr = p.replicas;
-            p.leader = p.replicas.front();
-            image.partitions.push_back(std::move(p));
-        }
+        for (const TopicPartition& tp : partitions_of(topic.name)) all.push_back(tp);
+    }
+    // With replication the transaction log is replicated too (the offsets topic is not yet).
+    if (replication.enabled) {
+        for (std::int32_t p = 0; p < broker_count(); ++p) all.push_back({kTransactionState, p});
+    }
+    for (const TopicPartition& tp : all) {
+        PartitionRegistration p;
+        p.partition = tp;
+        p.replicas = replicas_of(tp);
+        p.isr = p.replicas;
+        p.leader = p.replicas.front();
+        image.partitions.push_back(std::move(p));
     }
     return image;
 }

@@ -37,6 +37,8 @@ struct ReplicationConfig {
     // Records per log segment, standing in for log.segment.bytes: a roll takes a producer-state
     // snapshot, which is what a restart starts from (0: one segment, the whole log replays).
     std::int64_t segment_records = 0;
+    // transaction.state.log.replication.factor (Kafka's default 3, capped at the broker count).
+    std::int32_t transaction_log_replication_factor = 3;
 };
 
 struct ClusterLayout {

@@ -99,6 +99,7 @@ void ProducerClient::maybe_refresh_metadata(sim::TimeUs now) {
     if (!leaders_.stale() || metadata_in_flight_ || now < metadata_retry_after_us_) return;
     std::vector<TopicPartition> wanted;
     for (const auto& [tp, state] : partitions_) wanted.push_back(tp);
+    if (transactional()) wanted.push_back(layout_->transaction_partition_of(*config_.transactional_id));
     if (wanted.empty()) return;
     metadata_in_flight_ = true;
     const std::int32_t broker = leaders_.next_broker();
@@ -274,7 +275,7 @@ void ProducerClient::drain(sim::TimeUs now) {
                 state.in_flight_sequences.push_back(batch->base_sequence);
             }
             RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
-                             transactional(), ControlType::none, -1, batch->records};
+                             transactional(), ControlType::none, -1, batch->records, nullptr};
             produce.partitions.push_back({tp, std::move(wire)});
             request.batches.push_back(std::move(batch));
         }

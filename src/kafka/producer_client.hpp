@@ -164,6 +164,7 @@ private:
     void fail_queued_batches(ErrorCode error);
     void handle_transaction_response(const MessageBody& body);
     void transaction_request_failed();
+    void note_coordinator_error(ErrorCode error);
     void handle_init_response(const InitProducerIdResponse& response);
     void handle_end_txn_response(const EndTxnResponse& response);
     void handle_add_response(ErrorCode error, bool offsets);

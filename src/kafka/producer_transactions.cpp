@@ -147,7 +147,8 @@ void ProducerClient::reset_sequences() {
 void ProducerClient::maybe_send_transaction_request(sim::TimeUs now) {
     if (txn_request_in_flight_ || now < txn_retry_after_us_) return;
     const std::string& id = *config_.transactional_id;
-    std::int32_t broker = layout_->coordinator_of_transaction(id);
+    std::int32_t broker = leaders_.leader_of(layout_->transaction_partition_of(id));
+    if (broker == kNoLeader) return;  // the metadata refresh will find it
     MessageBody body;
     const bool adding = txn_state_ == ClientTxnState::IN_TRANSACTION ||
                         txn_state_ == ClientTxnState::COMMITTING_TRANSACTION;
@@ -190,11 +191,23 @@ void ProducerClient::maybe_send_transaction_request(sim::TimeUs now) {
 
 void ProducerClient::transaction_request_failed() {
     txn_request_in_flight_ = false;
+    leaders_.mark_stale();
     txn_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+}
+
+// FindCoordinator again after NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE (here: the leader of
+// the transactional id's __transaction_state partition, through Metadata).
+void ProducerClient::note_coordinator_error(ErrorCode error) {
+    if (error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_NOT_AVAILABLE) leaders_.mark_stale();
 }
 
 void ProducerClient::handle_transaction_response(const MessageBody& body) {
     txn_request_in_flight_ = false;
+    std::visit(
+        [this](const auto& response) {
+            if constexpr (requires { response.error; }) note_coordinator_error(response.error);
+        },
+        body);
     if (const auto* r = std::get_if<InitProducerIdResponse>(&body)) return handle_init_response(*r);
     if (const auto* r = std::get_if<AddPartitionsToTxnResponse>(&body)) {
         if (r->error == ErrorCode::NONE) {

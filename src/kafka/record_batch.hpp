@@ -2,10 +2,13 @@
 // Records and v2 record batches as the broker stores them: producer id, epoch, base sequence.
 #include <compare>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace eosim::kafka {
+
+struct TransactionLogRecord;  // the value of a __transaction_state record
 
 constexpr std::int64_t kNoProducerId = -1;
 constexpr std::int16_t kNoProducerEpoch = -1;
@@ -36,6 +39,8 @@ struct RecordBatch {
     ControlType control = ControlType::none;
     std::int32_t coordinator_epoch = -1;  // control batches only
     std::vector<Record> records;
+    // __transaction_state batches carry the coordinator's record (one per batch).
+    std::shared_ptr<const TransactionLogRecord> txn_record;
 
     std::int32_t record_count() const { return static_cast<std::int32_t>(records.size()); }
     bool has_producer_id() const { return producer_id != kNoProducerId; }

@@ -41,7 +41,7 @@ void TransactionCoordinator::load(std::int32_t coordinator_epoch) {
     markers_in_flight_.clear();
     marker_retry_scheduled_.clear();
     // Last record per id wins (the log is read to its end, as TSM does).
-    for (const TransactionLogRecord& record : host_.transaction_log()) {
+    for (const TransactionLogRecord& record : host_.transaction_records()) {
         transactions_[record.transactional_id] = from_log_record(record);
     }
     loaded_ = true;
@@ -60,11 +60,18 @@ void TransactionCoordinator::write(const std::string& id, TransactionMetadata ta
     assert(is_valid_transition(m.state, target.state, tv2()) || m.producer_epoch == kNoProducerEpoch);
     target.last_update_us = host_.now();
     m.pending_state = target.state;
-    host_.transaction_log().push_back(to_log_record(target));
-    host_.after(config_.log_write_us, [this, id, target, done] {
+    host_.append_transaction_record(to_log_record(target), [this, id, target, done](ErrorCode error) {
         TransactionMetadata& current = transactions_.at(id);
-        current = target;
         current.pending_state.reset();
+        if (error != ErrorCode::NONE) {
+            // TransactionStateManager.appendTransactionToLog: the write failed, the state stays.
+            // Lost leadership -> NOT_COORDINATOR (look for the coordinator again); a log that
+            // could not replicate -> COORDINATOR_NOT_AVAILABLE (retry).
+            done(error == ErrorCode::NOT_LEADER_OR_FOLLOWER ? ErrorCode::NOT_COORDINATOR
+                                                            : ErrorCode::COORDINATOR_NOT_AVAILABLE);
+            return;
+        }
+        current = target;
         trace_state(current, "txn.state");
         done(ErrorCode::NONE);
     });
@@ -369,7 +376,20 @@ void TransactionCoordinator::complete(const std::string& id) {
     target.state = target.state == TxnState::PrepareCommit ? TxnState::CompleteCommit : TxnState::CompleteAbort;
     target.partitions.clear();
     target.txn_start_us = -1;
-    write(id, target, [](ErrorCode) {});
+    const std::int64_t pid = target.producer_id;
+    const std::int16_t epoch = target.producer_epoch;
+    write(id, target, [this, id, pid, epoch](ErrorCode error) {
+        if (error != ErrorCode::COORDINATOR_NOT_AVAILABLE) return;  // done, or no longer ours
+        // TransactionMarkerChannelManager: the completion append is retried until it lands.
+        host_.after(sim::ms(config_.marker_retry_backoff_ms), [this, id, pid, epoch] {
+            const TransactionMetadata* m = find(id);
+            if (m == nullptr || m->producer_id != pid || m->producer_epoch != epoch || !is_prepare(m->state) ||
+                m->pending_state.has_value()) {
+                return;
+            }
+            complete(id);
+        });
+    });
 }
 
 void TransactionCoordinator::abort_timed_out_transactions() {

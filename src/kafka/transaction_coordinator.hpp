@@ -24,7 +24,9 @@ struct TxnCoordinatorConfig {
     bool transaction_version_2 = false;                    // transaction.version=2 (KIP-890 part 2)
     std::int32_t transaction_max_timeout_ms = 900000;      // transaction.max.timeout.ms
     std::int32_t abort_timed_out_interval_ms = 10000;      // ...cleanup.interval.ms
-    sim::TimeUs log_write_us = 2000;                       // durable (acks=-1) append latency
+    // Durable (acks=-1) append latency of the unreplicated log; a replicated log takes what its
+    // replication takes.
+    sim::TimeUs log_write_us = 2000;
     std::int32_t marker_retry_backoff_ms = 100;
 };
 
@@ -33,7 +35,12 @@ class TxnCoordinatorHost {
 public:
     virtual ~TxnCoordinatorHost() = default;
     virtual sim::TimeUs now() const = 0;
-    virtual std::vector<TransactionLogRecord>& transaction_log() = 0;  // durable
+    // Appends a record to the transaction log; done(NONE) once it is durable (replicated), or an
+    // error if it could not be (e.g. this broker no longer leads the log's partition).
+    virtual void append_transaction_record(const TransactionLogRecord& record,
+                                           std::function<void(ErrorCode)> done) = 0;
+    // Every record of the transaction log this coordinator owns, in log order.
+    virtual std::vector<TransactionLogRecord> transaction_records() const = 0;
     virtual std::int64_t allocate_producer_id() = 0;
     virtual void after(sim::TimeUs delay_us, std::function<void()> action) = 0;
     // Sends WriteTxnMarkers to a partition leader; on_response gets nullptr if the request

@@ -190,12 +190,14 @@ std::string blocker(const Assembly& a) {
         }
     }
     for (const kafka::Broker* broker : a.brokers) {
-        for (const auto& [id, txn] : broker->transactions().all()) {
+        for (const kafka::TransactionCoordinator* coordinator : broker->coordinators()) {
+          for (const auto& [id, txn] : coordinator->all()) {
             const bool settled = !txn.pending_state && (txn.state == kafka::TxnState::Empty ||
                                                          txn.state == kafka::TxnState::CompleteCommit ||
                                                          txn.state == kafka::TxnState::CompleteAbort ||
                                                          txn.state == kafka::TxnState::Dead);
             if (!settled) return "transaction " + id + " is " + std::string(kafka::txn_state_name(txn.state));
+          }
         }
     }
     for (const kafka::ConsumerApp* c : a.consumers) {
@@ -230,11 +232,13 @@ void liveness(const Assembly& a, bool quiesced, check::CheckResult& result) {
                                                       tp.str(), partition->last_stable_offset(),
                                                       partition->last_stable_offset(), partition->high_watermark()));
         }
-        for (const auto& [id, txn] : broker->transactions().all()) {
+        for (const kafka::TransactionCoordinator* coordinator : broker->coordinators()) {
+          for (const auto& [id, txn] : coordinator->all()) {
             if (txn.state == kafka::TxnState::Ongoing || txn.state == kafka::TxnState::PrepareCommit ||
                 txn.state == kafka::TxnState::PrepareAbort || txn.state == kafka::TxnState::PrepareEpochFence) {
                 check::add_violation(stuck, fmt::format("transactional.id {} ended in {}", id, kafka::txn_state_name(txn.state)));
             }
+          }
         }
     }
     check::Verdict quiet;
