@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "kafka/partition.hpp"
@@ -196,4 +197,23 @@ TEST_CASE("acks=all waits for the ISR and acks=1 does not, so the leader crash l
     CHECK(acks1.check.counts.lost > 0);
     CHECK(acks_all.check.counts.lost == 0);
     CHECK(acks_all.check.counts.duplicates == 0);
+}
+
+TEST_CASE("a new transaction coordinator completes a PrepareCommit left by the crashed one") {
+    using namespace eosim::scenario;
+    const Scenario s = load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/replication-coordinator-failover-prepare-commit.json");
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        std::ostringstream trace;
+        RunOptions options{seed, &trace, nullptr};
+        const RunOutcome outcome = run_scenario(s, options);
+        // broker-1 coordinated first; after its crash another replica of its log partition
+        // loads PrepareCommit and completes it.
+        const std::string text = trace.str();
+        CHECK(text.find("broker-1 txn.state transactional_id=processor-0 state=CompleteCommit") != std::string::npos);
+        const bool recovered_elsewhere = text.find("broker-0 txn.recover_prepare") != std::string::npos ||
+                                         text.find("broker-2 txn.recover_prepare") != std::string::npos;
+        CHECK(recovered_elsewhere);
+        CHECK(outcome.check.verdicts.at("exactly_once_processing").holds);
+        CHECK(outcome.check.verdicts.at("transactions_completed").holds);
+    }
 }
