@@ -19,10 +19,12 @@ Broker::Broker(std::string name, std::int32_t broker_id,
         }
     }
     if (replicated()) {
-        for (std::int32_t p = 0; p < layout_->broker_count(); ++p) {
-            const TopicPartition tp{ClusterLayout::kTransactionState, p};
-            const std::vector<std::int32_t> replicas = layout_->replicas_of(tp);
-            if (std::find(replicas.begin(), replicas.end(), broker_id_) != replicas.end()) storage_.logs[tp];
+        for (const char* internal : {ClusterLayout::kTransactionState, ClusterLayout::kConsumerOffsets}) {
+            for (std::int32_t p = 0; p < layout_->broker_count(); ++p) {
+                const TopicPartition tp{internal, p};
+                const std::vector<std::int32_t> replicas = layout_->replicas_of(tp);
+                if (std::find(replicas.begin(), replicas.end(), broker_id_) != replicas.end()) storage_.logs[tp];
+            }
         }
     }
 }
@@ -50,6 +52,7 @@ void Broker::on_start() {
 
 void Broker::on_crash() {
     partition_coordinators_.clear();
+    group_states_.clear();
     partitions_.clear();
     image_.clear();
     image_version_ = -1;
@@ -69,7 +72,7 @@ const Partition* Broker::partition(const TopicPartition& tp) const {
 }
 
 bool Broker::leads(const TopicPartition& partition) const {
-    if (partition.topic == ClusterLayout::kTransactionState && replicated()) {
+    if (ClusterLayout::is_internal(partition.topic) && replicated()) {
         return leader_of(partition) == broker_id_ && partitions_.count(partition) > 0;
     }
     if (ClusterLayout::is_internal(partition.topic)) {
@@ -84,7 +87,7 @@ bool Broker::leads(const TopicPartition& partition) const {
 }
 
 std::int32_t Broker::leader_of(const TopicPartition& tp) const {
-    if (!replicated() || tp.topic == ClusterLayout::kConsumerOffsets) return layout_->leader_of(tp);
+    if (!replicated()) return layout_->leader_of(tp);
     const PartitionRegistration* known = registration(tp);
     return known == nullptr ? kNoLeader : known->leader;
 }
@@ -179,46 +182,6 @@ void Broker::handle_transaction_request(const sim::Envelope& env, std::int32_t c
     const auto& end = std::get<EndTxnRequest>(message.body);
     if (coordinator == nullptr) return answer(EndTxnResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
     coordinator->handle_end_txn(end, answer);
-}
-
-void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correlation,
-                                  const KafkaMessage& message) {
-    const MessageBody& body = message.body;
-    const auto coordinates = [this](const std::string& group) {
-        return layout_->coordinator_of_group(group) == broker_id_;
-    };
-    if (const auto* r = std::get_if<OffsetCommitRequest>(&body)) {
-        OffsetCommitResponse response = groups_.handle_offset_commit(*r);
-        if (!coordinates(r->group_id)) {
-            response.partitions.clear();
-            for (const auto& p : r->partitions) response.partitions.push_back({p.partition, ErrorCode::NOT_COORDINATOR});
-        }
-        return reply(env.connection, correlation, std::move(response));
-    }
-    if (const auto* r = std::get_if<OffsetFetchRequest>(&body)) {
-        OffsetFetchResponse response;
-        if (!coordinates(r->group_id)) {
-            response.error = ErrorCode::NOT_COORDINATOR;
-        } else {
-            response = groups_.handle_offset_fetch(*r);
-        }
-        return reply(env.connection, correlation, std::move(response));
-    }
-    if (const auto* r = std::get_if<TxnOffsetCommitRequest>(&body)) {
-        TxnOffsetCommitResponse response;
-        if (!coordinates(r->group_id)) {
-            for (const auto& p : r->partitions) response.partitions.push_back({p.partition, ErrorCode::NOT_COORDINATOR});
-        } else {
-            response = groups_.handle_txn_offset_commit(*r);
-        }
-        return reply(env.connection, correlation, std::move(response));
-    }
-    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) {
-        JoinGroupResponse response{ErrorCode::NOT_COORDINATOR, "", -1};
-        if (coordinates(r->group_id)) response = groups_.handle_join_group(*r);
-        return reply(env.connection, correlation, std::move(response));
-    }
-    assert(false && "unexpected message at a broker");
 }
 
 ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartition& tp,
@@ -467,8 +430,7 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
         if (!leads(tp)) {
             error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
         } else if (tp.topic == ClusterLayout::kConsumerOffsets) {
-            error = groups_.write_marker(tp, request.producer_id, request.producer_epoch, request.committed,
-                                         [this](const std::string& g) { return layout_->offsets_partition_of_group(g); });
+            error = write_group_marker(tp, request.producer_id, request.producer_epoch, request.committed);
         } else {
             PartitionRules marker_rules = rules();
             marker_rules.strict_marker_epoch = request.strict_epoch;
@@ -498,7 +460,7 @@ void Broker::write_txn_markers_then(const WriteTxnMarkersRequest& request,
     WriteTxnMarkersResponse response = write_txn_markers(request);
     std::vector<DelayedAppend::Waiting> waiting;
     for (const auto& [tp, error] : response.partitions) {
-        if (error != ErrorCode::NONE || ClusterLayout::is_internal(tp.topic) || !replicated()) continue;
+        if (error != ErrorCode::NONE || tp.topic == ClusterLayout::kTransactionState || !replicated()) continue;
         waiting.push_back({tp, partitions_.at(tp).log().log_end_offset()});
     }
     if (waiting.empty()) {

@@ -64,6 +64,9 @@ public:
 
     const BrokerStorage& storage() const { return storage_; }
     const Partition* partition(const TopicPartition& tp) const;
+    // A group's committed offsets as this broker's coordinator knows them (empty if it is not
+    // the group's coordinator).
+    std::map<TopicPartition, std::int64_t> committed_offsets(const std::string& group_id) const;
     // The coordinators this broker runs now: one without replication; with it, one per
     // __transaction_state partition it leads.
     std::vector<const TransactionCoordinator*> coordinators() const;
@@ -222,12 +225,25 @@ private:
         std::unique_ptr<TransactionCoordinator> coordinator;
     };
     std::map<std::int32_t, CoordinatorSlot> partition_coordinators_;
+    // With replication: the group state of each __consumer_offsets partition led here, loaded
+    // from the last snapshot record in its replica (broker_groups.cpp).
+    std::map<std::int32_t, GroupStorage> group_states_;
+    GroupStorage* group_state_for(const std::string& group_id);
+    void load_group_state(const TopicPartition& offsets_partition);
+    // Applies a change to a copy of the group state; if the partition can take an acks=all
+    // write, keeps it, appends the partition's new state and answers once replicated.
+    template <typename Response>
+    void write_group_change(const sim::Envelope& env, std::int32_t correlation, const std::string& group_id,
+                            const std::function<Response(GroupCoordinator&)>& change,
+                            const std::function<Response(ErrorCode)>& refuse);
+    ErrorCode write_group_marker(const TopicPartition& offsets_partition, std::int64_t producer_id,
+                                 std::int16_t epoch, bool committed);
+    void append_group_snapshot(const TopicPartition& offsets_partition);
     TransactionCoordinator* coordinator_for(const std::string& transactional_id);
     std::int32_t coordinator_broker(const std::string& transactional_id) const;
     bool replicated_transaction_log() const;
     void load_coordinator(const PartitionRegistration& registration);
     void retire_coordinator(std::int32_t partition);
-    GroupCoordinator groups_{storage_.groups};
     std::map<std::uint64_t, ParkedFetch> parked_fetches_;
     std::map<std::uint64_t, std::function<void()>> actions_;
     std::map<std::int32_t, BrokerChannel> broker_channels_;  // peer: broker id or kControllerPeer

@@ -61,6 +61,14 @@ void Broker::apply_image(const MetadataImage& image) {
     }
     for (std::int32_t leader : leaders) fetch_from_leader(leader);
     for (const auto& [tp, p] : image_) {
+        if (tp.topic != ClusterLayout::kConsumerOffsets || partitions_.count(tp) == 0) continue;
+        const auto old = previous.find(tp);
+        const bool new_leadership = old == previous.end() || old->second.leader_epoch != p.leader_epoch ||
+                                    group_states_.count(tp.partition) == 0;
+        if (p.leader == broker_id_ && new_leadership) load_group_state(tp);
+        if (p.leader != broker_id_) group_states_.erase(tp.partition);
+    }
+    for (const auto& [tp, p] : image_) {
         if (tp.topic != ClusterLayout::kTransactionState || partitions_.count(tp) == 0) continue;
         const auto slot = partition_coordinators_.find(tp.partition);
         const bool loaded = slot != partition_coordinators_.end() &&

@@ -67,6 +67,9 @@ std::vector<std::int32_t> ClusterLayout::replicas_of(const TopicPartition& parti
     if (partition.topic == kTransactionState && replication.enabled) {
         factor = std::min(replication.transaction_log_replication_factor, broker_count());
     }
+    if (partition.topic == kConsumerOffsets && replication.enabled) {
+        factor = std::min(replication.offsets_topic_replication_factor, broker_count());
+    }
     assert(factor >= 1 && factor <= broker_count());
     std::vector<std::int32_t> replicas;
     for (std::int32_t i = 0; i < factor; ++i) replicas.push_back((first + i) % broker_count());
@@ -79,9 +82,10 @@ MetadataImage ClusterLayout::initial_image() const {
     for (const TopicSpec& topic : topics) {
         for (const TopicPartition& tp : partitions_of(topic.name)) all.push_back(tp);
     }
-    // With replication the transaction log is replicated too (the offsets topic is not yet).
+    // With replication the internal topics are replicated too.
     if (replication.enabled) {
         for (std::int32_t p = 0; p < broker_count(); ++p) all.push_back({kTransactionState, p});
+        for (std::int32_t p = 0; p < broker_count(); ++p) all.push_back({kConsumerOffsets, p});
     }
     for (const TopicPartition& tp : all) {
         PartitionRegistration p;

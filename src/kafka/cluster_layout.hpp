@@ -39,6 +39,7 @@ struct ReplicationConfig {
     std::int64_t segment_records = 0;
     // transaction.state.log.replication.factor (Kafka's default 3, capped at the broker count).
     std::int32_t transaction_log_replication_factor = 3;
+    std::int32_t offsets_topic_replication_factor = 3;  // offsets.topic.replication.factor
 };
 
 struct ClusterLayout {

@@ -59,6 +59,7 @@ void ConsumerClient::poll() {
     const sim::TimeUs now = sim_.now();
     expire_requests(now);
     if (now >= retry_after_us_) {
+        send_metadata();  // when a leader or the coordinator is unknown
         if (!joined_) {
             if (!in_flight(RequestKind::join_group)) {
                 send(coordinator(), RequestKind::join_group, JoinGroupRequest{group_id_, config_.group_instance_id});
@@ -66,7 +67,6 @@ void ConsumerClient::poll() {
         } else if (!committed_known_) {
             send_offset_fetch();
         } else {
-            send_metadata();
             send_list_offsets();
             send_fetches();
         }
@@ -104,6 +104,10 @@ bool ConsumerClient::in_flight_to(std::int32_t broker, RequestKind kind) const {
 }
 
 void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody body) {
+    if (broker == kNoLeader) {  // no known coordinator or leader: find it first, then retry
+        request_failed(kind, ErrorCode::COORDINATOR_NOT_AVAILABLE);
+        return;
+    }
     Channel& ch = channels_[broker];
     if (!ch.open) {
         ch.connection = sim_.connect(host_, layout_->broker_nodes.at(broker));
@@ -126,7 +130,9 @@ void ConsumerClient::send_offset_fetch() {
 
 void ConsumerClient::send_metadata() {
     if (!leaders_.stale() || in_flight(RequestKind::metadata)) return;
-    send(leaders_.next_broker(), RequestKind::metadata, leaders_.request(assignment_));
+    std::vector<TopicPartition> wanted = assignment_;
+    wanted.push_back(layout_->offsets_partition_of_group(group_id_));
+    send(leaders_.next_broker(), RequestKind::metadata, leaders_.request(wanted));
 }
 
 void ConsumerClient::handle(const MetadataResponse& response) {
@@ -185,6 +191,7 @@ void ConsumerClient::send_commit() {
 
 void ConsumerClient::request_failed(RequestKind kind, ErrorCode error) {
     retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+    if (error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_NOT_AVAILABLE) leaders_.mark_stale();
     if (kind == RequestKind::offset_commit) {
         commit_sent_ = false;  // commitSync retries retriable errors
         (void)error;

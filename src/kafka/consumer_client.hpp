@@ -137,7 +137,8 @@ private:
     void settle_positions();
     void fail_channel(std::int32_t broker, ErrorCode error);
     void schedule_wakeup();
-    std::int32_t coordinator() const { return layout_->coordinator_of_group(group_id_); }
+    // The leader of the group's __consumer_offsets partition (FindCoordinator, via Metadata).
+    std::int32_t coordinator() const { return leaders_.leader_of(layout_->offsets_partition_of_group(group_id_)); }
 
     sim::Simulation& sim_;
     sim::NodeId host_;

@@ -100,6 +100,7 @@ void ProducerClient::maybe_refresh_metadata(sim::TimeUs now) {
     std::vector<TopicPartition> wanted;
     for (const auto& [tp, state] : partitions_) wanted.push_back(tp);
     if (transactional()) wanted.push_back(layout_->transaction_partition_of(*config_.transactional_id));
+    if (!txn_group_.group_id.empty()) wanted.push_back(layout_->offsets_partition_of_group(txn_group_.group_id));
     if (wanted.empty()) return;
     metadata_in_flight_ = true;
     const std::int32_t broker = leaders_.next_broker();
@@ -275,7 +276,7 @@ void ProducerClient::drain(sim::TimeUs now) {
                 state.in_flight_sequences.push_back(batch->base_sequence);
             }
             RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
-                             transactional(), ControlType::none, -1, batch->records, nullptr};
+                             transactional(), ControlType::none, -1, batch->records, nullptr, nullptr};
             produce.partitions.push_back({tp, std::move(wire)});
             request.batches.push_back(std::move(batch));
         }

@@ -168,7 +168,8 @@ void ProducerClient::maybe_send_transaction_request(sim::TimeUs now) {
         TxnOffsetCommitRequest commit{id, txn_group_.group_id, producer_id_, producer_epoch_, txn_group_.member_id,
                                       txn_group_.generation_id, txn_group_.group_instance_id, {}};
         for (const auto& [tp, offset] : *txn_offsets_) commit.partitions.push_back({tp, offset});
-        broker = layout_->coordinator_of_group(txn_group_.group_id);
+        broker = leaders_.leader_of(layout_->offsets_partition_of_group(txn_group_.group_id));
+        if (broker == kNoLeader) return;
         body = commit;
     } else if ((txn_state_ == ClientTxnState::COMMITTING_TRANSACTION ||
                 txn_state_ == ClientTxnState::ABORTING_TRANSACTION) &&
@@ -208,6 +209,9 @@ void ProducerClient::handle_transaction_response(const MessageBody& body) {
             if constexpr (requires { response.error; }) note_coordinator_error(response.error);
         },
         body);
+    if (const auto* r = std::get_if<TxnOffsetCommitResponse>(&body)) {
+        for (const auto& [tp, error] : r->partitions) note_coordinator_error(error);
+    }
     if (const auto* r = std::get_if<InitProducerIdResponse>(&body)) return handle_init_response(*r);
     if (const auto* r = std::get_if<AddPartitionsToTxnResponse>(&body)) {
         if (r->error == ErrorCode::NONE) {

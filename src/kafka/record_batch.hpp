@@ -9,6 +9,7 @@
 namespace eosim::kafka {
 
 struct TransactionLogRecord;  // the value of a __transaction_state record
+struct GroupStorage;          // a __consumer_offsets record: the partition's group state
 
 constexpr std::int64_t kNoProducerId = -1;
 constexpr std::int16_t kNoProducerEpoch = -1;
@@ -41,6 +42,7 @@ struct RecordBatch {
     std::vector<Record> records;
     // __transaction_state batches carry the coordinator's record (one per batch).
     std::shared_ptr<const TransactionLogRecord> txn_record;
+    std::shared_ptr<const GroupStorage> group_state;
 
     std::int32_t record_count() const { return static_cast<std::int32_t>(records.size()); }
     bool has_producer_id() const { return producer_id != kNoProducerId; }

@@ -160,15 +160,15 @@ const kafka::Broker* leader_of(const Assembly& a, const kafka::TopicPartition& t
 // The group has committed everything its partitions hold.
 bool group_caught_up(const Assembly& a, const std::string& group_id,
                      const std::vector<kafka::TopicPartition>& assignment) {
-    const kafka::Broker& coordinator = *a.brokers.at(static_cast<std::size_t>(a.layout->coordinator_of_group(group_id)));
-    const auto& offsets = coordinator.storage().groups.committed;
-    const auto group = offsets.find(group_id);
+    const kafka::Broker* coordinator = leader_of(a, a.layout->offsets_partition_of_group(group_id));
+    if (coordinator == nullptr) return false;
+    const std::map<kafka::TopicPartition, std::int64_t> committed_offsets = coordinator->committed_offsets(group_id);
     for (const kafka::TopicPartition& tp : assignment) {
         const kafka::Broker* leader = leader_of(a, tp);
         if (leader == nullptr) return false;  // offline: nobody can read it now
         const std::int64_t high_watermark = leader->partition(tp)->high_watermark();
         std::int64_t committed = 0;
-        if (group != offsets.end() && group->second.count(tp) > 0) committed = group->second.at(tp);
+        if (committed_offsets.count(tp) > 0) committed = committed_offsets.at(tp);
         if (committed < high_watermark) return false;
     }
     return true;
