@@ -213,6 +213,14 @@ TEST_CASE("a new transaction coordinator completes a PrepareCommit left by the c
         const bool recovered_elsewhere = text.find("broker-0 txn.recover_prepare") != std::string::npos ||
                                          text.find("broker-2 txn.recover_prepare") != std::string::npos;
         CHECK(recovered_elsewhere);
+        // The group coordinator of "pipeline" moved with __consumer_offsets-1 as well.
+        const bool group_moved = text.find("broker-0 group.coordinator_load partition=1") != std::string::npos ||
+                                 text.find("broker-2 group.coordinator_load partition=1") != std::string::npos;
+        CHECK(group_moved);
+        // The old coordinator's delayed markers arrive after the new one finished: refused.
+        const bool stale_refused = text.find("result=COMMIT error=INVALID_PRODUCER_EPOCH") != std::string::npos ||
+                                   text.find("result=COMMIT error=TRANSACTION_COORDINATOR_FENCED") != std::string::npos;
+        CHECK(stale_refused);
         CHECK(outcome.check.verdicts.at("exactly_once_processing").holds);
         CHECK(outcome.check.verdicts.at("transactions_completed").holds);
     }

@@ -149,7 +149,7 @@ private:
     ReplicaFetchResponse read_replica_fetch(const ReplicaFetchRequest& request);
     void update_follower(const TopicPartition& tp, std::int32_t replica, std::int64_t fetch_offset);
     void maybe_advance_high_watermark(const TopicPartition& tp);
-    void maybe_expand_isr(const TopicPartition& tp);
+    void maybe_expand_isr(const TopicPartition& tp, std::int32_t replica);
     void shrink_isrs();
     void alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr);
     void wait_for_replication(std::vector<DelayedAppend::Waiting> waiting, std::int32_t timeout_ms,

@@ -174,6 +174,9 @@ void Broker::follower_apply(const ReplicaFetchResponse::PartitionData& data) {
     }
     for (const LogBatch& batch : data.batches) {
         if (batch.base_offset != partition.log().log_end_offset()) continue;  // already have it
+        // The answer to a fetch sent before this replica led in a newer epoch: its divergence
+        // was not checked against that epoch, so drop it; the next fetch carries the new epoch.
+        if (batch.leader_epoch < partition.log().latest_epoch()) return;
         partition.append_replica(batch);
     }
     maybe_flush(data.partition);
@@ -247,7 +250,7 @@ void Broker::update_follower(const TopicPartition& tp, std::int32_t replica, std
     f.log_end_offset = fetch_offset;
     f.last_fetch_us = sim().now();
     f.last_fetch_leader_end_offset = leader_end;
-    maybe_expand_isr(tp);
+    maybe_expand_isr(tp, replica);
     maybe_advance_high_watermark(tp);
 }
 
@@ -273,21 +276,21 @@ void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
     check_delayed_appends();
 }
 
-void Broker::maybe_expand_isr(const TopicPartition& tp) {
+// Partition.maybeExpandIsr, for the follower that just fetched: one that is not fetching (dead,
+// fenced) is never proposed.
+void Broker::maybe_expand_isr(const TopicPartition& tp, std::int32_t replica) {
     const PartitionRegistration* p = registration(tp);
     LeaderState& state = leader_states_.at(tp);
     if (p == nullptr || state.alter_in_flight) return;
     const Partition& partition = partitions_.at(tp);
     const auto& epochs = partition.log().epochs();
     const std::int64_t epoch_start = epochs.empty() ? 0 : epochs.back().start_offset;
+    const FollowerState& f = state.followers.at(replica);
+    // Partition.isFollowerInSync: caught up to the HW and into this leader's epoch.
+    if (p->in_isr(replica) || f.log_end_offset < partition.high_watermark() || f.log_end_offset < epoch_start) return;
     std::vector<std::int32_t> isr = p->isr;
-    for (const auto& [replica, f] : state.followers) {
-        // Partition.isFollowerInSync: caught up to the HW and into this leader's epoch.
-        if (!p->in_isr(replica) && f.log_end_offset >= partition.high_watermark() && f.log_end_offset >= epoch_start) {
-            isr.push_back(replica);
-        }
-    }
-    if (isr.size() != p->isr.size()) alter_isr(tp, std::move(isr));
+    isr.push_back(replica);
+    alter_isr(tp, std::move(isr));
 }
 
 void Broker::shrink_isrs() {
