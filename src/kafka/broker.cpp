@@ -53,6 +53,7 @@ void Broker::on_start() {
 void Broker::on_crash() {
     partition_coordinators_.clear();
     group_states_.clear();
+    group_state_epochs_.clear();
     partitions_.clear();
     image_.clear();
     image_version_ = -1;

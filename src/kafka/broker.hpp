@@ -228,6 +228,8 @@ private:
     // With replication: the group state of each __consumer_offsets partition led here, loaded
     // from the last snapshot record in its replica (broker_groups.cpp).
     std::map<std::int32_t, GroupStorage> group_states_;
+    std::map<std::int32_t, std::int32_t> group_state_epochs_;  // the leader epoch each was loaded in
+    void sync_coordinator(const TopicPartition& internal_partition);
     GroupStorage* group_state_for(const std::string& group_id);
     void load_group_state(const TopicPartition& offsets_partition);
     // Applies a change to a copy of the group state; if the partition can take an acks=all

@@ -61,22 +61,38 @@ void Broker::apply_image(const MetadataImage& image) {
     }
     for (std::int32_t leader : leaders) fetch_from_leader(leader);
     for (const auto& [tp, p] : image_) {
-        if (tp.topic != ClusterLayout::kConsumerOffsets || partitions_.count(tp) == 0) continue;
-        const auto old = previous.find(tp);
-        const bool new_leadership = old == previous.end() || old->second.leader_epoch != p.leader_epoch ||
-                                    group_states_.count(tp.partition) == 0;
-        if (p.leader == broker_id_ && new_leadership) load_group_state(tp);
-        if (p.leader != broker_id_) group_states_.erase(tp.partition);
-    }
-    for (const auto& [tp, p] : image_) {
-        if (tp.topic != ClusterLayout::kTransactionState || partitions_.count(tp) == 0) continue;
-        const auto slot = partition_coordinators_.find(tp.partition);
-        const bool loaded = slot != partition_coordinators_.end() &&
-                            slot->second.coordinator->coordinator_epoch() == p.leader_epoch;
-        if (p.leader == broker_id_ && !loaded) load_coordinator(p);
-        if (p.leader != broker_id_ && slot != partition_coordinators_.end()) retire_coordinator(tp.partition);
+        if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
     }
     check_delayed_appends();
+}
+
+// The coordinator of an internal partition runs where the partition is led, loaded from the log
+// once everything in the leader's log is committed (high watermark = log end): a new leader may
+// hold records past the old high watermark that could still be lost, and a coordinator must not
+// act on them (e.g. complete a PrepareCommit that a later leader never sees).
+void Broker::sync_coordinator(const TopicPartition& tp) {
+    const PartitionRegistration* p = registration(tp);
+    const auto local = partitions_.find(tp);
+    if (p == nullptr || local == partitions_.end()) return;
+    const bool leading = p->leader == broker_id_ && leader_states_.count(tp) > 0;
+    const bool committed = local->second.high_watermark() >= local->second.log().log_end_offset();
+    if (tp.topic == ClusterLayout::kConsumerOffsets) {
+        const auto loaded = group_state_epochs_.find(tp.partition);
+        const bool current = loaded != group_state_epochs_.end() && loaded->second == p->leader_epoch;
+        if (!leading || !current) {
+            group_states_.erase(tp.partition);
+            group_state_epochs_.erase(tp.partition);
+        }
+        if (leading && !current && committed) {
+            load_group_state(tp);
+            group_state_epochs_[tp.partition] = p->leader_epoch;
+        }
+        return;
+    }
+    const auto slot = partition_coordinators_.find(tp.partition);
+    const bool current = slot != partition_coordinators_.end() && slot->second.coordinator->coordinator_epoch() == p->leader_epoch;
+    if ((!leading || !current) && slot != partition_coordinators_.end()) retire_coordinator(tp.partition);
+    if (leading && !current && committed) load_coordinator(*p);
 }
 
 void Broker::become_leader(const PartitionRegistration& p) {
@@ -272,6 +288,7 @@ void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
     }
     if (candidate <= partition.high_watermark()) return;
     partition.set_high_watermark(candidate);
+    if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
     complete_parked_fetches(tp);
     check_delayed_appends();
 }
