@@ -185,12 +185,4 @@ void Controller::on_connection_closed(sim::ConnectionId connection) {
     }
 }
 
-std::vector<TopicPartition> Controller::offline_partitions() const {
-    std::vector<TopicPartition> result;
-    for (const auto& [tp, p] : partitions_) {
-        if (p.leader == kNoLeader) result.push_back(tp);
-    }
-    return result;
-}
-
 }  // namespace eosim::kafka

@@ -27,7 +27,6 @@ public:
     void on_crash() override {}
 
     const std::map<TopicPartition, PartitionRegistration>& partitions() const { return partitions_; }
-    bool fenced(std::int32_t broker) const { return brokers_.at(static_cast<std::size_t>(broker)).fenced; }
     std::int32_t unclean_elections() const { return unclean_elections_; }
     std::int32_t elections() const { return elections_; }
     // A window during which a partition had no leader (to_us < 0: still offline at the end).
@@ -37,8 +36,6 @@ public:
         sim::TimeUs to_us = -1;
     };
     const std::vector<OfflineWindow>& offline_windows() const { return offline_windows_; }
-    // Partitions with no leader right now (unavailable, e.g. clean election impossible).
-    std::vector<TopicPartition> offline_partitions() const;
 
 private:
     struct BrokerRegistration {
