@@ -177,7 +177,7 @@ TEST_CASE("a partition is one-way: the other direction still flows") {
     CHECK(p.server->received == std::vector<int>{7});
 }
 
-TEST_CASE("a FIN sent into a partition waits behind the held data; data toward the closer is dropped") {
+TEST_CASE("a FIN sent into a partition waits behind the held data, and data toward the closer is dropped") {
     Pair p(LinkProfile{100, 0});
     const ConnectionId conn = p.sim.connect(p.c, p.s);
     p.sim.set_partitioned(p.c, p.s, true);
