@@ -38,7 +38,7 @@ void Broker::on_start() {
         const std::int64_t snapshot = it->second.last_roll_offset(layout_->replication.segment_records);
         if (snapshot > 0) it->second.rebuild(snapshot);
     }
-    if (!replicated_transaction_log()) {
+    if (!replicated()) {
         transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
                                                                  *layout_, config_.transactions);
         ++storage_.coordinator_loads;

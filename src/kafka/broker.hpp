@@ -243,7 +243,6 @@ private:
     void append_group_snapshot(const TopicPartition& offsets_partition);
     TransactionCoordinator* coordinator_for(const std::string& transactional_id);
     std::int32_t coordinator_broker(const std::string& transactional_id) const;
-    bool replicated_transaction_log() const;
     void load_coordinator(const PartitionRegistration& registration);
     void retire_coordinator(std::int32_t partition);
     std::map<std::uint64_t, ParkedFetch> parked_fetches_;

@@ -78,8 +78,6 @@ void Broker::append_transaction_record(const TransactionLogRecord& record, std::
     after(config_.transactions.log_write_us, [done = std::move(done)] { done(ErrorCode::NONE); });
 }
 
-bool Broker::replicated_transaction_log() const { return replicated(); }
-
 std::vector<const TransactionCoordinator*> Broker::coordinators() const {
     std::vector<const TransactionCoordinator*> result;
     if (transactions_ != nullptr) result.push_back(transactions_.get());
@@ -92,7 +90,7 @@ std::int32_t Broker::coordinator_broker(const std::string& transactional_id) con
 }
 
 TransactionCoordinator* Broker::coordinator_for(const std::string& transactional_id) {
-    if (!replicated_transaction_log()) {
+    if (!replicated()) {
         return layout_->coordinator_of_transaction(transactional_id) == broker_id_ ? transactions_.get() : nullptr;
     }
     const auto found = partition_coordinators_.find(layout_->transaction_partition_of(transactional_id).partition);
