@@ -416,6 +416,27 @@ TEST_CASE("the consumer's filter skips aborted batches and control records under
     CHECK(uncommitted.records.size() == 5);  // aborted data included, markers never
 }
 
+// CompletedFetch (org.apache.kafka.clients.consumer.internals) orders the fetch's aborted
+// transactions in a PriorityQueue by firstOffset; the broker lists them in abort order.
+TEST_CASE("CompletedFetch.consumeAbortedTransactionsUpTo: aborted transactions are taken by first offset, not abort order") {
+    PartitionLog log;
+    Partition p(log);
+    p.append_data(txn_batch(7, 0, 1), {});             // 0: producer 7 begins
+    p.append_data(txn_batch(8, 0, 1), {});             // 1: producer 8 begins
+    p.append_marker(8, 0, 0, ControlType::abort, {});  // 2: 8 aborts first
+    p.append_marker(7, 0, 0, ControlType::abort, {});  // 3: then 7
+    p.append_data(plain_batch(1), {});                 // 4: kept
+    const ReadResult r = p.read(0, Isolation::read_committed, 100);
+    REQUIRE(r.aborted.size() == 2);
+    CHECK(r.aborted[0].producer_id == 8);  // the index is in abort order
+    FetchResponse::PartitionData data{{"t", 0}, ErrorCode::NONE, r.high_watermark, r.last_stable_offset, r.aborted, r.batches};
+    const FilteredFetch fetched = filter_fetched(data, 0, Isolation::read_committed);
+    std::vector<std::int64_t> offsets;
+    for (const auto& record : fetched.records) offsets.push_back(record.offset);
+    CHECK(offsets == std::vector<std::int64_t>{4});
+    CHECK(fetched.next_fetch_offset == 5);
+}
+
 TEST_CASE("transaction.version 2: an EndTxn retried across a coordinator reload gets the completed answer") {
     Coordinator c(true);
     c.load_in(S::Ongoing);

@@ -334,14 +334,22 @@ void ConsumerClient::accept_batches(const FetchResponse::PartitionData& data) {
 FilteredFetch filter_fetched(const FetchResponse::PartitionData& data, std::int64_t position,
                              Isolation isolation) {
     FilteredFetch result{{}, position};
+    // The broker lists aborted transactions in the order their ABORT markers were written (the
+    // .txnindex order), which differs from the order they began when two producers' transactions
+    // overlap. CompletedFetch keeps them in a PriorityQueue by firstOffset; a stable sort by
+    // first offset is that queue's order.
+    std::vector<AbortedTxn> aborted = data.aborted;
+    std::stable_sort(aborted.begin(), aborted.end(),
+                     [](const AbortedTxn& a, const AbortedTxn& b) { return a.first_offset < b.first_offset; });
     std::set<std::int64_t> aborted_producers;
     std::size_t next_aborted = 0;
     for (const LogBatch& stored : data.batches) {
         const RecordBatch& batch = stored.batch;
-        // Producers whose aborted transactions started at or before this batch.
-        while (isolation == Isolation::read_committed && next_aborted < data.aborted.size() &&
-               data.aborted[next_aborted].first_offset <= stored.last_offset()) {
-            aborted_producers.insert(data.aborted[next_aborted++].producer_id);
+        // CompletedFetch.consumeAbortedTransactionsUpTo: producers whose aborted transactions
+        // began at or before this batch's last offset.
+        while (isolation == Isolation::read_committed && next_aborted < aborted.size() &&
+               aborted[next_aborted].first_offset <= stored.last_offset()) {
+            aborted_producers.insert(aborted[next_aborted++].producer_id);
         }
         result.next_fetch_offset = std::max(result.next_fetch_offset, stored.last_offset() + 1);
         if (batch.is_control()) {
