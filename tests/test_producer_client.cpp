@@ -205,3 +205,50 @@ TEST_CASE("delivery.timeout.ms fails a batch that keeps timing out") {
     CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
     CHECK(h.broker->seen.size() >= 2);
 }
+
+// Kafka's Sender.completeBatch calls failBatch(batch, response, batch.attempts() < retries), and
+// TransactionManager.handleFailedBatch renumbers nothing when the batch ran out of retries: it
+// may have been appended, so the batch after it keeps its epoch and sequence and the broker
+// recognises it as a duplicate instead of appending it again under a new epoch.
+TEST_CASE("TransactionManager.handleFailedBatch: a batch out of retries leaves its successors' sequences alone") {
+    ProducerConfig c = fast_config();
+    c.retries = 1;
+    Harness h(c, {std::nullopt, std::nullopt, std::nullopt, ErrorCode::NONE});
+    h.host->client->send(h.tp, Record{1, 0}, 100);
+    h.sim.run(sim::ms(5));  // InitProducerId, then the first batch drains alone
+    h.host->client->send(h.tp, Record{2, 0}, 100);
+    h.sim.run(sim::ms(600'000));
+    REQUIRE(h.broker->seen.size() == 4);
+    CHECK(h.broker->seen[2].seq == 0);  // the first batch's retry, the lowest sequence, goes first
+    CHECK(h.broker->seen[3].epoch == 0);
+    CHECK(h.broker->seen[3].seq == 1);
+    CHECK(h.host->client->producer_epoch() == 0);
+    REQUIRE(h.host->outcomes.size() == 2);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
+    CHECK(h.host->outcomes[1].second.kind == SendOutcome::Kind::ok);
+}
+
+// TransactionManager.maybeResolveSequences runs only once the partition has no batch in flight
+// or waiting for a retry (hasInflightBatches); the retries still go out meanwhile
+// (RecordAccumulator.shouldStopDrainBatchesForPartition holds back only new batches). When they
+// are acknowledged the sequence is contiguous again and no epoch bump is needed.
+TEST_CASE("TransactionManager.maybeResolveSequences: an expired batch waits for its partition's retries, no bump when they land") {
+    ProducerConfig c = fast_config();
+    c.delivery_timeout_ms = 1500;
+    c.delivery_timeout_set = true;
+    Harness h(c, {std::nullopt, std::nullopt, std::nullopt, ErrorCode::NONE, ErrorCode::NONE});
+    h.host->client->send(h.tp, Record{1, 0}, 100);
+    h.sim.run(sim::ms(10));
+    h.host->client->send(h.tp, Record{2, 0}, 100);
+    h.sim.run(sim::ms(600'000));
+    h.send_and_run(3);
+    REQUIRE(h.broker->seen.size() == 5);
+    CHECK(h.broker->seen[3].epoch == 0);  // the second batch's retry, after the first expired
+    CHECK(h.broker->seen[3].seq == 1);
+    CHECK(h.broker->seen[4].epoch == 0);  // resolved without a bump
+    CHECK(h.broker->seen[4].seq == 2);
+    REQUIRE(h.host->outcomes.size() == 3);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
+    CHECK(h.host->outcomes[1].second.kind == SendOutcome::Kind::ok);
+    CHECK(h.host->outcomes[2].second.kind == SendOutcome::Kind::ok);
+}

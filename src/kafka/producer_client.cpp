@@ -149,7 +149,7 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
             }
             BatchPtr batch = std::move(*it);
             it = state.queue.erase(it);
-            if (batch->base_sequence != kNoSequence) state.unresolved = true;
+            if (batch->base_sequence != kNoSequence) mark_sequence_unresolved(*batch);  // inRetry
             finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
                             ErrorCode::REQUEST_TIMED_OUT, -1});
             if (transactional() && !abortable) abortable = ErrorCode::REQUEST_TIMED_OUT;
@@ -160,7 +160,9 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
         for (auto& [correlation, request] : ch.in_flight) {
             for (BatchPtr& batch : request.batches) {
                 if (batch->done || now < batch->created_us + timeout_us) continue;
-                if (batch->base_sequence != kNoSequence) partitions_[batch->partition].unresolved = true;
+                // Kafka marks only batches in retry; eosim also a first attempt, whose successors
+                // could otherwise be drained past a sequence gap nobody will fill.
+                if (batch->base_sequence != kNoSequence) mark_sequence_unresolved(*batch);
                 finish(*batch, {SendOutcome::Kind::info, ErrorCode::REQUEST_TIMED_OUT, -1});
                 // Transactional: the sequence is unresolved, so abort and bump the epoch.
                 if (transactional()) abortable = ErrorCode::UNKNOWN_PRODUCER_ID;
@@ -168,55 +170,6 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
         }
     }
     if (abortable) enter_abortable_error(*abortable);
-}
-
-void ProducerClient::maybe_resolve_sequences() {
-    for (auto& [tp, state] : partitions_) {
-        if (!state.unresolved || state.in_flight_batches > 0) continue;
-        const bool next_is_contiguous =
-            state.last_acked_sequence == kNoSequence
-                ? state.next_sequence == 0
-                : increment_sequence(state.last_acked_sequence, 1) == state.next_sequence;
-        if (next_is_contiguous) {
-            state.unresolved = false;
-        } else {
-            epoch_bump_required_ = true;  // TxM.maybeResolveSequences: idempotent -> bump
-        }
-    }
-}
-
-// KIP-360: the idempotent producer bumps its own epoch (no RPC) and restarts sequences at 0.
-void ProducerClient::maybe_bump_epoch() {
-    if (!epoch_bump_required_) return;
-    for (const auto& [tp, state] : partitions_) {
-        if (state.in_flight_batches > 0) return;  // wait until nothing old is on the wire
-    }
-    epoch_bump_required_ = false;
-    const bool exhausted = producer_epoch_ == std::numeric_limits<std::int16_t>::max();
-    if (exhausted) {
-        producer_id_ = kNoProducerId;  // a new InitProducerId gives a fresh id at epoch 0
-        producer_epoch_ = kNoProducerEpoch;
-    } else if (producer_id_ != kNoProducerId) {
-        ++producer_epoch_;
-    }
-    sim_.record_state(host_, sim::StateChange("producer.epoch_bump")
-                                 .with("pid", producer_id_)
-                                 .with("epoch", producer_epoch_));
-    for (auto& [tp, state] : partitions_) {
-        state.next_sequence = 0;
-        state.last_acked_sequence = kNoSequence;
-        state.unresolved = false;
-        for (BatchPtr& batch : state.queue) {
-            if (batch->base_sequence == kNoSequence) continue;
-            if (producer_id_ == kNoProducerId) {
-                batch->base_sequence = kNoSequence;  // resequenced once the new id arrives
-                continue;
-            }
-            batch->producer_epoch = producer_epoch_;
-            batch->base_sequence = state.next_sequence;
-            state.next_sequence = increment_sequence(state.next_sequence, batch->records.size());
-        }
-    }
 }
 
 void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
@@ -229,7 +182,9 @@ void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
     send_request(init_broker_, std::move(request), InitProducerIdRequest{});
 }
 
-bool ProducerClient::ready_to_drain(const PartitionState& state, sim::TimeUs now) const {
+// RecordAccumulator.drain's readiness checks, shouldStopDrainBatchesForPartition included.
+bool ProducerClient::ready_to_drain(const TopicPartition& partition, sim::TimeUs now) {
+    const PartitionState& state = partitions_[partition];
     if (state.queue.empty()) return false;
     const Batch& head = *state.queue.front();
     if (now < head.retry_after_us) return false;
@@ -241,15 +196,18 @@ bool ProducerClient::ready_to_drain(const PartitionState& state, sim::TimeUs now
         return false;
     }
     if (!idempotent()) return true;
-    if (producer_id_ == kNoProducerId || epoch_bump_required_ || state.unresolved) return false;
-    if (transactional() && !send_to_partition_allowed(head.partition)) return false;
-    if (head.base_sequence != kNoSequence && !state.in_flight_sequences.empty()) {
-        // shouldStopDrainBatchesForPartition: a retry goes out only as the lowest in flight.
-        const auto lowest = *std::min_element(state.in_flight_sequences.begin(),
-                                              state.in_flight_sequences.end());
-        if (head.base_sequence != lowest) return false;
+    if (producer_id_ == kNoProducerId) return false;
+    if (transactional() && !send_to_partition_allowed(partition)) return false;
+    if (head.base_sequence == kNoSequence) {
+        // A new batch waits while older-epoch batches of the partition are unfinished (it would
+        // start the new epoch at sequence 0 ahead of them) and while a sequence is unresolved.
+        // Retries do not wait: they are what resolves it.
+        if (has_stale_producer_id_and_epoch(state) && has_in_flight_batches(partition)) return false;
+        if (state.unresolved_next_sequence) return false;
+        return true;
     }
-    return true;
+    // A retry goes out only as the lowest unfinished sequence of its partition.
+    return head.base_sequence == first_in_flight_sequence(partition);
 }
 
 void ProducerClient::drain(sim::TimeUs now) {
@@ -261,20 +219,22 @@ void ProducerClient::drain(sim::TimeUs now) {
         ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
         InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
         for (auto& [tp, state] : partitions_) {
-            if (state.leader != broker || !ready_to_drain(state, now)) continue;
+            if (state.leader != broker || !ready_to_drain(tp, now)) continue;
+            if (idempotent() && state.queue.front()->base_sequence == kNoSequence) {
+                maybe_update_producer_id_and_epoch(tp);
+            }
             BatchPtr batch = std::move(state.queue.front());
             state.queue.pop_front();
             batch->closed = true;
             if (idempotent() && batch->base_sequence == kNoSequence) {
+                // Sequences are assigned at drain; a retried batch keeps its own (a new one could
+                // be appended a second time if the earlier attempt was accepted).
                 batch->producer_id = producer_id_;
                 batch->producer_epoch = producer_epoch_;
                 batch->base_sequence = state.next_sequence;
                 state.next_sequence = increment_sequence(state.next_sequence, batch->records.size());
             }
             ++state.in_flight_batches;
-            if (batch->base_sequence != kNoSequence) {
-                state.in_flight_sequences.push_back(batch->base_sequence);
-            }
             RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
                              transactional(), ControlType::none, -1, batch->records, nullptr, nullptr};
             produce.partitions.push_back({tp, std::move(wire)});
@@ -414,20 +374,16 @@ void ProducerClient::forget_in_flight(const Batch& batch) {
     PartitionState& state = partitions_[batch.partition];
     assert(state.in_flight_batches > 0);
     --state.in_flight_batches;
-    if (batch.base_sequence == kNoSequence) return;
-    auto& sequences = state.in_flight_sequences;
-    const auto found = std::find(sequences.begin(), sequences.end(), batch.base_sequence);
-    if (found != sequences.end()) sequences.erase(found);
 }
 
+// Sender.completeBatch / failBatch.
 void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_t base_offset) {
     PartitionState& state = partitions_[batch->partition];
-    const bool current_epoch = batch->producer_id == producer_id_ &&
-                               batch->producer_epoch == producer_epoch_;
     if (error == ErrorCode::NONE || error == ErrorCode::DUPLICATE_SEQUENCE_NUMBER) {
-        if (batch->base_sequence != kNoSequence && current_epoch) {
-            state.last_acked_sequence = batch->records.empty() ? state.last_acked_sequence
-                                                               : increment_sequence(batch->base_sequence, batch->records.size() - 1);
+        // handleCompletedBatch: the partition's last acknowledged sequence, in its own epoch.
+        if (batch->base_sequence != kNoSequence && !batch->records.empty() &&
+            batch->producer_id == state.producer_id && batch->producer_epoch == state.producer_epoch) {
+            state.last_acked_sequence = increment_sequence(batch->base_sequence, static_cast<std::int32_t>(batch->records.size()) - 1);
         }
         // DUPLICATE_SEQUENCE_NUMBER is success without an offset (Sender.completeBatch).
         const std::int64_t offset = error == ErrorCode::NONE ? base_offset : -1;
@@ -443,24 +399,15 @@ void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_
         finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail, error, -1});
         return;
     }
-    if (idempotent() && current_epoch &&
-        (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER || error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
-        const std::int32_t expected = state.last_acked_sequence == kNoSequence
-                                          ? 0
-                                          : increment_sequence(state.last_acked_sequence, 1);
-        // TxM.canRetry: the next expected batch was refused, so the broker's state for us is
-        // gone or inconsistent: bump the epoch and resend from sequence 0. Otherwise an
-        // earlier batch is still unresolved and a plain retry will do.
-        if (batch->base_sequence == expected) epoch_bump_required_ = true;
-    }
     if (can_retry(*batch, error)) {
         reenqueue(std::move(batch));
         return;
     }
     if (transactional()) {
         enter_abortable_error(error);
-    } else if (idempotent() && batch->base_sequence != kNoSequence) {
-        epoch_bump_required_ = true;
+    } else if (idempotent()) {
+        // failBatch(batch, response, batch.attempts() < retries).
+        handle_failed_batch(*batch, error, batch->attempts < config_.retries);
     }
     sim_.record_state(host_, sim::StateChange("producer.batch_failed")
                                  .with("partition", batch->partition.str())
@@ -469,13 +416,11 @@ void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_
                     error, -1});
 }
 
-bool ProducerClient::can_retry(const Batch& batch, ErrorCode error) const {
+// Sender.canRetry: within delivery.timeout.ms and retries, then TransactionManager.canRetry.
+bool ProducerClient::can_retry(Batch& batch, ErrorCode error) {
     if (sim_.now() >= batch.created_us + sim::ms(config_.delivery_timeout_ms)) return false;
     if (batch.attempts >= config_.retries) return false;
-    if (idempotent() && !transactional() && (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER ||
-                                             error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
-        return true;
-    }
+    if (idempotent() && !transactional()) return transaction_manager_can_retry(batch, error);
     return is_retriable(error);
 }
 

@@ -106,15 +106,21 @@ private:
         bool closed = false;         // full, or retried: nothing more is appended
         bool maybe_written = false;  // an attempt ended without a definite answer
         bool done = false;           // completed (e.g. expired) while still in flight
+        bool sequence_reset = false; // re-sequenced by an epoch bump (ProducerBatch.sequenceHasBeenReset)
     };
     using BatchPtr = std::unique_ptr<Batch>;
+    // Kafka's TxnPartitionEntry: the partition's own producer id and epoch (it moves to a new
+    // epoch lazily, once none of its batches is in flight), its sequences and its queue.
     struct PartitionState {
         std::deque<BatchPtr> queue;  // not in flight, in send order
+        std::int64_t producer_id = kNoProducerId;
+        std::int16_t producer_epoch = kNoProducerEpoch;
         std::int32_t next_sequence = 0;
         std::int32_t last_acked_sequence = kNoSequence;
-        std::vector<std::int32_t> in_flight_sequences;
-        std::int32_t in_flight_batches = 0;
-        bool unresolved = false;  // a sent batch expired: its sequence's fate is unknown
+        std::int32_t in_flight_batches = 0;  // on the wire (expired ones too), for muting
+        // partitionsWithUnresolvedSequences: a sent batch expired; the sequence after it.
+        std::optional<std::int32_t> unresolved_next_sequence;
+        bool rewrite_on_bump = false;  // partitionsToRewriteSequences
         std::int32_t leader = kNoLeader;  // from the metadata, refreshed when it moves
     };
     PartitionState& partition_state(const TopicPartition& partition);
@@ -134,13 +140,27 @@ private:
     void poll();
     void expire_batches(sim::TimeUs now);
     void expire_requests(sim::TimeUs now);
+    // Sequence bookkeeping of the idempotent producer (producer_sequences.cpp, Kafka's
+    // TransactionManager / TxnPartitionEntry).
     void maybe_resolve_sequences();
     void maybe_bump_epoch();
+    // inflightBatchesBySequence: sequenced batches not yet completed, on the wire or queued
+    // for a retry, in sequence order.
+    std::vector<Batch*> sequenced_batches(const TopicPartition& partition);
+    bool has_in_flight_batches(const TopicPartition& partition);
+    std::int32_t first_in_flight_sequence(const TopicPartition& partition);
+    bool has_stale_producer_id_and_epoch(const PartitionState& state) const;
+    void maybe_update_producer_id_and_epoch(const TopicPartition& partition);
+    void start_sequences_at_beginning(const TopicPartition& partition);
+    void request_epoch_bump(const TopicPartition& partition);
+    void mark_sequence_unresolved(const Batch& batch);
+    bool transaction_manager_can_retry(Batch& batch, ErrorCode error);
+    void handle_failed_batch(const Batch& batch, ErrorCode error, bool adjust_sequences);
     void maybe_init_producer_id(sim::TimeUs now);
     void drain(sim::TimeUs now);
     void maybe_refresh_metadata(sim::TimeUs now);
     void handle_metadata_response(const MetadataResponse& response);
-    bool ready_to_drain(const PartitionState& state, sim::TimeUs now) const;
+    bool ready_to_drain(const TopicPartition& partition, sim::TimeUs now);
     void send_request(std::int32_t broker, InFlightRequest request, MessageBody body);
     Channel& channel(std::int32_t broker);
     void fail_channel(std::int32_t broker, ErrorCode error);
@@ -148,7 +168,7 @@ private:
     void handle_produce_response(InFlightRequest& request, const ProduceResponse& response);
     void handle_init_producer_id_response(const InitProducerIdResponse& response);
     void complete_batch(BatchPtr batch, ErrorCode error, std::int64_t base_offset);
-    bool can_retry(const Batch& batch, ErrorCode error) const;
+    bool can_retry(Batch& batch, ErrorCode error);
     void reenqueue(BatchPtr batch);
     void finish(Batch& batch, SendOutcome outcome);
     void forget_in_flight(const Batch& batch);

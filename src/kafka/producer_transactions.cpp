@@ -137,9 +137,11 @@ void ProducerClient::finish_operation(ErrorCode error) {
 
 void ProducerClient::reset_sequences() {
     for (auto& [tp, state] : partitions_) {
+        state.producer_id = producer_id_;
+        state.producer_epoch = producer_epoch_;
         state.next_sequence = 0;
         state.last_acked_sequence = kNoSequence;
-        state.unresolved = false;
+        state.unresolved_next_sequence.reset();
         for (BatchPtr& batch : state.queue) batch->base_sequence = kNoSequence;
     }
 }
