@@ -35,6 +35,9 @@ public:
               const std::string& key, std::int64_t offset) {
         op(process, OpType::ok, OpFunction::poll, group, {{names_.key(key), offset, value}});
     }
+    void effect(const std::string& group, std::uint64_t value) {
+        op("sink", OpType::ok, OpFunction::effect, group, {{names_.key("sink"), -1, value}});
+    }
     check::CheckResult result() const { return checker_.finish(); }
 
 private:
@@ -261,4 +264,24 @@ TEST_CASE("witnesses name the faults active while the value was in flight") {
     const std::string& witness = r.verdicts.at("at_most_once").witnesses.at(0);
     CHECK(witness.find("fault #1: responses lost") != std::string::npos);
     CHECK(witness.find("fault #2: consumer crash") != std::string::npos);
+}
+
+// An idempotent consumer (seed 000) applies each input once per calling application: effects are
+// owed per group that called the sink, for the acknowledged values of the keys it reads.
+TEST_CASE("external_exactly_once is judged per calling consumer group") {
+    HistoryBuilder h;
+    h.assign("c", "ledger-writers", "t-0");
+    h.assign("d", "plain-readers", "t-0");  // reads the same key, calls no sink: owes nothing
+    for (std::uint64_t v = 1; v <= 3; ++v) {
+        h.send("p", v, "t-0");
+        h.ack("p", v, "t-0", static_cast<std::int64_t>(v - 1));
+    }
+    h.effect("ledger-writers", 1);
+    h.effect("ledger-writers", 2);
+    h.effect("ledger-writers", 2);
+    const auto r = h.result();
+    CHECK_FALSE(r.verdicts.at("external_exactly_once").holds);
+    CHECK(r.counts.external_effects == 3);
+    CHECK(r.counts.external_duplicates == 1);  // value 2
+    CHECK(r.counts.external_missing == 1);     // value 3
 }

@@ -108,6 +108,9 @@ private:
     void exactly_once_processing(CheckResult& result) const;
     void external_exactly_once(CheckResult& result) const;
     std::vector<std::uint64_t> owed_inputs() const;
+    // Inputs a group's sink owes one effect each: acknowledged values of the keys it reads
+    // (kNoGroup: the processors' inputs, as owed_inputs()).
+    std::vector<std::uint64_t> owed_effects(std::uint32_t group) const;
     bool seen_by_read_committed(std::uint64_t value) const;
     std::string describe_value(std::uint64_t value, const ValueState& state) const;
 
@@ -121,7 +124,9 @@ private:
     std::vector<Transaction> transactions_;
     std::map<std::uint32_t, std::int64_t> open_txn_;  // process -> its open transaction
     std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> outputs_of_;  // input -> outputs
-    std::unordered_map<std::uint64_t, Effect> effects_;  // input value -> external effects
+    // (calling group, input value) -> external effects. The group is the effect's `group`
+    // (kNoGroup when the history does not say which application called the sink).
+    std::map<std::pair<std::uint32_t, std::uint64_t>, Effect> effects_;
     struct FaultWindow {
         std::int64_t start_us = 0;
         std::int64_t end_us = INT64_MAX;

@@ -2,6 +2,8 @@
 // data, atomicity, exactly-once processing and exactly-once external effects.
 #include <fmt/format.h>
 
+#include <set>
+
 #include "check/checker_text.hpp"
 #include "check/delivery_checker.hpp"
 
@@ -34,7 +36,7 @@ void DeliveryChecker::observe_txn(const history::Operation& op) {
 void DeliveryChecker::observe_effect(const history::Operation& op) {
     if (op.type != OpType::ok) return;
     for (const history::Element& e : op.elements) {
-        Effect& effect = effects_[e.value];
+        Effect& effect = effects_[{op.group, e.value}];
         if (effect.count == 0) effect.first_time_us = op.time_us;
         if (effect.count == 1) effect.second_time_us = op.time_us;
         ++effect.count;
@@ -172,31 +174,44 @@ void DeliveryChecker::exactly_once_processing(CheckResult& result) const {
     result.verdicts["exactly_once_processing"] = std::move(verdict);
 }
 
+std::vector<std::uint64_t> DeliveryChecker::owed_effects(std::uint32_t group) const {
+    if (group == history::kNoGroup) return owed_inputs();
+    std::vector<std::uint64_t> owed;
+    const auto keys = group_keys_.find(group);
+    if (keys == group_keys_.end()) return owed;
+    for (const std::uint64_t value : sorted_keys(values_)) {
+        const ValueState& v = values_.at(value);
+        if (v.state == SendState::ok && keys->second.count(v.key) > 0) owed.push_back(value);
+    }
+    return owed;
+}
+
+// Judged per calling group: every group that called a sink owes one effect per input it reads.
 void DeliveryChecker::external_exactly_once(CheckResult& result) const {
     Verdict verdict;
-    for (const auto& [input, effect] : effects_) {
-        (void)input;
+    std::set<std::uint32_t> calling_groups;
+    for (const auto& [who, effect] : effects_) {
+        calling_groups.insert(who.first);
         result.counts.external_effects += effect.count;
     }
-    if (effects_.empty()) {  // no external sink in this history
-        result.verdicts["external_exactly_once"] = std::move(verdict);
-        return;
-    }
-    for (const std::uint64_t input : owed_inputs()) {
-        const auto found = effects_.find(input);
-        const std::uint32_t count = found == effects_.end() ? 0 : found->second.count;
-        if (count == 1) continue;
-        const ValueState& in = values_.at(input);
-        if (count == 0) {
-            ++result.counts.external_missing;
-            add_violation(verdict, fmt::format("input {} -> never applied by the external sink",
-                                               describe_value(input, in)));
-            continue;
+    for (const std::uint32_t group : calling_groups) {  // none: no external sink in this history
+        const std::string by = group == history::kNoGroup ? "" : " for group " + names_.group_name(group);
+        for (const std::uint64_t input : owed_effects(group)) {
+            const auto found = effects_.find({group, input});
+            const std::uint32_t count = found == effects_.end() ? 0 : found->second.count;
+            if (count == 1) continue;
+            const ValueState& in = values_.at(input);
+            if (count == 0) {
+                ++result.counts.external_missing;
+                add_violation(verdict, fmt::format("input {} -> never applied by the external sink{}",
+                                                   describe_value(input, in), by));
+                continue;
+            }
+            ++result.counts.external_duplicates;
+            add_violation(verdict, fmt::format("input {} -> applied {} times by the external sink{} (at {} and {})",
+                                               describe_value(input, in), count, by, time_ms(found->second.first_time_us),
+                                               time_ms(found->second.second_time_us)));
         }
-        ++result.counts.external_duplicates;
-        add_violation(verdict, fmt::format("input {} -> applied {} times by the external sink (at {} and {})",
-                                           describe_value(input, in), count, time_ms(found->second.first_time_us),
-                                           time_ms(found->second.second_time_us)));
     }
     result.verdicts["external_exactly_once"] = std::move(verdict);
 }

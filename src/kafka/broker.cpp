@@ -417,7 +417,12 @@ void Broker::handle_list_offsets(const sim::Envelope& env, std::int32_t correlat
         if (found == partitions_.end() || !leads(tp)) {
             response.partitions.push_back({tp, ErrorCode::NOT_LEADER_OR_FOLLOWER, -1});
         } else {
-            response.partitions.push_back({tp, ErrorCode::NONE, found->second.high_watermark()});
+            // Partition.fetchOffsetForTimestamp, LATEST_TIMESTAMP: the last stable offset for
+            // read_committed, the high watermark for read_uncommitted.
+            const std::int64_t latest = request.isolation == Isolation::read_committed
+                                            ? found->second.last_stable_offset()
+                                            : found->second.high_watermark();
+            response.partitions.push_back({tp, ErrorCode::NONE, latest});
         }
     }
     reply(env.connection, correlation, std::move(response));

@@ -3,6 +3,7 @@
 #include <cassert>
 #include <string>
 
+#include "kafka/external_sink.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -10,6 +11,8 @@ namespace {
 
 constexpr std::uint64_t kClientTimer = 1;
 constexpr std::uint64_t kProcessTimer = 2;
+constexpr std::uint64_t kStartTimer = 3;
+constexpr std::uint64_t kSinkTimeout = 4;
 
 }  // namespace
 
@@ -27,6 +30,13 @@ ConsumerApp::ConsumerApp(std::string name, std::shared_ptr<const ClusterLayout> 
 void ConsumerApp::on_start() {
     ++incarnation_;
     process_ = recorder_.new_process(name() + "#" + std::to_string(incarnation_));
+    phase_ = Phase::waiting_to_start;
+    sink_connected_ = false;
+    const sim::TimeUs now = sim().now();
+    sim().set_timer(id(), now < workload_.start_us ? workload_.start_us - now : 0, kStartTimer);
+}
+
+void ConsumerApp::start_client() {
     phase_ = Phase::polling;
     client_ = std::make_unique<ConsumerClient>(sim(), id(), layout_, config_, workload_.group_id,
                                                workload_.assignment,
@@ -47,7 +57,7 @@ void ConsumerApp::on_crash() {
     batch_commit_.clear();
     last_committed_.clear();
     next_record_ = 0;
-    phase_ = Phase::polling;
+    phase_ = Phase::waiting_to_start;
 }
 
 bool ConsumerApp::idle() const {
@@ -88,6 +98,30 @@ void ConsumerApp::process_next() {
     const history::Element element{recorder_.names().key(record.partition.str()), record.offset,
                                    record.record.value};
     recorder_.instant(sim().now(), process_, history::OpFunction::poll, group_, {element});
+    if (!workload_.sink.empty()) {
+        phase_ = Phase::calling_sink;
+        call_sink();
+        return;
+    }
+    after_record();
+}
+
+// The record's external effect (a database write): answered once applied, retried when the
+// answer does not come within sink_timeout_us.
+void ConsumerApp::call_sink() {
+    assert(phase_ == Phase::calling_sink && next_record_ > 0);
+    if (!sink_connected_ || !sim().is_open(sink_connection_)) {
+        sink_connection_ = sim().connect(id(), sim().find_node(workload_.sink));
+        sink_connected_ = true;
+    }
+    ++sink_request_;
+    sim().send(id(), sink_connection_,
+               std::make_unique<SinkWrite>(batch_[next_record_ - 1].record.value, sink_request_, workload_.group_id));
+    sink_timer_ = sim().set_timer(id(), workload_.sink_timeout_us, kSinkTimeout);
+}
+
+void ConsumerApp::after_record() {
+    phase_ = Phase::processing;
     if (next_record_ < batch_.size()) {
         sim().set_timer(id(), workload_.processing_us, kProcessTimer);
         return;
@@ -131,19 +165,36 @@ void ConsumerApp::on_commit_complete(ErrorCode error) {
     begin_batch();
 }
 
-void ConsumerApp::on_message(const sim::Envelope& envelope) { client_->on_message(envelope); }
+void ConsumerApp::on_message(const sim::Envelope& envelope) {
+    if (const auto* ack = dynamic_cast<const SinkAck*>(envelope.payload)) {
+        if (phase_ != Phase::calling_sink || ack->request_id != sink_request_) return;  // stale
+        sim().cancel_timer(sink_timer_);
+        after_record();
+        return;
+    }
+    if (client_) client_->on_message(envelope);
+}
 
 void ConsumerApp::on_timer(std::uint64_t tag) {
-    if (tag == kClientTimer) {
-        client_->on_timer();
-    } else {
-        assert(tag == kProcessTimer);
-        process_next();
+    switch (tag) {
+        case kClientTimer:
+            if (client_) client_->on_timer();
+            return;
+        case kProcessTimer: process_next(); return;
+        case kStartTimer: start_client(); return;
+        case kSinkTimeout:
+            if (phase_ == Phase::calling_sink) call_sink();  // the call timed out: retry it
+            return;
+        default: assert(false && "unknown timer");
     }
 }
 
 void ConsumerApp::on_connection_closed(sim::ConnectionId connection) {
-    client_->on_connection_closed(connection);
+    if (sink_connected_ && connection == sink_connection_) {
+        sink_connected_ = false;
+        return;  // the pending call times out and is retried
+    }
+    if (client_) client_->on_connection_closed(connection);
 }
 
 }  // namespace eosim::kafka

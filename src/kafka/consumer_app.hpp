@@ -21,6 +21,9 @@ struct ConsumerWorkload {
     std::vector<TopicPartition> assignment;
     DeliveryMode mode = DeliveryMode::at_least_once;
     sim::TimeUs processing_us = 100;  // per record
+    sim::TimeUs start_us = 0;         // a late reader starts consuming then
+    std::string sink;                 // external sink node called with each record, "" for none
+    sim::TimeUs sink_timeout_us = sim::ms(30000);
 };
 
 class ConsumerApp final : public sim::Node, private ConsumerListener {
@@ -39,12 +42,15 @@ public:
     const ConsumerWorkload& workload() const { return workload_; }
 
 private:
-    enum class Phase { polling, committing_before, processing, committing_after };
+    enum class Phase { waiting_to_start, polling, committing_before, processing, calling_sink, committing_after };
 
     void on_records_available() override;
     void on_commit_complete(ErrorCode error) override;
+    void start_client();
     void begin_batch();
     void process_next();
+    void call_sink();
+    void after_record();
     void commit();
     std::vector<history::Element> commit_elements() const;
 
@@ -56,11 +62,15 @@ private:
     std::uint32_t incarnation_ = 0;
     std::uint32_t process_ = 0;
     std::unique_ptr<ConsumerClient> client_;
-    Phase phase_ = Phase::polling;
+    Phase phase_ = Phase::waiting_to_start;
     std::vector<ConsumedRecord> batch_;
     std::size_t next_record_ = 0;
     std::map<TopicPartition, std::int64_t> batch_commit_;
     std::map<TopicPartition, std::int64_t> last_committed_;  // what this process committed last
+    sim::ConnectionId sink_connection_ = 0;
+    bool sink_connected_ = false;
+    std::int32_t sink_request_ = 0;
+    sim::TimerId sink_timer_ = 0;
 };
 
 }  // namespace eosim::kafka

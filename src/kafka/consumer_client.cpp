@@ -160,6 +160,7 @@ void ConsumerClient::send_list_offsets() {
         if (positions_.count(tp) == 0 && leader != kNoLeader) by_leader[leader].partitions.push_back(tp);
     }
     for (auto& [broker, request] : by_leader) {
+        request.isolation = config_.fetch_isolation();  // a read_committed reset starts at the LSO
         send(broker, RequestKind::list_offsets, std::move(request));
     }
 }

@@ -13,7 +13,7 @@ void ExternalSink::on_message(const sim::Envelope& envelope) {
     const auto* write = dynamic_cast<const SinkWrite*>(envelope.payload);
     if (write == nullptr) return;
     const std::uint64_t tag = next_tag_++;
-    pending_[tag] = Pending{envelope.connection, write->key, write->request_id};
+    pending_[tag] = Pending{envelope.connection, write->key, write->request_id, write->group};
     sim().set_timer(id(), config_.latency_us, tag);
 }
 
@@ -22,11 +22,12 @@ void ExternalSink::on_timer(std::uint64_t tag) {
     if (found == pending_.end()) return;
     const Pending write = found->second;
     pending_.erase(found);
-    const bool duplicate = config_.idempotent && applied_keys_.count(write.key) > 0;
+    const bool duplicate = config_.idempotent && applied_keys_.count({write.group, write.key}) > 0;
     if (!duplicate) {
-        applied_keys_.insert(write.key);
+        applied_keys_.insert({write.group, write.key});
         // The side effect happens here, whatever becomes of the caller's transaction.
-        recorder_.instant(sim().now(), process_, history::OpFunction::effect, history::kNoGroup,
+        const std::uint32_t group = write.group.empty() ? history::kNoGroup : recorder_.names().group(write.group);
+        recorder_.instant(sim().now(), process_, history::OpFunction::effect, group,
                           {history::Element{recorder_.names().key(name()), history::kUnknownOffset, write.key,
                                            history::kNoSource}});
     }

@@ -14,14 +14,17 @@
 namespace eosim::kafka {
 
 struct SinkWrite final : sim::Payload {
-    SinkWrite(std::uint64_t key, std::int32_t id) : key(key), request_id(id) {}
+    SinkWrite(std::uint64_t key, std::int32_t id, std::string group)
+        : key(key), request_id(id), group(std::move(group)) {}
     std::string_view type_name() const override { return "SinkWrite"; }
     void describe(sim::FieldWriter& out) const override {
         out.field("key", static_cast<std::int64_t>(key));
         out.field("request", request_id);
+        out.field("group", group);
     }
     std::uint64_t key;  // the input value the effect is derived from
     std::int32_t request_id;
+    std::string group;  // the caller's consumer group, recorded with the effect
 };
 
 struct SinkAck final : sim::Payload {
@@ -55,11 +58,14 @@ private:
         sim::ConnectionId connection = 0;
         std::uint64_t key = 0;
         std::int32_t request_id = 0;
+        std::string group;
     };
     SinkConfig config_;
     history::Recorder& recorder_;
     std::uint32_t process_ = 0;
-    std::set<std::uint64_t> applied_keys_;  // persisted deduplication store
+    // Persisted deduplication store: (caller's group, key), as an idempotent consumer keeps the
+    // ids it processed.
+    std::set<std::pair<std::string, std::uint64_t>> applied_keys_;
     std::map<std::uint64_t, Pending> pending_;
     std::uint64_t next_tag_ = 0;
 };

@@ -64,6 +64,7 @@ struct Describer {
     }
     void operator()(const ListOffsetsRequest& m) {
         for (const auto& p : m.partitions) out.field("partition", p.str());
+        if (m.isolation == Isolation::read_committed) out.field("isolation", "read_committed");
     }
     void operator()(const ListOffsetsResponse& m) {
         for (const auto& p : m.partitions) {

@@ -71,6 +71,8 @@ struct FetchResponse {
 
 struct ListOffsetsRequest {
     std::vector<TopicPartition> partitions;  // timestamp LATEST (-1) for each
+    // ListOffsetsRequest isolation_level: read_committed asks for the last stable offset.
+    Isolation isolation = Isolation::read_uncommitted;
 };
 struct ListOffsetsResponse {
     struct PartitionResponse {

@@ -111,7 +111,8 @@ void ProcessorApp::process_current() {
         sink_connected_ = true;
     }
     ++sink_request_;
-    sim().send(id(), sink_connection_, std::make_unique<SinkWrite>(batch_[next_record_].record.value, sink_request_));
+    sim().send(id(), sink_connection_, std::make_unique<SinkWrite>(batch_[next_record_].record.value, sink_request_,
+                                                                    workload_.group_id));
     sink_timer_ = sim().set_timer(id(), workload_.sink_timeout_us, kSinkTimeout);
 }
 

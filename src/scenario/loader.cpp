@@ -199,6 +199,12 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
         spec.workload.mode = mode == "at_most_once" ? kafka::DeliveryMode::at_most_once
                                                     : kafka::DeliveryMode::at_least_once;
         spec.workload.processing_us = c.integer("processing_us", 0, kHourMs * 1000, 100);
+        spec.workload.start_us = sim::ms(c.integer("start_ms", 0, kHourMs, 0));
+        spec.workload.sink = c.string("sink", "");
+        bool sink_known = spec.workload.sink.empty();
+        for (const SinkSpec& sink : s.sinks) sink_known = sink_known || sink.name == spec.workload.sink;
+        if (!sink_known) c.fail("sink", "unknown sink \"" + spec.workload.sink + "\"");
+        spec.workload.sink_timeout_us = sim::ms(c.integer("sink_timeout_ms", 1, kHourMs, 30000));
         for (const std::int64_t p : c.integers("partitions", 0, partitions_of(s, spec.topic) - 1)) {
             spec.partitions.push_back(static_cast<std::int32_t>(p));
         }
@@ -305,8 +311,8 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
     parse_cluster(root, s);
     parse_topics(root, s);
     parse_producers(root, s);
+    parse_sinks(root, s);  // before the applications that call them
     parse_consumers(root, s);
-    parse_sinks(root, s);
     parse_processors(root, s);
     for (auto& p : s.producers) p.config.transaction_version_2 = s.broker.transactions.transaction_version_2;
     check_names(root, s);
