@@ -31,6 +31,9 @@ public:
     void assign(const std::string& process, const std::string& group, const std::string& key) {
         op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}});
     }
+    void assign_processor(const std::string& process, const std::string& group, const std::string& key) {
+        op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}}, "", /*processor=*/true);
+    }
     void poll(const std::string& process, const std::string& group, std::uint64_t value,
               const std::string& key, std::int64_t offset) {
         op(process, OpType::ok, OpFunction::poll, group, {{names_.key(key), offset, value}});
@@ -42,7 +45,7 @@ public:
 
 private:
     void op(const std::string& process, OpType type, OpFunction f, const std::string& group,
-            std::vector<history::Element> elements, std::string error = "") {
+            std::vector<history::Element> elements, std::string error = "", bool processor = false) {
         history::Operation o;
         o.index = index_++;
         o.time_us = static_cast<std::int64_t>(o.index) * 1000;
@@ -51,6 +54,7 @@ private:
         o.f = f;
         o.group = group.empty() ? history::kNoGroup : names_.group(group);
         o.elements = std::move(elements);
+        o.processor = processor;
         if (type != OpType::ok || f == OpFunction::nemesis) o.error = std::move(error);
         checker_.observe(o);
     }
@@ -284,4 +288,18 @@ TEST_CASE("external_exactly_once is judged per calling consumer group") {
     CHECK(r.counts.external_effects == 3);
     CHECK(r.counts.external_duplicates == 1);  // value 2
     CHECK(r.counts.external_missing == 1);     // value 3
+}
+
+TEST_CASE("a processor group that processed none of its inputs violates exactly-once processing") {
+    HistoryBuilder h;
+    h.assign_processor("processor-0", "pipeline", "input-0");
+    for (std::uint64_t v = 1; v <= 3; ++v) {
+        h.send("source", v, "input-0");
+        h.ack("source", v, "input-0", static_cast<std::int64_t>(v - 1));
+    }
+    const check::CheckResult r = h.result();
+    CHECK_FALSE(r.verdicts.at("exactly_once_processing").holds);
+    CHECK(r.counts.processing_missing == 3);
+    CHECK(r.counts.processed_inputs == 3);
+    CHECK(r.counts.lost == 0);  // owed outputs, not deliveries: at_least_once does not judge it
 }

@@ -252,3 +252,26 @@ TEST_CASE("TransactionManager.maybeResolveSequences: an expired batch waits for 
     CHECK(h.host->outcomes[1].second.kind == SendOutcome::Kind::ok);
     CHECK(h.host->outcomes[2].second.kind == SendOutcome::Kind::ok);
 }
+
+// org.apache.kafka.common.utils.ExponentialBackoff (KIP-580): retry.backoff.ms * 2^attempts, capped
+// at retry.backoff.max.ms, times a jitter factor in [0.8, 1.2); fixed when the cap is not above
+// the initial interval.
+TEST_CASE("ExponentialBackoff.backoff: doubles per attempt up to retry.backoff.max.ms, with 20% jitter") {
+    sim::Prng prng(7);
+    const ExponentialBackoff backoff(100, 1000);
+    for (int round = 0; round < 50; ++round) {
+        const sim::TimeUs first = backoff.backoff_us(0, prng);
+        CHECK(first >= sim::ms(80));
+        CHECK(first < sim::ms(120));
+        const sim::TimeUs third = backoff.backoff_us(2, prng);
+        CHECK(third >= sim::ms(320));
+        CHECK(third < sim::ms(480));
+        const sim::TimeUs late = backoff.backoff_us(20, prng);
+        CHECK(late >= sim::ms(800));
+        CHECK(late <= sim::ms(1000));
+    }
+    const ExponentialBackoff fixed(100, 100);
+    CHECK(fixed.backoff_us(5, prng) == sim::ms(100));
+    const ExponentialBackoff none(0, 1000);
+    CHECK(none.backoff_us(3, prng) == 0);
+}

@@ -100,6 +100,8 @@ void DeliveryChecker::observe_assign(const history::Operation& op) {
     for (const auto& e : op.elements) group_keys_[op.group][e.key] = true;
     group_read_committed_[op.group] = op.read_committed;
     group_of_process_[op.process] = op.group;
+    // A processor group owes outputs even if it never wrote one (it may have processed nothing).
+    if (op.processor) processor_groups_[op.group] = true;
 }
 
 void DeliveryChecker::observe_poll(const history::Operation& op) {

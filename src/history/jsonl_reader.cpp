@@ -78,7 +78,7 @@ Element read_element(const LineReader& r, const json& e, OpFunction f, Names& na
 
 Operation read_operation(const LineReader& r, const json& line, std::uint64_t position, Names& names) {
     if (!line.is_object()) r.fail("expected a JSON object per line");
-    r.only_keys(line, {"index", "time_us", "process", "type", "f", "group", "read_committed", "subscribe", "values",
+    r.only_keys(line, {"index", "time_us", "process", "type", "f", "group", "read_committed", "subscribe", "processor", "values",
                        "error"},
                 "an operation");
     Operation op;
@@ -100,6 +100,10 @@ Operation read_operation(const LineReader& r, const json& line, std::uint64_t po
     if (const auto sub = line.find("subscribe"); sub != line.end()) {
         if (!sub->is_boolean()) r.fail("\"subscribe\" must be true or false");
         op.subscribe = sub->get<bool>();
+    }
+    if (const auto processor = line.find("processor"); processor != line.end()) {
+        if (!processor->is_boolean()) r.fail("\"processor\" must be true or false");
+        op.processor = processor->get<bool>();
     }
     const auto values = line.find("values");
     if (values == line.end() || !values->is_array()) r.fail("missing \"values\" (an array)");

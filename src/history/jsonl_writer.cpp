@@ -14,6 +14,7 @@ void JsonlWriter::observe(const Operation& op) {
     if (op.group != kNoGroup) line["group"] = names_.group_name(op.group);
     if (op.read_committed) line["read_committed"] = true;
     if (op.subscribe) line["subscribe"] = true;
+    if (op.processor) line["processor"] = true;
     nlohmann::ordered_json values = nlohmann::ordered_json::array();
     for (const Element& e : op.elements) {
         nlohmann::ordered_json element;

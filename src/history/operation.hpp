@@ -40,6 +40,9 @@ struct Operation {
     std::string error;  // Kafka error name for fail and info
     bool read_committed = false;  // poll/assign: the reader uses isolation.level=read_committed
     bool subscribe = false;       // assign: group-managed (subscribe), so rebalances may move it
+    // assign: the reader is a consume-transform-produce processor; every input it reads is owed
+    // exactly one committed output (judged by exactly_once_processing, not at_least_once).
+    bool processor = false;
 };
 
 std::string_view op_type_name(OpType type);

@@ -41,10 +41,13 @@ void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type
 
 void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f,
                        std::uint32_t group, const std::vector<Element>& elements,
-                       bool read_committed) {
+                       bool read_committed, bool processor) {
     assert(f != OpFunction::send);
-    emit(Operation{0, time_us, process, OpType::invoke, f, group, elements, {}, read_committed});
-    emit(Operation{0, time_us, process, OpType::ok, f, group, elements, {}, read_committed});
+    Operation op{0, time_us, process, OpType::invoke, f, group, elements, {}, read_committed};
+    op.processor = processor;
+    emit(op);
+    op.type = OpType::ok;
+    emit(std::move(op));
 }
 
 void Recorder::nemesis(std::int64_t time_us, bool start, std::string_view description) {

@@ -31,6 +31,8 @@ void ProcessorApp::on_start() {
     process_ = recorder_.new_process(name() + "#" + std::to_string(incarnation_));
     phase_ = Phase::waiting_to_start;
     sink_connected_ = false;
+    failed_starts_ = 0;
+    restart_prng_ = sim().stream("processor-restart/" + name());
     const sim::TimeUs now = sim().now();
     sim().set_timer(id(), now < workload_.start_us ? workload_.start_us - now : 0, kStartTimer);
 }
@@ -47,8 +49,9 @@ void ProcessorApp::start_clients() {
         keys.push_back(history::Element{recorder_.names().key(tp.str()), history::kUnknownOffset, 0, history::kNoSource});
     }
     recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys,
-                      consumer_config_.isolation == Isolation::read_committed);
+                      consumer_config_.isolation == Isolation::read_committed, /*processor=*/true);
     consumer_->start();
+    initialised_ = false;
     if (transactional()) {
         phase_ = Phase::initializing;
         producer_->init_transactions();  // fences any older producer with this transactional.id

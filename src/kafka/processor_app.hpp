@@ -14,6 +14,7 @@
 #include "kafka/cluster_layout.hpp"
 #include "kafka/consumer_client.hpp"
 #include "kafka/producer_client.hpp"
+#include "sim/prng.hpp"
 #include "sim/node.hpp"
 
 namespace eosim::kafka {
@@ -130,6 +131,11 @@ private:
     bool sink_connected_ = false;
     std::int32_t sink_request_ = 0;
     sim::TimerId sink_timer_ = 0;
+    // Starts that ended in a fatal error before initTransactions succeeded: the next start backs
+    // off exponentially (retry.backoff.ms .. retry.backoff.max.ms, KIP-580) instead of looping.
+    std::int64_t failed_starts_ = 0;
+    bool initialised_ = false;
+    sim::Prng restart_prng_{0};
 };
 
 }  // namespace eosim::kafka

@@ -62,6 +62,8 @@ void ProcessorApp::on_transaction_result(TxnOperation operation, ErrorCode error
     const bool ok = error == ErrorCode::NONE;
     switch (operation) {
         case TxnOperation::init:
+            initialised_ = true;
+            failed_starts_ = 0;
             phase_ = Phase::idle;
             if (consumer_->has_records()) begin_batch();
             return;
@@ -102,7 +104,16 @@ void ProcessorApp::on_fenced() {
     retired_consumer_ = std::move(consumer_);
     retired_producer_ = std::move(producer_);
     if (workload_.restart_when_fenced) {
-        start_clients();  // a new producer with the same transactional.id, a new group member
+        if (initialised_) {
+            start_clients();  // a new producer with the same transactional.id, a new group member
+            return;
+        }
+        // It never got going (e.g. INVALID_TRANSACTION_TIMEOUT): starting again at once would
+        // loop on InitProducerId, so back off as Kafka's clients do (ExponentialBackoff).
+        const ExponentialBackoff backoff(producer_config_.retry_backoff_ms, producer_config_.retry_backoff_max_ms);
+        const sim::TimeUs delay_us = backoff.backoff_us(failed_starts_++, restart_prng_);
+        phase_ = Phase::waiting_to_start;
+        sim().set_timer(id(), delay_us, kStartTimer);
         return;
     }
     phase_ = Phase::stopped;

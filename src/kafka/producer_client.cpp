@@ -23,6 +23,8 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
       config_(config),
       listener_(listener),
       wakeup_(sim, host, timer_tag),
+      retry_backoff_(config_.retry_backoff_ms, config_.retry_backoff_max_ms),
+      backoff_prng_(sim.stream("producer-backoff/" + sim.node_name(host))),
       leaders_(layout_) {
     assert(!idempotent() || (config_.acks == -1 && config_.max_in_flight_requests_per_connection <= 5));
 }
@@ -426,7 +428,8 @@ bool ProducerClient::can_retry(Batch& batch, ErrorCode error) {
 
 void ProducerClient::reenqueue(BatchPtr batch) {
     ++batch->attempts;
-    batch->retry_after_us = sim_.now() + sim::ms(config_.retry_backoff_ms);
+    // RecordAccumulator.batchReady: retryBackoff.backoff(attempts - 1), exponential (KIP-580).
+    batch->retry_after_us = sim_.now() + retry_backoff_.backoff_us(batch->attempts - 1, backoff_prng_);
     batch->closed = true;
     sim_.record_state(host_, sim::StateChange("producer.retry")
                                  .with("partition", batch->partition.str())

@@ -13,6 +13,7 @@
 
 #include "kafka/client_transaction_state.hpp"
 #include "kafka/cluster_layout.hpp"
+#include "kafka/exponential_backoff.hpp"
 #include "kafka/leader_cache.hpp"
 #include "kafka/messages.hpp"
 #include "kafka/wakeup_timer.hpp"
@@ -199,6 +200,8 @@ private:
     ProducerConfig config_;
     SendListener& listener_;
     WakeupTimer wakeup_;
+    ExponentialBackoff retry_backoff_;  // batch retries (RecordAccumulator's retryBackoff)
+    sim::Prng backoff_prng_;            // its jitter
 
     LeaderCache leaders_;
     bool metadata_in_flight_ = false;

@@ -17,6 +17,7 @@ struct ProducerConfig {
     std::int32_t linger_ms = 5;                                  // linger.ms (Kafka 4.0 default)
     std::int32_t batch_size = 16384;                             // batch.size (bytes)
     std::int32_t retry_backoff_ms = 100;                         // retry.backoff.ms
+    std::int32_t retry_backoff_max_ms = 1000;                    // retry.backoff.max.ms (KIP-580)
     bool enable_idempotence = true;                              // enable.idempotence
     std::optional<std::string> transactional_id;                 // transactional.id
     std::int32_t transaction_timeout_ms = 60000;                 // transaction.timeout.ms
