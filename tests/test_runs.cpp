@@ -197,3 +197,22 @@ TEST_CASE("swarm: values are drawn per seed, reproducibly, and reported") {
     for (std::uint64_t seed = 1; seed <= 20 && !differs; ++seed) differs = run(s, seed).swarm != a.swarm;
     CHECK(differs);
 }
+
+// KafkaProducer.beginTransaction / commitTransaction / abortTransaction in a producer
+// application (seed 001's API gateway): aborted transactions' values reach read_uncommitted
+// readers only; the read_committed reader sees every committed transaction whole and nothing else.
+TEST_CASE("a transactional producer application: aborted values reach only read_uncommitted readers") {
+    Scenario s = shipped("transactional-producer-aborts");
+    const RunOutcome both = run(s, 1);
+    CHECK(both.check.counts.transactions_aborted >= 3);
+    CHECK_FALSE(both.check.verdicts.at("aborted_read").holds);
+    for (const std::string& witness : both.check.verdicts.at("aborted_read").witnesses) {
+        CHECK(witness.find("group analytics") != std::string::npos);
+    }
+    std::erase_if(s.consumers, [](const ConsumerSpec& c) { return c.workload.group_id == "analytics"; });
+    const RunOutcome committed_only = run(s, 1);
+    CHECK(committed_only.check.verdicts.at("aborted_read").holds);
+    CHECK(committed_only.check.verdicts.at("atomicity").holds);
+    CHECK(committed_only.check.verdicts.at("at_least_once").holds);
+    CHECK(committed_only.check.counts.aborted_reads == 0);
+}

@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::uint64_t kClientTimer = 1;
 constexpr std::uint64_t kSendTimer = 2;
+constexpr std::uint64_t kRestartTimer = 3;
 constexpr std::int32_t kRecordOverheadBytes = 16;
 
 }  // namespace
@@ -30,8 +31,16 @@ void ProducerApp::on_start() {
     ++incarnation_;
     // A restarted process is a new history process (Jepsen: a crashed process never returns).
     process_ = recorder_.new_process(name() + "#" + std::to_string(incarnation_));
-    client_ = std::make_unique<ProducerClient>(sim(), id(), layout_, config_,
-                                             static_cast<SendListener&>(*this), kClientTimer);
+    txn_phase_ = TxnPhase::none;
+    send_due_ = false;
+    failed_starts_ = 0;
+    restart_prng_ = sim().stream("producer-restart/" + name());
+    if (transactional()) {
+        start_transactional_client();
+    } else {
+        client_ = std::make_unique<ProducerClient>(sim(), id(), layout_, config_,
+                                                 static_cast<SendListener&>(*this), kClientTimer);
+    }
     if (sent_ < workload_.messages) {
         const sim::TimeUs delay_us =
             sim().now() < workload_.start_us ? workload_.start_us - sim().now() : 0;
@@ -42,10 +51,14 @@ void ProducerApp::on_start() {
 void ProducerApp::on_crash() {
     recorder_.crash(sim().now(), process_);
     client_.reset();
+    retired_client_.reset();
+    txn_values_.clear();
+    txn_recorded_ = false;
 }
 
 bool ProducerApp::done() const {
-    return sent_ >= workload_.messages && client_ != nullptr && client_->pending_records() == 0;
+    return sent_ >= workload_.messages && client_ != nullptr && client_->pending_records() == 0 &&
+           txn_phase_ == TxnPhase::none;
 }
 
 TopicPartition ProducerApp::partition_for(std::int64_t key) const {
@@ -58,6 +71,7 @@ TopicPartition ProducerApp::partition_for(std::int64_t key) const {
 
 void ProducerApp::send_next() {
     assert(sent_ < workload_.messages);
+    if (transactional() && !transaction_ready_for_send()) return;  // sent when one begins
     const std::uint64_t value = workload_.first_value + static_cast<std::uint64_t>(sent_);
     const std::int64_t key = sent_ % workload_.keys;
     ++sent_;
@@ -67,10 +81,12 @@ void ProducerApp::send_next() {
                      {history::Element{history_key, history::kUnknownOffset, value}});
     client_->send(partition, Record{value, key}, workload_.value_bytes + kRecordOverheadBytes);
     if (sent_ < workload_.messages) sim().set_timer(id(), workload_.interval_us, kSendTimer);
+    if (transactional()) after_transactional_send(history::Element{history_key, history::kUnknownOffset, value});
 }
 
 void ProducerApp::on_send_complete(std::uint64_t value, const TopicPartition& partition,
                                    const SendOutcome& outcome) {
+    if (transactional()) return;  // its values complete with their transaction
     history::OpType type = history::OpType::ok;
     if (outcome.kind == SendOutcome::Kind::fail) type = history::OpType::fail;
     if (outcome.kind == SendOutcome::Kind::info) type = history::OpType::info;
@@ -87,11 +103,15 @@ std::uint32_t ProducerApp::history_key(const TopicPartition& partition) {
     return history_keys_[index];
 }
 
-void ProducerApp::on_message(const sim::Envelope& envelope) { client_->on_message(envelope); }
+void ProducerApp::on_message(const sim::Envelope& envelope) {
+    if (client_) client_->on_message(envelope);  // none while restarting after a fatal error
+}
 
 void ProducerApp::on_timer(std::uint64_t tag) {
     if (tag == kClientTimer) {
-        client_->on_timer();
+        if (client_) client_->on_timer();
+    } else if (tag == kRestartTimer) {
+        start_transactional_client();
     } else {
         assert(tag == kSendTimer);
         send_next();
@@ -99,7 +119,7 @@ void ProducerApp::on_timer(std::uint64_t tag) {
 }
 
 void ProducerApp::on_connection_closed(sim::ConnectionId connection) {
-    client_->on_connection_closed(connection);
+    if (client_) client_->on_connection_closed(connection);
 }
 
 }  // namespace eosim::kafka

@@ -185,6 +185,13 @@ void parse_producers(ObjectReader& root, Scenario& s) {
         spec.config = parse_producer_config(p.object("config"));
         const std::string error = kafka::resolve_producer_config(spec.config, s.config_notes);
         if (!error.empty()) p.fail("config", "invalid producer config: " + error);
+        for (const char* key : {"transaction_records", "abort_every"}) {
+            if (p.has(key) && !spec.config.transactional_id) {
+                p.fail(key, "needs a transactional producer (config.transactional.id)");
+            }
+        }
+        spec.workload.transaction_records = p.integer("transaction_records", 1, 1'000'000, 10);
+        spec.workload.abort_every = p.integer("abort_every", 0, 1'000'000, 0);
         p.finish();
         s.producers.push_back(std::move(spec));
     }
