@@ -41,10 +41,11 @@ void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type
 
 void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f,
                        std::uint32_t group, const std::vector<Element>& elements,
-                       bool read_committed, bool processor) {
+                       bool read_committed, bool processor, bool subscribe) {
     assert(f != OpFunction::send);
     Operation op{0, time_us, process, OpType::invoke, f, group, elements, {}, read_committed};
     op.processor = processor;
+    op.subscribe = subscribe;
     emit(op);
     op.type = OpType::ok;
     emit(std::move(op));

@@ -26,7 +26,8 @@ public:
                   std::uint32_t group, std::vector<Element> elements, std::string_view error);
     // An operation that completes as it starts (a delivery, an assignment): invoke then ok.
     void instant(std::int64_t time_us, std::uint32_t process, OpFunction f, std::uint32_t group,
-                 const std::vector<Element>& elements, bool read_committed = false, bool processor = false);
+                 const std::vector<Element>& elements, bool read_committed = false, bool processor = false,
+                 bool subscribe = false);
     // A fault starts or ends (Jepsen's nemesis operations).
     void nemesis(std::int64_t time_us, bool start, std::string_view description);
     // The process died: each open invocation ends as info ("crashed").

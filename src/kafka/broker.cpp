@@ -43,6 +43,7 @@ void Broker::on_start() {
                                                                  *layout_, config_.transactions);
         ++storage_.coordinator_loads;
         transactions_->load(storage_.coordinator_loads);
+        groups_loaded(storage_.groups);
     }
     schedule_timeout_check();
     ++storage_.incarnation;
@@ -65,6 +66,9 @@ void Broker::on_crash() {
     parked_fetches_.clear();
     actions_.clear();
     broker_channels_.clear();
+    parked_joins_.clear();
+    parked_syncs_.clear();
+    group_timer_at_.clear();
 }
 
 const Partition* Broker::partition(const TopicPartition& tp) const {

@@ -34,6 +34,7 @@ struct BrokerConfig {
     std::int32_t request_timeout_ms = 30000;  // for the broker's own requests (markers)
     // transaction.partition.verification.enable (KIP-890 part 1; Kafka's default is true).
     bool partition_verification = true;
+    GroupCoordinatorConfig groups;
 };
 
 // What survives a process crash. A power loss also takes each log's unflushed tail.
@@ -241,6 +242,23 @@ private:
     ErrorCode write_group_marker(const TopicPartition& offsets_partition, std::int64_t producer_id,
                                  std::int16_t epoch, bool committed);
     void append_group_snapshot(const TopicPartition& offsets_partition);
+    // The classic group protocol (broker_membership.cpp): JoinGroup and SyncGroup requests wait
+    // here, by group and member id, until their round completes; the coordinator's timers and
+    // these parked requests are volatile, as Kafka's are (lost on failover or crash).
+    struct ParkedGroupRequest {
+        sim::ConnectionId connection = 0;
+        std::int32_t correlation = 0;
+    };
+    std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins_;
+    std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs_;
+    std::map<std::string, sim::TimeUs> group_timer_at_;  // earliest pending timer per group
+    void handle_membership_request(const sim::Envelope& env, std::int32_t correlation, const MessageBody& body);
+    void finish_group_effects(const std::string& group_id, GroupEffects effects);
+    void deliver_group_effects(const std::string& group_id, const GroupEffects& effects, ErrorCode store_error);
+    void schedule_group_timer(const std::string& group_id);
+    void on_group_timer(const std::string& group_id, sim::TimeUs at_us);
+    void groups_loaded(GroupStorage& state);
+    void unload_groups(std::int32_t offsets_partition);
     TransactionCoordinator* coordinator_for(const std::string& transactional_id);
     std::int32_t coordinator_broker(const std::string& transactional_id) const;
     void load_coordinator(const PartitionRegistration& registration);

@@ -38,6 +38,7 @@ void Broker::load_group_state(const TopicPartition& offsets_partition) {
         if (stored.batch.group_state != nullptr) state = *stored.batch.group_state;
     }
     group_states_[offsets_partition.partition] = std::move(state);
+    groups_loaded(group_states_.at(offsets_partition.partition));
     sim().record_state(id(), sim::StateChange("group.coordinator_load").with("partition", offsets_partition.partition));
 }
 
@@ -112,11 +113,9 @@ void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correla
                 return refused;
             });
     }
-    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) {
-        const JoinGroupRequest request = *r;
-        return write_group_change<JoinGroupResponse>(
-            env, correlation, r->group_id, [request](GroupCoordinator& g) { return g.handle_join_group(request); },
-            [](ErrorCode e) { return JoinGroupResponse{e, "", -1}; });
+    if (std::holds_alternative<JoinGroupRequest>(body) || std::holds_alternative<SyncGroupRequest>(body) ||
+        std::holds_alternative<HeartbeatRequest>(body) || std::holds_alternative<LeaveGroupRequest>(body)) {
+        return handle_membership_request(env, correlation, body);
     }
     assert(false && "unexpected message at a broker");
 }

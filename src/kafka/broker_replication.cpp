@@ -80,6 +80,7 @@ void Broker::sync_coordinator(const TopicPartition& tp) {
         const auto loaded = group_state_epochs_.find(tp.partition);
         const bool current = loaded != group_state_epochs_.end() && loaded->second == p->leader_epoch;
         if (!leading || !current) {
+            if (group_states_.count(tp.partition) > 0) unload_groups(tp.partition);
             group_states_.erase(tp.partition);
             group_state_epochs_.erase(tp.partition);
         }

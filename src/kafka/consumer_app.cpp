@@ -41,13 +41,31 @@ void ConsumerApp::start_client() {
     client_ = std::make_unique<ConsumerClient>(sim(), id(), layout_, config_, workload_.group_id,
                                                workload_.assignment,
                                                static_cast<ConsumerListener&>(*this), kClientTimer);
+    if (workload_.subscribe) {
+        client_->subscribe(workload_.assignment.front().topic);
+    } else {
+        record_assignment(workload_.assignment);
+    }
+    client_->start();
+}
+
+void ConsumerApp::record_assignment(const std::vector<TopicPartition>& partitions) {
     std::vector<history::Element> keys;
-    for (const TopicPartition& tp : workload_.assignment) {
+    for (const TopicPartition& tp : partitions) {
         keys.push_back(history::Element{recorder_.names().key(tp.str()), history::kUnknownOffset, 0});
     }
     recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys,
-                      config_.isolation == Isolation::read_committed);
-    client_->start();
+                      config_.isolation == Isolation::read_committed, /*processor=*/false, workload_.subscribe);
+}
+
+// Every batch commits when it is done, so there is nothing left to commit on revocation.
+void ConsumerApp::on_partitions_revoked(const std::vector<TopicPartition>& partitions) {
+    (void)partitions;
+    record_assignment({});
+}
+
+void ConsumerApp::on_partitions_assigned(const std::vector<TopicPartition>& partitions) {
+    record_assignment(partitions);
 }
 
 void ConsumerApp::on_crash() {
@@ -61,8 +79,9 @@ void ConsumerApp::on_crash() {
 }
 
 bool ConsumerApp::idle() const {
+    if (client_ != nullptr && client_->fatal()) return true;  // e.g. fenced by its group.instance.id
     return client_ != nullptr && phase_ == Phase::polling && !client_->has_records() &&
-           !client_->commit_pending();
+           !client_->commit_pending() && client_->settled();
 }
 
 void ConsumerApp::on_records_available() {
@@ -145,8 +164,8 @@ std::vector<history::Element> ConsumerApp::commit_elements() const {
 
 void ConsumerApp::commit() {
     recorder_.invoke(sim().now(), process_, history::OpFunction::commit, group_, commit_elements());
-    client_->commit(batch_commit_);
     last_committed_ = batch_commit_;
+    client_->commit(batch_commit_);  // last: a commit refused locally completes at once
 }
 
 void ConsumerApp::on_commit_complete(ErrorCode error) {

@@ -18,7 +18,10 @@ enum class DeliveryMode { at_most_once, at_least_once };
 
 struct ConsumerWorkload {
     std::string group_id;
+    // assign mode: the partitions read; subscribe mode: every partition of the topic (what the
+    // group as a whole must commit before the run is quiet).
     std::vector<TopicPartition> assignment;
+    bool subscribe = false;  // group-managed partitions (subscribe()) instead of assign()
     DeliveryMode mode = DeliveryMode::at_least_once;
     sim::TimeUs processing_us = 100;  // per record
     sim::TimeUs start_us = 0;         // a late reader starts consuming then
@@ -47,6 +50,10 @@ private:
     void on_records_available() override;
     void on_commit_complete(ErrorCode error) override;
     void start_client();
+    bool polling() const override { return phase_ == Phase::polling; }
+    void on_partitions_revoked(const std::vector<TopicPartition>& partitions) override;
+    void on_partitions_assigned(const std::vector<TopicPartition>& partitions) override;
+    void record_assignment(const std::vector<TopicPartition>& partitions);
     void begin_batch();
     void process_next();
     void call_sink();

@@ -21,9 +21,7 @@ ConsumerClient::ConsumerClient(sim::Simulation& sim, sim::NodeId host,
       assignment_(std::move(assignment)),
       listener_(listener),
       wakeup_(sim, host, timer_tag),
-      leaders_(layout_) {
-    joined_ = config_.group_instance_id.empty();
-}
+      leaders_(layout_) {}
 
 void ConsumerClient::start() {
     started_ = true;
@@ -31,6 +29,9 @@ void ConsumerClient::start() {
 }
 
 std::vector<ConsumedRecord> ConsumerClient::take_records() {
+    last_application_poll_us_ = sim_.now();
+    // poll() runs a pending rebalance before it returns records (a revocation drops the buffer).
+    if (subscribed() && !fatal_) group_poll(sim_.now());
     std::vector<ConsumedRecord> records;
     while (!buffer_.empty() && records.size() < static_cast<std::size_t>(config_.max_poll_records)) {
         records.push_back(buffer_.front());
@@ -55,15 +56,15 @@ void ConsumerClient::on_timer() {
 }
 
 void ConsumerClient::poll() {
-    if (!started_) return;
+    if (!started_ || fatal_) return;
     const sim::TimeUs now = sim_.now();
     expire_requests(now);
+    if (subscribed()) group_poll(now);
+    if (fatal_) return;
     if (now >= retry_after_us_) {
         send_metadata();  // when a leader or the coordinator is unknown
-        if (!joined_) {
-            if (!in_flight(RequestKind::join_group)) {
-                send(coordinator(), RequestKind::join_group, JoinGroupRequest{group_id_, config_.group_instance_id});
-            }
+        if (subscribed() && member_state_ != MemberState::stable) {
+            send_join();
         } else if (!committed_known_) {
             send_offset_fetch();
         } else {
@@ -114,10 +115,12 @@ void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody bod
         ch.open = true;
     }
     const std::int32_t correlation = next_correlation_++;
-    // A long poll may legitimately wait fetch.max.wait.ms before answering.
-    const sim::TimeUs wait_us = kind == RequestKind::fetch ? sim::ms(config_.fetch_max_wait_ms) : 0;
-    ch.in_flight.emplace(correlation, Pending{kind, sim_.now() + wait_us + sim::ms(config_.request_timeout_ms),
-                                              position_epoch_});
+    // A long poll may legitimately wait fetch.max.wait.ms before answering; a JoinGroup waits for
+    // the whole join phase (ConsumerCoordinator: rebalance timeout + 5 s).
+    sim::TimeUs wait_us = kind == RequestKind::fetch ? sim::ms(config_.fetch_max_wait_ms) : 0;
+    sim::TimeUs timeout_us = sim::ms(config_.request_timeout_ms);
+    if (kind == RequestKind::join_group) timeout_us = std::max(timeout_us, sim::ms(config_.max_poll_interval_ms + 5000));
+    ch.in_flight.emplace(correlation, Pending{kind, sim_.now() + wait_us + timeout_us, position_epoch_, member_epoch_});
     sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
 }
 
@@ -184,7 +187,15 @@ void ConsumerClient::send_fetches() {
 
 void ConsumerClient::send_commit() {
     if (!pending_commit_.has_value() || commit_sent_) return;
-    OffsetCommitRequest request{group_id_, -1, {}};
+    if (subscribed() && (member_state_ != MemberState::stable || generation_id_ < 0)) {
+        // ConsumerCoordinator.sendOffsetCommitRequest: not part of an active group, the commit
+        // fails (RebalanceInProgressException / CommitFailedException); poll() rejoins.
+        pending_commit_.reset();
+        listener_.on_commit_complete(member_state_ != MemberState::unjoined ? ErrorCode::REBALANCE_IN_PROGRESS
+                                                                             : ErrorCode::ILLEGAL_GENERATION);
+        return;
+    }
+    OffsetCommitRequest request{group_id_, generation_id_, member_id_, config_.group_instance_id, {}};
     for (const auto& [tp, offset] : *pending_commit_) request.partitions.push_back({tp, offset});
     commit_sent_ = true;
     send(coordinator(), RequestKind::offset_commit, std::move(request));
@@ -195,7 +206,9 @@ void ConsumerClient::request_failed(RequestKind kind, ErrorCode error) {
     if (error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_NOT_AVAILABLE) leaders_.mark_stale();
     if (kind == RequestKind::offset_commit) {
         commit_sent_ = false;  // commitSync retries retriable errors
-        (void)error;
+    }
+    if (kind == RequestKind::join_group || kind == RequestKind::sync_group || kind == RequestKind::heartbeat) {
+        group_error(kind, error);
     }
 }
 
@@ -225,6 +238,7 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
         const auto pending = ch.in_flight.find(message.correlation_id);
         if (pending == ch.in_flight.end()) return;
         answer_epoch_ = pending->second.position_epoch;
+        answer_member_epoch_ = pending->second.member_epoch;
         ch.in_flight.erase(pending);
         std::visit(
             [&](const auto& body) {
@@ -234,6 +248,8 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
                               std::is_same_v<T, FetchResponse> ||
                               std::is_same_v<T, OffsetCommitResponse> ||
                               std::is_same_v<T, JoinGroupResponse> ||
+                              std::is_same_v<T, SyncGroupResponse> ||
+                              std::is_same_v<T, HeartbeatResponse> ||
                               std::is_same_v<T, MetadataResponse>) {
                     handle(body);
                 }
@@ -244,27 +260,26 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
     poll();
 }
 
-void ConsumerClient::handle(const JoinGroupResponse& response) {
-    if (response.error != ErrorCode::NONE) {
-        request_failed(RequestKind::join_group, response.error);
-        return;
-    }
-    joined_ = true;
-    member_id_ = response.member_id;
-    generation_id_ = response.generation_id;
-}
-
-void ConsumerClient::rewind_to_committed() {
+void ConsumerClient::clear_positions() {
     buffer_.clear();
     positions_.clear();
     fetch_positions_.clear();
     committed_known_ = false;
     ++position_epoch_;
+}
+
+void ConsumerClient::rewind_to_committed() {
+    clear_positions();
     poll();
 }
 
+// After a commit the group refused (fenced, unknown member, old generation): in subscribe mode
+// the member rejoins, in assign mode it only rewinds.
 void ConsumerClient::rejoin() {
-    joined_ = config_.group_instance_id.empty();
+    if (subscribed() && member_state_ == MemberState::stable) {
+        reset_generation(false);
+        rejoin_needed_ = true;
+    }
     rewind_to_committed();
 }
 
@@ -385,6 +400,13 @@ void ConsumerClient::handle(const OffsetCommitResponse& response) {
         request_failed(RequestKind::offset_commit, error);
         return;
     }
+    // ConsumerCoordinator.OffsetCommitResponseHandler: a stale member rejoins.
+    if (error == ErrorCode::ILLEGAL_GENERATION || error == ErrorCode::UNKNOWN_MEMBER_ID) {
+        if (subscribed() && member_state_ == MemberState::stable) {
+            reset_generation(error == ErrorCode::UNKNOWN_MEMBER_ID);
+            rejoin_needed_ = true;
+        }
+    }
     pending_commit_.reset();
     commit_sent_ = false;
     listener_.on_commit_complete(error);
@@ -394,6 +416,11 @@ void ConsumerClient::schedule_wakeup() {
     const sim::TimeUs now = sim_.now();
     sim::TimeUs deadline = sim::kNever;
     if (retry_after_us_ > now) deadline = retry_after_us_;
+    if (subscribed() && generation_id_ >= 0) {
+        if (next_heartbeat_us_ > now) deadline = std::min(deadline, next_heartbeat_us_);
+        const sim::TimeUs poll_deadline = last_application_poll_us_ + sim::ms(config_.max_poll_interval_ms) + 1;
+        if (poll_deadline > now) deadline = std::min(deadline, poll_deadline);
+    }
     for (const auto& [broker, ch] : channels_) {
         for (const auto& [correlation, pending] : ch.in_flight) {
             if (pending.deadline_us > now && pending.deadline_us < deadline) deadline = pending.deadline_us;

@@ -1,7 +1,8 @@
 #pragma once
-// The consumer client library (KafkaConsumer, assign mode): committed offsets from the group
-// coordinator, auto.offset.reset, fetch sessions per leader with long polling, a record buffer
-// handed out max.poll.records at a time, and asynchronous offset commits.
+// The consumer client library (KafkaConsumer): committed offsets from the group coordinator,
+// auto.offset.reset, fetch sessions per leader with long polling, a record buffer handed out
+// max.poll.records at a time, and asynchronous offset commits. Partitions are either assigned
+// (assign()) or managed by the classic group protocol (subscribe(): consumer_group_client.cpp).
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -33,6 +34,10 @@ struct ConsumerConfig {
     std::int32_t retry_backoff_ms = 100;                  // retry.backoff.ms
     Isolation isolation = Isolation::read_uncommitted;    // isolation.level
     std::string group_instance_id;                        // group.instance.id ("" = none)
+    std::string assignment_strategy = "range";            // partition.assignment.strategy
+    std::int32_t session_timeout_ms = 45000;              // session.timeout.ms
+    std::int32_t heartbeat_interval_ms = 3000;            // heartbeat.interval.ms
+    std::int32_t max_poll_interval_ms = 300000;           // max.poll.interval.ms
     // Knock-out: a read_committed consumer that reads and returns everything up to the high
     // watermark, as read_uncommitted does (it still counts as read_committed in the history).
     bool knockout_read_committed = false;
@@ -62,6 +67,15 @@ public:
     virtual ~ConsumerListener() = default;
     virtual void on_records_available() = 0;
     virtual void on_commit_complete(ErrorCode error) = 0;
+    // Subscribe mode. The application is between batches, as if blocked in poll(): a rebalance
+    // (revoke, join, sync, assign) runs only then, as Kafka's runs inside poll().
+    virtual bool polling() const { return true; }
+    // ConsumerRebalanceListener: called before the member rejoins (eager protocols revoke
+    // everything; also for partitions lost with the generation) and when a new assignment arrives.
+    virtual void on_partitions_revoked(const std::vector<TopicPartition>& partitions) { (void)partitions; }
+    virtual void on_partitions_assigned(const std::vector<TopicPartition>& partitions) { (void)partitions; }
+    // A fatal error (FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL): the consumer is unusable.
+    virtual void on_consumer_fatal(ErrorCode error) { (void)error; }
 };
 
 class ConsumerClient {
@@ -71,7 +85,17 @@ public:
                    std::string group_id, std::vector<TopicPartition> assignment,
                    ConsumerListener& listener, std::uint64_t timer_tag);
 
+    // subscribe(topic) before start(): partitions come from the group protocol.
+    void subscribe(std::string topic) { subscription_ = std::move(topic); }
+    bool subscribed() const { return !subscription_.empty(); }
     void start();
+    // The application is back in poll() (a batch is done): a pending rebalance may run now.
+    void on_application_poll();
+    // No rebalance pending or in progress (always true in assign mode).
+    bool settled() const;
+    bool fatal() const { return fatal_; }
+    // close(): a dynamic member leaves the group (LeaveGroup), a static one does not (KIP-345).
+    void close();
     bool has_records() const { return !buffer_.empty(); }
     // poll(): up to max.poll.records; the position moves past what is returned.
     std::vector<ConsumedRecord> take_records();
@@ -103,11 +127,15 @@ public:
     }
 
 private:
-    enum class RequestKind { offset_fetch, list_offsets, fetch, offset_commit, join_group, metadata };
+    enum class RequestKind {
+        offset_fetch, list_offsets, fetch, offset_commit, join_group, sync_group, heartbeat, leave_group, metadata
+    };
+    enum class MemberState { unjoined, joining, syncing, stable };
     struct Pending {
         RequestKind kind = RequestKind::fetch;
         sim::TimeUs deadline_us = 0;
         std::uint64_t position_epoch = 0;  // answers to requests from before a rewind are ignored
+        std::uint64_t member_epoch = 0;    // answers to group requests of an older membership too
     };
     struct Channel {
         sim::ConnectionId connection = 0;
@@ -130,6 +158,18 @@ private:
     void handle(const FetchResponse& response);
     void handle(const OffsetCommitResponse& response);
     void handle(const JoinGroupResponse& response);
+    void handle(const SyncGroupResponse& response);
+    void handle(const HeartbeatResponse& response);
+    // The classic group protocol, client side (AbstractCoordinator, ConsumerCoordinator).
+    void group_poll(sim::TimeUs now);
+    void send_join();
+    void send_heartbeat(sim::TimeUs now);
+    void check_poll_timeout(sim::TimeUs now);
+    void revoke_assignment();
+    void reset_generation(bool reset_member_id);
+    void group_error(RequestKind kind, ErrorCode error);
+    void become_fatal(ErrorCode error);
+    void clear_positions();
     void handle(const MetadataResponse& response);
     void send_metadata();
     void reset_position(const TopicPartition& tp);
@@ -158,7 +198,14 @@ private:
     std::map<TopicPartition, std::int64_t> fetch_positions_;  // past skipped control/aborted batches
     std::uint64_t position_epoch_ = 0;
     std::uint64_t answer_epoch_ = 0;  // position epoch of the response being handled
-    bool joined_ = true;
+    std::string subscription_;  // "" = assign mode
+    MemberState member_state_ = MemberState::unjoined;
+    bool rejoin_needed_ = false;
+    bool fatal_ = false;
+    std::uint64_t member_epoch_ = 0;   // bumped whenever the membership changes locally
+    std::uint64_t answer_member_epoch_ = 0;
+    sim::TimeUs next_heartbeat_us_ = 0;
+    sim::TimeUs last_application_poll_us_ = 0;
     std::string member_id_;
     std::int32_t generation_id_ = -1;
     std::deque<ConsumedRecord> buffer_;

@@ -6,9 +6,11 @@ namespace eosim::kafka {
 
 OffsetCommitResponse GroupCoordinator::handle_offset_commit(const OffsetCommitRequest& request) {
     OffsetCommitResponse response;
+    const ErrorCode error = validate_commit(request.group_id, request.member_id, request.group_instance_id,
+                                            request.generation_id, false);
     for (const auto& p : request.partitions) {
-        storage_.committed[request.group_id][p.partition] = p.committed_offset;
-        response.partitions.push_back({p.partition, ErrorCode::NONE});
+        if (error == ErrorCode::NONE) storage_.committed[request.group_id][p.partition] = p.committed_offset;
+        response.partitions.push_back({p.partition, error});
     }
     return response;
 }
@@ -32,27 +34,24 @@ OffsetFetchResponse GroupCoordinator::handle_offset_fetch(const OffsetFetchReque
     return response;
 }
 
-JoinGroupResponse GroupCoordinator::handle_join_group(const JoinGroupRequest& request) {
-    GroupMembers& group = storage_.members[request.group_id];
-    ++group.generation_id;
-    const std::string member = request.group_instance_id + "-" + std::to_string(storage_.next_member++);
-    group.member_of_instance[request.group_instance_id] = member;  // fences the previous one
-    return JoinGroupResponse{ErrorCode::NONE, member, group.generation_id};
-}
-
-ErrorCode GroupCoordinator::validate_member(const TxnOffsetCommitRequest& request) const {
-    if (request.generation_id < 0) return ErrorCode::NONE;  // a simple, unfenced commit
-    const auto group = storage_.members.find(request.group_id);
-    if (group == storage_.members.end()) return ErrorCode::UNKNOWN_MEMBER_ID;
-    const auto instance = group->second.member_of_instance.find(request.group_instance_id);
-    if (instance == group->second.member_of_instance.end()) return ErrorCode::UNKNOWN_MEMBER_ID;
-    if (instance->second != request.member_id) return ErrorCode::FENCED_INSTANCE_ID;
-    if (request.generation_id != group->second.generation_id) return ErrorCode::ILLEGAL_GENERATION;
-    return ErrorCode::NONE;
+ErrorCode GroupCoordinator::validate_commit(const std::string& group_id, const std::string& member_id,
+                                           const std::string& group_instance_id, std::int32_t generation_id,
+                                           bool transactional) const {
+    const auto found = storage_.classic_groups.find(group_id);
+    if (found == storage_.classic_groups.end()) {
+        // OffsetMetadataManager.validateTransactionalOffsetCommit / validateOffsetCommit: an
+        // unknown group accepts generation -1 (it becomes a simple group), else ILLEGAL_GENERATION.
+        return generation_id < 0 ? ErrorCode::NONE : ErrorCode::ILLEGAL_GENERATION;
+    }
+    ClassicGroup copy = found->second;  // validation changes nothing
+    const GroupCoordinatorConfig config;
+    return ClassicGroupCoordinator(copy, config, 0).validate_offset_commit(member_id, group_instance_id,
+                                                                           generation_id, transactional);
 }
 
 TxnOffsetCommitResponse GroupCoordinator::handle_txn_offset_commit(const TxnOffsetCommitRequest& request) {
-    ErrorCode error = validate_member(request);
+    ErrorCode error = validate_commit(request.group_id, request.member_id, request.group_instance_id,
+                                      request.generation_id, true);
     const auto known = storage_.producer_epochs.find(request.producer_id);
     if (error == ErrorCode::NONE && known != storage_.producer_epochs.end() &&
         request.producer_epoch < known->second) {

@@ -1,20 +1,17 @@
 #pragma once
 // The group coordinator's offset handling: committed offsets, transactional offsets that stay
 // pending until the transaction's marker (commit materialises, abort discards), OffsetFetch with
-// require_stable, and member/generation fencing of TxnOffsetCommit (KIP-447).
+// require_stable, and member/generation checks of both commits (ClassicGroup.validateOffsetCommit,
+// KIP-447 for TxnOffsetCommit). Membership itself is classic_group.*.
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 
+#include "kafka/classic_group.hpp"
 #include "kafka/messages.hpp"
 
 namespace eosim::kafka {
-
-struct GroupMembers {
-    std::int32_t generation_id = 0;
-    std::map<std::string, std::string> member_of_instance;  // group.instance.id -> member id
-};
 
 // Durable group state. Simplification: Kafka keeps all of it in the __consumer_offsets log.
 struct GroupStorage {
@@ -22,8 +19,7 @@ struct GroupStorage {
     // group -> producer id -> offsets of its open transaction
     std::map<std::string, std::map<std::int64_t, std::map<TopicPartition, std::int64_t>>> pending;
     std::map<std::int64_t, std::int16_t> producer_epochs;  // fencing of TxnOffsetCommit
-    std::map<std::string, GroupMembers> members;
-    std::int64_t next_member = 0;
+    std::map<std::string, ClassicGroup> classic_groups;  // membership (the GroupMetadata record)
 };
 
 class GroupCoordinator {
@@ -33,14 +29,16 @@ public:
     OffsetCommitResponse handle_offset_commit(const OffsetCommitRequest& request);
     OffsetFetchResponse handle_offset_fetch(const OffsetFetchRequest& request) const;
     TxnOffsetCommitResponse handle_txn_offset_commit(const TxnOffsetCommitRequest& request);
-    JoinGroupResponse handle_join_group(const JoinGroupRequest& request);
     // A transaction marker for one __consumer_offsets partition: applies to the groups it holds.
     ErrorCode write_marker(const TopicPartition& offsets_partition, std::int64_t producer_id,
                            std::int16_t epoch, bool committed,
                            const std::function<TopicPartition(const std::string&)>& partition_of_group);
 
 private:
-    ErrorCode validate_member(const TxnOffsetCommitRequest& request) const;
+    // ClassicGroup.validateOffsetCommit; a group never joined is an Empty one (a "simple group").
+    ErrorCode validate_commit(const std::string& group_id, const std::string& member_id,
+                              const std::string& group_instance_id, std::int32_t generation_id,
+                              bool transactional) const;
 
     GroupStorage& storage_;
 };

@@ -75,6 +75,10 @@ struct Describer {
     }
     void operator()(const OffsetCommitRequest& m) {
         out.field("group", m.group_id);
+        if (m.generation_id >= 0) {
+            out.field("member", m.member_id);
+            out.field("generation", m.generation_id);
+        }
         for (const auto& p : m.partitions) {
             out.field("partition", p.partition.str());
             out.field("offset", p.committed_offset);
@@ -145,13 +149,38 @@ struct Describer {
     void operator()(const TxnOffsetCommitResponse& m) { errors(m.partitions); }
     void operator()(const JoinGroupRequest& m) {
         out.field("group", m.group_id);
+        out.field("member", m.member_id);
         out.field("instance", m.group_instance_id);
+        out.field("protocol", m.protocol);
     }
     void operator()(const JoinGroupResponse& m) {
         error(m.error);
         out.field("member", m.member_id);
         out.field("generation", m.generation_id);
+        out.field("leader", m.leader);
+        out.field("members", static_cast<std::int64_t>(m.members.size()));
     }
+    void operator()(const SyncGroupRequest& m) {
+        out.field("group", m.group_id);
+        out.field("member", m.member_id);
+        out.field("generation", m.generation_id);
+        out.field("assignments", static_cast<std::int64_t>(m.assignments.size()));
+    }
+    void operator()(const SyncGroupResponse& m) {
+        error(m.error);
+        for (const TopicPartition& tp : m.assignment) out.field("partition", tp.str());
+    }
+    void operator()(const HeartbeatRequest& m) {
+        out.field("group", m.group_id);
+        out.field("member", m.member_id);
+        out.field("generation", m.generation_id);
+    }
+    void operator()(const HeartbeatResponse& m) { error(m.error); }
+    void operator()(const LeaveGroupRequest& m) {
+        out.field("group", m.group_id);
+        out.field("member", m.member_id);
+    }
+    void operator()(const LeaveGroupResponse& m) { error(m.error); }
     void registration(const PartitionRegistration& p) {
         out.field("partition", p.partition.str());
         out.field("leader", p.leader);
@@ -244,6 +273,12 @@ struct Namer {
     std::string_view operator()(const TxnOffsetCommitResponse&) { return "TxnOffsetCommitResponse"; }
     std::string_view operator()(const JoinGroupRequest&) { return "JoinGroupRequest"; }
     std::string_view operator()(const JoinGroupResponse&) { return "JoinGroupResponse"; }
+    std::string_view operator()(const SyncGroupRequest&) { return "SyncGroupRequest"; }
+    std::string_view operator()(const SyncGroupResponse&) { return "SyncGroupResponse"; }
+    std::string_view operator()(const HeartbeatRequest&) { return "HeartbeatRequest"; }
+    std::string_view operator()(const HeartbeatResponse&) { return "HeartbeatResponse"; }
+    std::string_view operator()(const LeaveGroupRequest&) { return "LeaveGroupRequest"; }
+    std::string_view operator()(const LeaveGroupResponse&) { return "LeaveGroupResponse"; }
     std::string_view operator()(const BrokerHeartbeatRequest&) { return "BrokerHeartbeatRequest"; }
     std::string_view operator()(const BrokerHeartbeatResponse&) { return "BrokerHeartbeatResponse"; }
     std::string_view operator()(const MetadataUpdate&) { return "MetadataUpdate"; }

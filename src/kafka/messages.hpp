@@ -90,6 +90,8 @@ struct OffsetCommitRequest {
     };
     std::string group_id;
     std::int32_t generation_id = -1;  // -1: a simple (assign-mode) commit
+    std::string member_id;
+    std::string group_instance_id;
     std::vector<PartitionOffset> partitions;
 };
 struct OffsetCommitResponse {
@@ -176,16 +178,66 @@ struct TxnOffsetCommitResponse {
     std::vector<std::pair<TopicPartition, ErrorCode>> partitions;
 };
 
-// Static membership (group.instance.id, KIP-345), simplified: joining with an instance id gives
-// a new member id and a new generation; the previous member of that instance is fenced.
+// The classic group protocol (Kafka's JoinGroup/SyncGroup/Heartbeat/LeaveGroup, protocol type
+// "consumer"). Each member supports one assignor (its partition.assignment.strategy) and
+// subscribes to topics; the leader computes the assignment and hands it back in SyncGroup.
 struct JoinGroupRequest {
     std::string group_id;
+    std::string member_id;          // "" for a new member
+    std::string group_instance_id;  // "" = dynamic member (no group.instance.id)
+    std::string client_id;          // a new dynamic member's id starts with it
+    std::int32_t session_timeout_ms = 45000;
+    std::int32_t rebalance_timeout_ms = 300000;  // the consumer sends max.poll.interval.ms
+    std::string protocol = "range";              // the assignor name
+    std::vector<std::string> topics;             // the subscription (the protocol's metadata)
+};
+struct JoinGroupMember {
+    std::string member_id;
     std::string group_instance_id;
+    std::vector<std::string> topics;
 };
 struct JoinGroupResponse {
     ErrorCode error = ErrorCode::NONE;
     std::string member_id;
     std::int32_t generation_id = -1;
+    std::string protocol;
+    std::string leader;
+    std::vector<JoinGroupMember> members;  // for the leader only
+};
+
+struct MemberAssignment {
+    std::string member_id;
+    std::vector<TopicPartition> partitions;
+};
+struct SyncGroupRequest {
+    std::string group_id;
+    std::string member_id;
+    std::int32_t generation_id = -1;
+    std::string group_instance_id;
+    std::vector<MemberAssignment> assignments;  // from the leader only
+};
+struct SyncGroupResponse {
+    ErrorCode error = ErrorCode::NONE;
+    std::vector<TopicPartition> assignment;
+};
+
+struct HeartbeatRequest {
+    std::string group_id;
+    std::string member_id;
+    std::int32_t generation_id = -1;
+    std::string group_instance_id;
+};
+struct HeartbeatResponse {
+    ErrorCode error = ErrorCode::NONE;
+};
+
+struct LeaveGroupRequest {
+    std::string group_id;
+    std::string member_id;
+    std::string group_instance_id;
+};
+struct LeaveGroupResponse {
+    ErrorCode error = ErrorCode::NONE;
 };
 
 // --- Replication: brokers <-> controller (KRaft, simplified to one controller node) ---
@@ -263,7 +315,9 @@ using MessageBody =
                  OffsetFetchResponse, AddPartitionsToTxnRequest, AddPartitionsToTxnResponse,
                  AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, EndTxnRequest, EndTxnResponse,
                  WriteTxnMarkersRequest, WriteTxnMarkersResponse, TxnOffsetCommitRequest,
-                 TxnOffsetCommitResponse, JoinGroupRequest, JoinGroupResponse,
+                 TxnOffsetCommitResponse, JoinGroupRequest, JoinGroupResponse, SyncGroupRequest,
+                 SyncGroupResponse, HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest,
+                 LeaveGroupResponse,
                  BrokerHeartbeatRequest, BrokerHeartbeatResponse, MetadataUpdate,
                  AlterPartitionRequest, AlterPartitionResponse, ReplicaFetchRequest,
                  ReplicaFetchResponse, MetadataRequest, MetadataResponse>;

@@ -23,7 +23,6 @@ ProcessorApp::ProcessorApp(std::string name, std::shared_ptr<const ClusterLayout
       recorder_(recorder) {
     group_ = recorder_.names().group(workload_.group_id);
     next_output_ = workload_.first_output_value;
-    if (consumer_config_.group_instance_id.empty()) consumer_config_.group_instance_id = sim::Node::name();
 }
 
 void ProcessorApp::on_start() {
@@ -44,12 +43,11 @@ void ProcessorApp::start_clients() {
     producer_ = std::make_unique<ProducerClient>(sim(), id(), layout_, producer_config_,
                                                  static_cast<SendListener&>(*this), kProducerTimer);
     producer_->set_transaction_listener(static_cast<TransactionListener*>(this));
-    std::vector<history::Element> keys;
-    for (const TopicPartition& tp : workload_.assignment) {
-        keys.push_back(history::Element{recorder_.names().key(tp.str()), history::kUnknownOffset, 0, history::kNoSource});
+    if (workload_.subscribe) {
+        consumer_->subscribe(workload_.assignment.front().topic);
+    } else {
+        record_assignment(workload_.assignment);
     }
-    recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys,
-                      consumer_config_.isolation == Isolation::read_committed, /*processor=*/true);
     consumer_->start();
     initialised_ = false;
     if (transactional()) {
@@ -72,10 +70,19 @@ void ProcessorApp::on_crash() {
     phase_ = Phase::waiting_to_start;
 }
 
+void ProcessorApp::record_assignment(const std::vector<TopicPartition>& partitions) {
+    std::vector<history::Element> keys;
+    for (const TopicPartition& tp : partitions) {
+        keys.push_back(history::Element{recorder_.names().key(tp.str()), history::kUnknownOffset, 0, history::kNoSource});
+    }
+    recorder_.instant(sim().now(), process_, history::OpFunction::assign, group_, keys,
+                      consumer_config_.isolation == Isolation::read_committed, /*processor=*/true, workload_.subscribe);
+}
+
 bool ProcessorApp::idle() const {
     if (phase_ == Phase::stopped) return true;
     return phase_ == Phase::idle && consumer_ != nullptr && !consumer_->has_records() &&
-           !consumer_->commit_pending();
+           !consumer_->commit_pending() && consumer_->settled();
 }
 
 void ProcessorApp::on_records_available() {
@@ -89,6 +96,8 @@ void ProcessorApp::begin_batch() {
     outputs_.clear();
     txn_recorded_ = false;
     if (batch_.empty()) return;
+    batch_group_ = GroupMetadata{workload_.group_id, consumer_->member_id(), consumer_->generation_id(),
+                                 consumer_config_.group_instance_id};
     batch_offsets_ = consumer_->positions();
     if (workload_.mode == ProcessingMode::at_most_once) {
         phase_ = Phase::committing_before;
@@ -158,9 +167,7 @@ void ProcessorApp::finish_batch() {
         return;
     }
     phase_ = Phase::sending_offsets;
-    producer_->send_offsets_to_transaction(
-        batch_offsets_, GroupMetadata{workload_.group_id, consumer_->member_id(), consumer_->generation_id(),
-                                      consumer_config_.group_instance_id});
+    producer_->send_offsets_to_transaction(batch_offsets_, batch_group_);
 }
 
 void ProcessorApp::commit_or_abort() {
@@ -198,7 +205,33 @@ void ProcessorApp::end_transaction_in_history(history::OpType type, std::string_
 
 void ProcessorApp::after_batch() {
     phase_ = Phase::idle;
-    if (consumer_->has_records()) begin_batch();
+    if (consumer_->fatal()) return stop();
+    consumer_->on_application_poll();  // back in poll(): a pending rebalance runs now
+    if (phase_ == Phase::idle && consumer_->has_records()) begin_batch();
+}
+
+void ProcessorApp::stop() {
+    sim().record_state(id(), sim::StateChange("processor.stopped"));
+    phase_ = Phase::stopped;
+}
+
+// The rebalance runs between batches, when each batch's transaction has committed or aborted,
+// so nothing is open here: Kafka's rebalance-listener pattern (commit or abort the open
+// transaction on revocation) has nothing left to do. New owners read the committed offsets
+// with require_stable, so they wait for any transaction still completing.
+void ProcessorApp::on_partitions_revoked(const std::vector<TopicPartition>& partitions) {
+    (void)partitions;
+    assert(phase_ == Phase::idle);
+    record_assignment({});
+}
+
+void ProcessorApp::on_partitions_assigned(const std::vector<TopicPartition>& partitions) {
+    record_assignment(partitions);
+}
+
+void ProcessorApp::on_consumer_fatal(ErrorCode error) {
+    (void)error;
+    if (phase_ == Phase::idle) stop();  // else once the current batch is done (after_batch)
 }
 
 std::vector<history::Element> ProcessorApp::offsets_elements() const {

@@ -23,7 +23,8 @@ enum class ProcessingMode { at_most_once, at_least_once, exactly_once };
 
 struct ProcessorWorkload {
     std::string group_id;
-    std::vector<TopicPartition> assignment;
+    std::vector<TopicPartition> assignment;  // subscribe: every input partition (see ConsumerWorkload)
+    bool subscribe = false;
     std::string output_topic;
     ProcessingMode mode = ProcessingMode::exactly_once;
     sim::TimeUs start_us = 0;
@@ -88,6 +89,12 @@ private:
     void start_clients();
     void on_records_available() override;
     void on_commit_complete(ErrorCode error) override;
+    bool polling() const override { return phase_ == Phase::idle; }
+    void on_partitions_revoked(const std::vector<TopicPartition>& partitions) override;
+    void on_partitions_assigned(const std::vector<TopicPartition>& partitions) override;
+    void on_consumer_fatal(ErrorCode error) override;
+    void record_assignment(const std::vector<TopicPartition>& partitions);
+    void stop();
     void on_send_complete(std::uint64_t value, const TopicPartition& partition,
                           const SendOutcome& outcome) override;
     void on_transaction_result(TxnOperation operation, ErrorCode error, bool fatal) override;
@@ -127,6 +134,8 @@ private:
     std::vector<Output> outputs_;  // of the current batch / transaction
     bool txn_recorded_ = false;    // the txn op was invoked in the history
     bool rejoin_after_abort_ = false;  // the group fenced this member: join again after the abort
+    bool stop_after_abort_ = false;    // FENCED_INSTANCE_ID: another instance took our group.instance.id
+    GroupMetadata batch_group_;        // consumer.groupMetadata() when the batch was polled
     sim::ConnectionId sink_connection_ = 0;
     bool sink_connected_ = false;
     std::int32_t sink_request_ = 0;

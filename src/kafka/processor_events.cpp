@@ -64,14 +64,12 @@ void ProcessorApp::on_transaction_result(TxnOperation operation, ErrorCode error
         case TxnOperation::init:
             initialised_ = true;
             failed_starts_ = 0;
-            phase_ = Phase::idle;
-            if (consumer_->has_records()) begin_batch();
-            return;
+            return after_batch();  // idle: the consumer may join its group now
         case TxnOperation::send_offsets:
             if (ok) return commit_or_abort();
-            // CommitFailedException / FencedInstanceIdException: this member must rejoin.
-            rejoin_after_abort_ = error == ErrorCode::FENCED_INSTANCE_ID || error == ErrorCode::UNKNOWN_MEMBER_ID ||
-                                  error == ErrorCode::ILLEGAL_GENERATION;
+            // CommitFailedException: this member must rejoin; FencedInstanceIdException is fatal.
+            rejoin_after_abort_ = error == ErrorCode::UNKNOWN_MEMBER_ID || error == ErrorCode::ILLEGAL_GENERATION;
+            stop_after_abort_ = error == ErrorCode::FENCED_INSTANCE_ID;
             break;
         case TxnOperation::commit:
             if (ok) {
@@ -84,6 +82,10 @@ void ProcessorApp::on_transaction_result(TxnOperation operation, ErrorCode error
             assert(ok);
             end_transaction_in_history(history::OpType::fail, "transaction aborted");
             // The consumer does not roll back by itself after an abort (KAFKA-17582).
+            if (stop_after_abort_) {
+                stop_after_abort_ = false;
+                return stop();
+            }
             if (rejoin_after_abort_) {
                 rejoin_after_abort_ = false;
                 consumer_->rejoin();
@@ -101,6 +103,7 @@ void ProcessorApp::on_fenced() {
     if (!outputs_.empty() || txn_recorded_) end_transaction_in_history(history::OpType::fail, "PRODUCER_FENCED");
     batch_.clear();
     // We are inside a callback of the producer: keep the old clients alive until later.
+    consumer_->close();  // a dynamic member leaves its group
     retired_consumer_ = std::move(consumer_);
     retired_producer_ = std::move(producer_);
     if (workload_.restart_when_fenced) {

@@ -74,6 +74,15 @@ kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) 
     return c;
 }
 
+bool parse_subscribe(ObjectReader& app, bool explicit_partitions) {
+    const bool subscribe = app.boolean("subscribe", false);
+    if (subscribe && explicit_partitions) {
+        // KafkaConsumer: subscribe() and assign() cannot be mixed.
+        app.fail("subscribe", "a group-managed subscription cannot also list \"partitions\"");
+    }
+    return subscribe;
+}
+
 kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config) {
     kafka::ConsumerConfig c;
     if (!config) return c;
@@ -90,7 +99,20 @@ kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config) 
     const std::string isolation =
         config->choice("isolation.level", {"read_uncommitted", "read_committed"}, "read_uncommitted");
     c.isolation = isolation == "read_committed" ? kafka::Isolation::read_committed : kafka::Isolation::read_uncommitted;
+    // "" = not set (Kafka rejects an empty id; here it lets a swarm draw dynamic membership).
     c.group_instance_id = config->string("group.instance.id", "");
+    c.assignment_strategy = config->choice("partition.assignment.strategy", {"range", "roundrobin"}, "range");
+    c.session_timeout_ms = static_cast<std::int32_t>(
+        config->integer("session.timeout.ms", 1, kInt32Max, c.session_timeout_ms));
+    c.heartbeat_interval_ms = static_cast<std::int32_t>(
+        config->integer("heartbeat.interval.ms", 1, kInt32Max, c.heartbeat_interval_ms));
+    if (c.heartbeat_interval_ms >= c.session_timeout_ms) {
+        // AbstractCoordinator / GroupRebalanceConfig: heartbeats must come within the session.
+        config->fail("heartbeat.interval.ms", "must be lower than session.timeout.ms (" +
+                                                  std::to_string(c.session_timeout_ms) + ")");
+    }
+    c.max_poll_interval_ms = static_cast<std::int32_t>(
+        config->integer("max.poll.interval.ms", 1, kInt32Max, c.max_poll_interval_ms));
     if (config->boolean("enable.auto.commit", false)) {
         config->fail("enable.auto.commit",
                      "auto-commit is not modelled; the consumer's \"delivery\" decides when "
@@ -143,6 +165,8 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
     txn.log_write_us = cluster->integer("transaction_log_write_us", 0, kHourMs * 1000, txn.log_write_us);
     s.broker.partition_verification =
         cluster->boolean("transaction.partition.verification.enable", s.broker.partition_verification);
+    s.broker.groups.initial_rebalance_delay_ms = static_cast<std::int32_t>(cluster->integer(
+        "group.initial.rebalance.delay.ms", 0, kInt32Max, s.broker.groups.initial_rebalance_delay_ms));
     if (auto replication = cluster->object("replication")) parse_replication(*replication, s);
     cluster->finish();
 }
@@ -217,6 +241,7 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
         for (const std::int64_t p : c.integers("partitions", 0, partitions_of(s, spec.topic) - 1)) {
             spec.partitions.push_back(static_cast<std::int32_t>(p));
         }
+        spec.workload.subscribe = parse_subscribe(c, !spec.partitions.empty());
         spec.config = parse_consumer_config(c.object("config"));
         c.finish();
         s.consumers.push_back(std::move(spec));

@@ -13,6 +13,8 @@ namespace eosim::scenario {
 
 kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config);
 kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config);
+// The application's "subscribe" key (group-managed partitions); exclusive with "partitions".
+bool parse_subscribe(ObjectReader& app, bool explicit_partitions);
 
 struct Scenario;
 // The topic's partition count, or 0 when the scenario has no such topic.

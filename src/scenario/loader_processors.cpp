@@ -66,6 +66,7 @@ void parse_processors(ObjectReader& root, Scenario& s) {
         for (const std::int64_t part : p.integers("partitions", 0, partitions_of(s, spec.input_topic) - 1)) {
             spec.partitions.push_back(static_cast<std::int32_t>(part));
         }
+        spec.workload.subscribe = parse_subscribe(p, !spec.partitions.empty());
         spec.workload.sink = p.string("sink", "");
         bool sink_known = spec.workload.sink.empty();
         for (const SinkSpec& sink : s.sinks) sink_known = sink_known || sink.name == spec.workload.sink;

@@ -54,8 +54,12 @@ struct Assembly {
 // unless the application lists its partitions explicitly.
 std::vector<kafka::TopicPartition> round_robin(const Scenario& s, const std::string& topic,
                                                const std::vector<std::int32_t>& explicit_partitions,
-                                               const std::vector<bool>& is_member, std::size_t me) {
+                                               const std::vector<bool>& is_member, std::size_t me, bool subscribe) {
     std::vector<kafka::TopicPartition> result;
+    if (subscribe) {  // the group protocol assigns; the whole topic is what the group must commit
+        for (std::int32_t p = 0; p < partitions_of(s, topic); ++p) result.push_back({topic, p});
+        return result;
+    }
     if (!explicit_partitions.empty()) {
         for (const std::int32_t p : explicit_partitions) result.push_back({topic, p});
         return result;
@@ -76,9 +80,9 @@ std::vector<kafka::TopicPartition> assignment_for(const Scenario& s, std::size_t
     std::vector<bool> members;
     for (const ConsumerSpec& other : s.consumers) {
         members.push_back(other.workload.group_id == me.workload.group_id && other.topic == me.topic &&
-                          other.partitions.empty());
+                          other.partitions.empty() && !other.workload.subscribe);
     }
-    return round_robin(s, me.topic, me.partitions, members, index);
+    return round_robin(s, me.topic, me.partitions, members, index, me.workload.subscribe);
 }
 
 std::vector<kafka::TopicPartition> processor_assignment(const Scenario& s, std::size_t index) {
@@ -86,9 +90,9 @@ std::vector<kafka::TopicPartition> processor_assignment(const Scenario& s, std::
     std::vector<bool> members;
     for (const ProcessorSpec& other : s.processors) {
         members.push_back(other.workload.group_id == me.workload.group_id && other.input_topic == me.input_topic &&
-                          other.partitions.empty());
+                          other.partitions.empty() && !other.workload.subscribe);
     }
-    return round_robin(s, me.input_topic, me.partitions, members, index);
+    return round_robin(s, me.input_topic, me.partitions, members, index, me.workload.subscribe);
 }
 
 void assemble_pipelines(const Scenario& s, Assembly& a) {

@@ -1,0 +1,311 @@
+// The classic consumer group protocol at the coordinator (classic_group.*), the commit checks of
+// KIP-447, and the leader's assignors. Each case names the Kafka code it follows
+// (group-coordinator: ClassicGroup, GroupMetadataManager; clients: RangeAssignor,
+// RoundRobinAssignor).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "kafka/classic_group.hpp"
+#include "kafka/group_coordinator.hpp"
+#include "kafka/partition_assignor.hpp"
+
+using namespace eosim;
+using namespace eosim::kafka;
+
+namespace {
+
+constexpr sim::TimeUs kSecond = 1'000'000;
+
+JoinGroupRequest join_request(const std::string& client, const std::string& member = "", const std::string& instance = "") {
+    JoinGroupRequest r;
+    r.group_id = "g";
+    r.member_id = member;
+    r.group_instance_id = instance;
+    r.client_id = client;
+    r.session_timeout_ms = 10000;
+    r.rebalance_timeout_ms = 30000;
+    r.protocol = "range";
+    r.topics = {"in"};
+    return r;
+}
+
+// A group and a clock, with the answers its parked requests got.
+struct Harness {
+    ClassicGroup group;
+    GroupCoordinatorConfig config;
+    sim::TimeUs now = 0;
+    std::map<std::string, JoinGroupResponse> joins;
+    std::map<std::string, SyncGroupResponse> syncs;
+    bool stored = false;
+
+    ClassicGroupCoordinator at(sim::TimeUs t) {
+        now = t;
+        return ClassicGroupCoordinator(group, config, now);
+    }
+    void collect(ClassicGroupCoordinator& c) {
+        for (const auto& [m, r] : c.effects().joins) joins[m] = r;
+        for (const auto& [m, r] : c.effects().syncs) syncs[m] = r;
+        stored = stored || c.effects().store;
+    }
+    std::string join(const JoinGroupRequest& r, sim::TimeUs t) {
+        auto c = at(t);
+        const JoinOutcome out = c.join(r);
+        collect(c);
+        if (out.response) joins[out.response->member_id] = *out.response;
+        return out.response ? out.response->member_id : out.member_id;
+    }
+    void expire(sim::TimeUs t) {
+        auto c = at(t);
+        c.expire();
+        collect(c);
+    }
+    std::optional<SyncGroupResponse> sync(const std::string& member, std::vector<MemberAssignment> assignments, sim::TimeUs t,
+                                          const std::string& instance = "") {
+        auto c = at(t);
+        auto r = c.sync(SyncGroupRequest{"g", member, group.generation_id, instance, std::move(assignments)});
+        collect(c);
+        if (r) syncs[member] = *r;
+        return r;
+    }
+    ErrorCode heartbeat(const std::string& member, std::int32_t generation, sim::TimeUs t, const std::string& instance = "") {
+        auto c = at(t);
+        return c.heartbeat(HeartbeatRequest{"g", member, generation, instance}).error;
+    }
+    // Three dynamic members through a first rebalance to Stable; returns their member ids.
+    std::vector<std::string> stable_group_of_three(const std::string& instance_prefix = "") {
+        std::vector<std::string> ids;
+        for (int i = 0; i < 3; ++i) {
+            const std::string instance = instance_prefix.empty() ? "" : instance_prefix + std::to_string(i);
+            ids.push_back(join(join_request("c" + std::to_string(i), "", instance), 0));
+        }
+        expire(3 * kSecond);  // InitialDelayedJoin: members were added, so wait once more
+        expire(6 * kSecond);
+        REQUIRE(group.state == ClassicGroupState::CompletingRebalance);
+        std::vector<MemberAssignment> assignment;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            assignment.push_back({ids[i], {TopicPartition{"in", static_cast<std::int32_t>(i)}}});
+        }
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            sync(ids[i], ids[i] == group.leader_id ? assignment : std::vector<MemberAssignment>{}, 6 * kSecond + 1000,
+                 instance_prefix.empty() ? "" : instance_prefix + std::to_string(i));
+        }
+        REQUIRE(group.state == ClassicGroupState::Stable);
+        return ids;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("GroupMetadataManager.classicGroupJoin and completeClassicGroupJoin: members that join together share one generation") {
+    Harness h;
+    const std::string a = h.join(join_request("a"), 0);
+    const std::string b = h.join(join_request("b"), 1000);
+    const std::string c = h.join(join_request("c"), 2000);
+    CHECK(h.group.state == ClassicGroupState::PreparingRebalance);
+    CHECK(h.joins.empty());  // parked until the join phase completes
+    // prepareRebalance of an Empty group: InitialDelayedJoin waits group.initial.rebalance.delay.ms,
+    // and again while new members keep arriving.
+    h.expire(3 * kSecond);
+    CHECK(h.group.state == ClassicGroupState::PreparingRebalance);
+    h.expire(6 * kSecond);
+    CHECK(h.group.state == ClassicGroupState::CompletingRebalance);
+    REQUIRE(h.joins.size() == 3);
+    for (const std::string& m : {a, b, c}) {
+        CHECK(h.joins.at(m).error == ErrorCode::NONE);
+        CHECK(h.joins.at(m).generation_id == 1);
+        CHECK(h.joins.at(m).leader == a);  // the first member added leads
+    }
+    CHECK(h.joins.at(a).members.size() == 3);  // only the leader gets the member list
+    CHECK(h.joins.at(b).members.empty());
+}
+
+TEST_CASE("GroupMetadataManager.classicGroupSync: the leader's assignment reaches every member and the group is Stable") {
+    Harness h;
+    const auto ids = h.stable_group_of_three();
+    CHECK(h.stored);  // the GroupMetadata record is written before the answers
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        REQUIRE(h.syncs.count(ids[i]) > 0);
+        CHECK(h.syncs.at(ids[i]).error == ErrorCode::NONE);
+        CHECK(h.syncs.at(ids[i]).assignment == std::vector<TopicPartition>{{"in", static_cast<std::int32_t>(i)}});
+    }
+    // A SyncGroup in Stable returns the stored assignment; with an old generation ILLEGAL_GENERATION.
+    auto c = h.at(7 * kSecond);
+    CHECK(c.sync(SyncGroupRequest{"g", ids[1], 1, "", {}})->assignment == std::vector<TopicPartition>{{"in", 1}});
+    CHECK(c.sync(SyncGroupRequest{"g", ids[1], 0, "", {}})->error == ErrorCode::ILLEGAL_GENERATION);
+    CHECK(c.sync(SyncGroupRequest{"g", "nobody", 1, "", {}})->error == ErrorCode::UNKNOWN_MEMBER_ID);
+}
+
+TEST_CASE("GroupMetadataManager.classicGroupHeartbeat: REBALANCE_IN_PROGRESS while preparing, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID") {
+    Harness h;
+    const auto ids = h.stable_group_of_three();
+    CHECK(h.heartbeat(ids[0], 1, 7 * kSecond) == ErrorCode::NONE);
+    CHECK(h.heartbeat(ids[0], 0, 7 * kSecond) == ErrorCode::ILLEGAL_GENERATION);
+    CHECK(h.heartbeat("nobody", 1, 7 * kSecond) == ErrorCode::UNKNOWN_MEMBER_ID);
+    // A new member starts a rebalance; the others learn of it from their heartbeats.
+    h.join(join_request("d"), 7 * kSecond);
+    CHECK(h.group.state == ClassicGroupState::PreparingRebalance);
+    CHECK(h.heartbeat(ids[1], 1, 7 * kSecond + 10) == ErrorCode::REBALANCE_IN_PROGRESS);
+    // Everyone rejoins with its member id: the phase completes at once (not an initial rebalance).
+    for (const std::string& m : ids) h.join(join_request("x", m), 8 * kSecond);
+    CHECK(h.group.state == ClassicGroupState::CompletingRebalance);
+    CHECK(h.group.generation_id == 2);
+    CHECK(h.group.members.size() == 4);
+}
+
+TEST_CASE("expireClassicGroupMemberHeartbeat: a member silent for session.timeout.ms leaves and the group rebalances") {
+    Harness h;
+    const auto ids = h.stable_group_of_three();
+    const sim::TimeUs start = 6 * kSecond + 1000;
+    // ids[0] and ids[1] heartbeat; ids[2] has crashed.
+    for (sim::TimeUs t = start + kSecond; t < start + 12 * kSecond; t += 3 * kSecond) {
+        CHECK(h.heartbeat(ids[0], 1, t) == ErrorCode::NONE);
+        CHECK(h.heartbeat(ids[1], 1, t) == ErrorCode::NONE);
+    }
+    h.expire(start + 10 * kSecond + 1);
+    CHECK(h.group.members.count(ids[2]) == 0);
+    CHECK(h.group.state == ClassicGroupState::PreparingRebalance);
+    // The survivors rejoin and get the next generation.
+    h.joins.clear();
+    for (const std::string& m : {ids[0], ids[1]}) h.join(join_request("x", m), start + 11 * kSecond);
+    CHECK(h.group.state == ClassicGroupState::CompletingRebalance);
+    CHECK(h.joins.size() == 2);
+    CHECK(h.group.generation_id == 2);
+}
+
+TEST_CASE("ClassicGroupMember.hasSatisfiedHeartbeat: a member parked in JoinGroup is alive, a new one only until its join times out") {
+    Harness h;
+    const auto ids = h.stable_group_of_three();
+    h.join(join_request("x", ids[0]), 7 * kSecond);  // starts a rebalance, parks ids[0]
+    h.expire(7 * kSecond + 11 * kSecond);            // past ids[0]'s session: still a member
+    CHECK(h.group.members.count(ids[0]) == 1);
+}
+
+TEST_CASE("completeClassicGroupJoin: a dynamic member that does not rejoin within the rebalance timeout is dropped") {
+    Harness h;
+    const auto ids = h.stable_group_of_three();
+    h.join(join_request("x", ids[0]), 7 * kSecond);
+    h.join(join_request("x", ids[1]), 7 * kSecond);
+    // ids[2] keeps heartbeating (REBALANCE_IN_PROGRESS) but never rejoins (max.poll.interval.ms).
+    for (sim::TimeUs t = 10 * kSecond; t < 37 * kSecond; t += 5 * kSecond) {
+        CHECK(h.heartbeat(ids[2], 1, t) == ErrorCode::REBALANCE_IN_PROGRESS);
+    }
+    h.expire(7 * kSecond + 30 * kSecond);  // the join phase's delay: rebalance.timeout.ms
+    CHECK(h.group.members.count(ids[2]) == 0);
+    CHECK(h.group.state == ClassicGroupState::CompletingRebalance);
+    CHECK(h.heartbeat(ids[2], 1, 38 * kSecond) == ErrorCode::UNKNOWN_MEMBER_ID);
+}
+
+TEST_CASE("GroupMetadataManager.classicGroupLeave: a leaving member starts a rebalance") {
+    Harness h;
+    const auto ids = h.stable_group_of_three();
+    auto c = h.at(7 * kSecond);
+    CHECK(c.leave(LeaveGroupRequest{"g", ids[1], ""}).error == ErrorCode::NONE);
+    CHECK(h.group.state == ClassicGroupState::PreparingRebalance);
+    CHECK(c.leave(LeaveGroupRequest{"g", ids[1], ""}).error == ErrorCode::UNKNOWN_MEMBER_ID);
+}
+
+TEST_CASE("updateStaticMemberThenRebalanceOrCompleteJoin (KIP-345): a known group.instance.id rejoining a Stable group does not rebalance") {
+    Harness h;
+    const auto ids = h.stable_group_of_three("p");
+    h.joins.clear();
+    h.stored = false;
+    // p1 restarts: it joins with no member id and its instance id.
+    const std::string fresh = h.join(join_request("c1", "", "p1"), 8 * kSecond);
+    CHECK(fresh != ids[1]);
+    CHECK(h.group.state == ClassicGroupState::Stable);
+    CHECK(h.group.generation_id == 1);
+    REQUIRE(h.joins.count(fresh) == 1);
+    CHECK(h.joins.at(fresh).generation_id == 1);
+    CHECK(h.stored);  // the new member id is persisted
+    // Its SyncGroup returns the old member's assignment.
+    auto c = h.at(8 * kSecond + 1000);
+    CHECK(c.sync(SyncGroupRequest{"g", fresh, 1, "p1", {}})->assignment == std::vector<TopicPartition>{{"in", 1}});
+    // The old member id is fenced.
+    CHECK(h.heartbeat(ids[1], 1, 8 * kSecond + 2000, "p1") == ErrorCode::FENCED_INSTANCE_ID);
+    CHECK(h.heartbeat(fresh, 1, 8 * kSecond + 2000, "p1") == ErrorCode::NONE);
+}
+
+TEST_CASE("replaceStaticMember: a parked request of the replaced static member gets FENCED_INSTANCE_ID") {
+    Harness h;
+    const auto ids = h.stable_group_of_three("p");
+    h.join(join_request("x", ids[0], "p0"), 9 * kSecond);  // a rebalance: p0 parked in JoinGroup
+    h.join(join_request("c0", "", "p0"), 9 * kSecond + 10);  // a second instance with p0's id
+    REQUIRE(h.joins.count(ids[0]) == 1);
+    CHECK(h.joins.at(ids[0]).error == ErrorCode::FENCED_INSTANCE_ID);
+}
+
+TEST_CASE("completeClassicGroupJoin: a static member that does not rejoin stays until its session expires") {
+    Harness h;
+    const auto ids = h.stable_group_of_three("p");
+    h.join(join_request("x", ids[0], "p0"), 7 * kSecond);
+    h.join(join_request("x", ids[1], "p1"), 7 * kSecond);
+    for (sim::TimeUs t = 10 * kSecond; t < 37 * kSecond; t += 5 * kSecond) h.heartbeat(ids[2], 1, t, "p2");
+    h.expire(7 * kSecond + 30 * kSecond);
+    CHECK(h.group.members.count(ids[2]) == 1);
+    CHECK(h.group.state == ClassicGroupState::CompletingRebalance);
+}
+
+TEST_CASE("ClassicGroup.validateOffsetCommit: the KIP-447 checks of TxnOffsetCommit and OffsetCommit") {
+    Harness h;
+    auto c = h.at(0);
+    // An Empty group accepts generation -1 (a consumer that assigns its partitions itself).
+    CHECK(c.validate_offset_commit("", "", -1, true) == ErrorCode::NONE);
+    CHECK(c.validate_offset_commit("", "", -1, false) == ErrorCode::NONE);
+    const auto ids = h.stable_group_of_three("p");
+    auto s = h.at(7 * kSecond);
+    CHECK(s.validate_offset_commit(ids[0], "p0", 1, true) == ErrorCode::NONE);
+    CHECK(s.validate_offset_commit(ids[0], "p0", 0, true) == ErrorCode::ILLEGAL_GENERATION);
+    CHECK(s.validate_offset_commit("stale", "p0", 1, true) == ErrorCode::FENCED_INSTANCE_ID);
+    CHECK(s.validate_offset_commit("stale", "", 1, true) == ErrorCode::UNKNOWN_MEMBER_ID);
+    CHECK(s.validate_offset_commit(ids[0], "nobody", 1, true) == ErrorCode::UNKNOWN_MEMBER_ID);
+    // A non-member plain commit to a group with members.
+    CHECK(s.validate_offset_commit("", "", -1, false) == ErrorCode::UNKNOWN_MEMBER_ID);
+    // While the leader's assignment is pending, plain commits wait; transactional ones do not.
+    h.join(join_request("d"), 8 * kSecond);
+    for (int i = 0; i < 3; ++i) h.join(join_request("x", ids[i], "p" + std::to_string(i)), 8 * kSecond);
+    REQUIRE(h.group.state == ClassicGroupState::CompletingRebalance);
+    auto r = h.at(8 * kSecond + 10);
+    CHECK(r.validate_offset_commit(ids[0], "p0", 2, false) == ErrorCode::REBALANCE_IN_PROGRESS);
+    CHECK(r.validate_offset_commit(ids[0], "p0", 2, true) == ErrorCode::NONE);
+}
+
+TEST_CASE("OffsetMetadataManager.validateTransactionalOffsetCommit: an unknown group accepts only generation -1") {
+    GroupStorage storage;
+    GroupCoordinator coordinator(storage);
+    TxnOffsetCommitRequest request{"t", "g", 7, 0, "", -1, "", {{TopicPartition{"in", 0}, 5}}};
+    CHECK(coordinator.handle_txn_offset_commit(request).partitions.front().second == ErrorCode::NONE);
+    request.generation_id = 3;
+    request.member_id = "m";
+    CHECK(coordinator.handle_txn_offset_commit(request).partitions.front().second == ErrorCode::ILLEGAL_GENERATION);
+}
+
+TEST_CASE("a coordinator that loads a group caught mid-rebalance makes every member rejoin") {
+    Harness h;
+    const auto ids = h.stable_group_of_three();
+    h.join(join_request("x", ids[0]), 7 * kSecond);
+    REQUIRE(h.group.state == ClassicGroupState::PreparingRebalance);
+    auto c = h.at(8 * kSecond);
+    c.on_load();
+    CHECK(h.group.state == ClassicGroupState::PreparingRebalance);
+    CHECK_FALSE(h.group.members.at(ids[0]).awaiting_join);  // its JoinGroup died with the old coordinator
+    CHECK(h.heartbeat(ids[1], 1, 8 * kSecond + 1) == ErrorCode::REBALANCE_IN_PROGRESS);
+}
+
+TEST_CASE("RangeAssignor.assign: consecutive ranges, the first members one more, static members ordered by instance id") {
+    const std::vector<JoinGroupMember> members = {{"m-b", "", {"in"}}, {"m-a", "", {"in"}}, {"m-z", "s0", {"in"}}};
+    const auto result = assign_partitions(kRangeAssignor, members, {{"in", 7}});
+    REQUIRE(result.size() == 3);
+    // Order: s0 (static first), then m-a, m-b: 7 = 3 + 2 + 2.
+    CHECK(result[2].partitions == std::vector<TopicPartition>{{"in", 0}, {"in", 1}, {"in", 2}});
+    CHECK(result[1].partitions == std::vector<TopicPartition>{{"in", 3}, {"in", 4}});
+    CHECK(result[0].partitions == std::vector<TopicPartition>{{"in", 5}, {"in", 6}});
+}
+
+TEST_CASE("RoundRobinAssignor.assign: partitions in order round the sorted members") {
+    const std::vector<JoinGroupMember> members = {{"m-b", "", {"in"}}, {"m-a", "", {"in"}}};
+    const auto result = assign_partitions(kRoundRobinAssignor, members, {{"in", 5}});
+    CHECK(result[1].partitions == std::vector<TopicPartition>{{"in", 0}, {"in", 2}, {"in", 4}});  // m-a
+    CHECK(result[0].partitions == std::vector<TopicPartition>{{"in", 1}, {"in", 3}});             // m-b
+}
