@@ -192,7 +192,7 @@ TEST_CASE("swarm: values are drawn per seed, reproducibly, and reported") {
     const RunOutcome b = run(s, 11);
     CHECK(a.swarm == b.swarm);
     CHECK(a.trace_hash == b.trace_hash);
-    CHECK(a.swarm.size() == s.swarm.size());
+    CHECK(a.swarm.size() == s.swarm.choices.size());
     bool differs = false;
     for (std::uint64_t seed = 1; seed <= 20 && !differs; ++seed) differs = run(s, seed).swarm != a.swarm;
     CHECK(differs);

@@ -21,6 +21,7 @@ struct Counts {
     std::uint64_t lost = 0;           // acknowledged values a reading group never got
     std::uint64_t unexpected = 0;     // delivered values never sent
     std::uint64_t aborted_reads = 0;  // deliveries of values whose send (transaction) failed
+    std::uint64_t aborted_reads_read_committed = 0;  // the part of them read_committed groups got
     std::uint64_t uncommitted_reads = 0;   // read_committed deliveries before the commit began
     std::uint64_t torn_transactions = 0;   // committed transactions a reader saw only part of
     std::uint64_t transactions_committed = 0;

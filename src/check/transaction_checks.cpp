@@ -51,13 +51,14 @@ void DeliveryChecker::aborted_read(CheckResult& result) const {
             const auto found = values_.find(value);
             if (found == values_.end() || found->second.state != SendState::fail) continue;
             ++result.counts.aborted_reads;
+            const bool read_committed = group_read_committed_.count(group) > 0 && group_read_committed_.at(group);
+            if (read_committed) ++result.counts.aborted_reads_read_committed;
             const Delivery& d = deliveries.at(value);
             add_violation(verdict, fmt::format("{} (its transaction aborted) -> delivered to group {} at "
                                                "offset {} at {}{}",
                                                describe_value(value, found->second), names_.group_name(group),
                                                d.first_offset, time_ms(d.first_time_us),
-                                               group_read_committed_.count(group) > 0 && group_read_committed_.at(group)
-                                                   ? " by a read_committed reader"
+                                               read_committed ? " by a read_committed reader"
                                                    : " (read_uncommitted reader)"));
         }
     }

@@ -2,8 +2,13 @@
 
 #include <atomic>
 #include <cassert>
+#include <exception>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
+
+#include "scenario/json_reader.hpp"
 
 namespace eosim::explore {
 namespace {
@@ -19,11 +24,80 @@ SeedResult run_one(const scenario::Scenario& s, std::uint64_t seed) {
     r.expectation_failures = outcome.expectation_failures;
     for (const auto& [name, verdict] : outcome.check.verdicts) r.verdicts[name] = verdict.holds;
     r.counts = outcome.check.counts;
+    for (const auto& [name, verdict] : outcome.anomalies.found) {
+        if (!verdict.holds) r.anomalies.insert(name);
+    }
     r.events = outcome.metrics.events;
+    r.swarm = outcome.swarm;
     return r;
 }
 
+bool happened(const scenario::SweepExpectation& e, const SeedResult& r) {
+    if (!e.count.empty()) return scenario::count_by_name(r.counts, e.count) >= e.count_at_least;
+    if (!e.anomaly.empty()) return r.anomalies.count(e.anomaly) > 0;
+    const auto found = r.verdicts.find(e.verdict);
+    return found != r.verdicts.end() && found->second == e.verdict_holds;
+}
+
+// What the workers share: the next seed, the swarm tally, and the first bad draw.
+struct Shared {
+    std::atomic<std::uint64_t> next{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::optional<std::pair<std::uint64_t, std::string>> bad_draw;  // lowest seed, message
+    std::map<std::string, std::map<std::string, std::uint64_t>> tally;
+};
+
+void run_slot(const scenario::Scenario& s, std::uint64_t seed, SeedResult& slot, Shared& shared) {
+    try {
+        slot = run_one(s, seed);
+    } catch (const scenario::ScenarioError& e) {
+        const std::lock_guard<std::mutex> lock(shared.mutex);
+        if (!shared.bad_draw || shared.bad_draw->first > seed) shared.bad_draw = {seed, e.what()};
+        shared.stop = true;
+        return;
+    } catch (const std::exception& e) {
+        slot = SeedResult{};
+        slot.seed = seed;
+        slot.expectations_met = false;
+        slot.expectation_failures.push_back(std::string("the run threw an exception: ") + e.what());
+    }
+    const std::lock_guard<std::mutex> lock(shared.mutex);
+    for (const std::string& drawn : slot.swarm) {
+        const auto eq = drawn.find(" = ");
+        shared.tally[drawn.substr(0, eq)][eq == std::string::npos ? "" : drawn.substr(eq + 3)] += 1;
+    }
+    if (slot.expectations_met) slot.swarm.clear();  // only failing seeds keep it (memory)
+}
+
+void summarise(const scenario::Scenario& s, SweepSummary& summary) {
+    std::set<std::uint64_t> hashes;
+    for (const SeedResult& r : summary.seeds) {
+        hashes.insert(r.trace_hash);
+        for (const auto& [name, holds] : r.verdicts) summary.verdict_held[name] += holds ? 1 : 0;
+        for (const auto& [name, value] : scenario::counts_by_name(r.counts)) summary.count_positive[name] += value > 0 ? 1 : 0;
+        for (const std::string& name : r.anomalies) summary.anomaly_found[name] += 1;
+        if (!r.expectations_met) summary.failing_seeds.push_back(r.seed);
+    }
+    summary.distinct_trace_hashes = hashes.size();
+    const std::uint64_t total = summary.seeds.size();
+    for (const scenario::SweepExpectation& e : s.expect_sweep) {
+        SweepTally t;
+        t.expectation = e;
+        for (const SeedResult& r : summary.seeds) t.seeds += happened(e, r) ? 1 : 0;
+        t.required = std::max(e.min_seeds, (total * e.min_percent + 99) / 100);
+        summary.sweep_expectations.push_back(t);
+    }
+}
+
 }  // namespace
+
+bool SweepSummary::all_met() const {
+    for (const SweepTally& t : sweep_expectations) {
+        if (!t.met()) return false;
+    }
+    return failing_seeds.empty();
+}
 
 SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::uint64_t last_seed,
                    unsigned jobs) {
@@ -34,10 +108,11 @@ SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::u
     summary.last_seed = last_seed;
     const std::uint64_t count = last_seed - first_seed + 1;
     summary.seeds.resize(count);
-    std::atomic<std::uint64_t> next{0};
+    Shared shared;
+    // Nothing may escape a worker: an uncaught exception in a thread ends the process.
     const auto worker = [&] {
-        for (std::uint64_t i = next++; i < count; i = next++) {
-            summary.seeds[i] = run_one(s, first_seed + i);  // each slot written by one thread
+        for (std::uint64_t i = shared.next++; i < count && !shared.stop; i = shared.next++) {
+            run_slot(s, first_seed + i, summary.seeds[i], shared);  // each slot written by one thread
         }
     };
     std::vector<std::thread> threads;
@@ -45,14 +120,9 @@ SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::u
     for (unsigned t = 1; t < workers; ++t) threads.emplace_back(worker);
     worker();
     for (std::thread& t : threads) t.join();
-
-    std::set<std::uint64_t> hashes;
-    for (const SeedResult& r : summary.seeds) {
-        hashes.insert(r.trace_hash);
-        for (const auto& [name, holds] : r.verdicts) summary.verdict_held[name] += holds ? 1 : 0;
-        if (!r.expectations_met) summary.failing_seeds.push_back(r.seed);
-    }
-    summary.distinct_trace_hashes = hashes.size();
+    if (shared.bad_draw) throw scenario::ScenarioError(shared.bad_draw->second);
+    summary.swarm_tally = std::move(shared.tally);
+    summarise(s, summary);
     return summary;
 }
 

@@ -3,6 +3,7 @@
 // Each run is independent and deterministic, so results do not depend on the thread count.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,17 @@ struct SeedResult {
     std::vector<std::string> expectation_failures;
     std::map<std::string, bool> verdicts;  // name -> holds
     check::Counts counts;
+    std::set<std::string> anomalies;  // Jepsen anomalies found
     std::uint64_t events = 0;
+    std::vector<std::string> swarm;  // what was drawn, kept for seeds that missed expectations
+};
+
+// One sweep expectation and how the sweep measured up.
+struct SweepTally {
+    scenario::SweepExpectation expectation;
+    std::uint64_t seeds = 0;     // seeds where it happened
+    std::uint64_t required = 0;  // max(min_seeds, min_percent of the seeds swept)
+    bool met() const { return seeds >= required; }
 };
 
 struct SweepSummary {
@@ -27,10 +38,19 @@ struct SweepSummary {
     std::uint64_t last_seed = 0;
     std::vector<SeedResult> seeds;  // in seed order
     std::map<std::string, std::uint64_t> verdict_held;  // name -> seeds where it held
+    std::map<std::string, std::uint64_t> count_positive;  // count name -> seeds where it was > 0
+    std::map<std::string, std::uint64_t> anomaly_found;   // Jepsen anomaly -> seeds where found
     std::vector<std::uint64_t> failing_seeds;           // expectations not met
     std::uint64_t distinct_trace_hashes = 0;
+    std::vector<SweepTally> sweep_expectations;
+    // Swarm coverage: for each drawn path, how many seeds drew each value.
+    std::map<std::string, std::map<std::string, std::uint64_t>> swarm_tally;
+
+    bool all_met() const;
 };
 
+// A bad swarm draw (scenario::ScenarioError) is rethrown after the workers stop, for the lowest
+// such seed; any other exception in a run makes that seed fail with the message.
 SweepSummary sweep(const scenario::Scenario& scenario, std::uint64_t first_seed,
                    std::uint64_t last_seed, unsigned jobs);
 

@@ -405,15 +405,19 @@ void Broker::check_delayed_appends() {
 }
 
 void Broker::complete_parked_replica_fetches(const TopicPartition& appended) {
-    for (auto it = parked_replica_fetches_.begin(); it != parked_replica_fetches_.end();) {
+    // Answering a fetch records the follower's position, which may advance the high watermark and
+    // come back here: collect first, then answer those still parked (no iterator survives a reply).
+    std::vector<std::uint64_t> ready;
+    for (const auto& [tag, parked] : parked_replica_fetches_) {
         bool wants = false;
-        for (const auto& p : it->second.request.partitions) wants = wants || p.partition == appended;
-        if (!wants) {
-            ++it;
-            continue;
-        }
-        const ParkedReplicaFetch fetch = std::move(it->second);
-        it = parked_replica_fetches_.erase(it);
+        for (const auto& p : parked.request.partitions) wants = wants || p.partition == appended;
+        if (wants) ready.push_back(tag);
+    }
+    for (const std::uint64_t tag : ready) {
+        const auto found = parked_replica_fetches_.find(tag);
+        if (found == parked_replica_fetches_.end()) continue;
+        const ParkedReplicaFetch fetch = std::move(found->second);
+        parked_replica_fetches_.erase(found);
         sim().cancel_timer(fetch.timer);
         reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
     }

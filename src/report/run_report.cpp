@@ -46,6 +46,9 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
     j["knockouts"] = o.knockouts;
     j["config_notes"] = o.config_notes;
     j["swarm"] = o.swarm;
+    nlohmann::ordered_json drawn = nlohmann::ordered_json::object();
+    for (const auto& d : o.swarm_drawn) drawn[d.path] = d.value;
+    j["swarm_drawn"] = drawn;
     if (o.replication.enabled) {
         j["replication"] = {{"elections", o.replication.elections},
                             {"unclean_elections", o.replication.unclean_elections},

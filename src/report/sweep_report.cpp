@@ -6,23 +6,47 @@
 #include "report/run_report.hpp"
 
 namespace eosim::report {
+namespace {
 
-nlohmann::ordered_json to_json(const explore::SweepSummary& s) {
+std::string tally_text(const explore::SweepTally& t, std::uint64_t total) {
+    return fmt::format("{} on {} / {} seeds (required {}: at least {} seeds and {}%)", t.expectation.text(), t.seeds,
+                       total, t.required, t.expectation.min_seeds, t.expectation.min_percent);
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const explore::SweepSummary& s, bool all_runs) {
     nlohmann::ordered_json j;
     j["scenario"] = s.scenario;
     j["seeds"] = {{"first", s.first_seed}, {"last", s.last_seed}};
+    j["all_met"] = s.all_met();
     j["verdict_held"] = s.verdict_held;
+    j["count_positive"] = s.count_positive;
+    j["anomaly_found"] = s.anomaly_found;
     j["failing_seeds"] = s.failing_seeds;
     j["distinct_trace_hashes"] = s.distinct_trace_hashes;
+    nlohmann::ordered_json tallies = nlohmann::ordered_json::array();
+    for (const auto& t : s.sweep_expectations) {
+        tallies.push_back({{"expectation", t.expectation.text()}, {"seeds", t.seeds},
+                           {"required", t.required}, {"met", t.met()}});
+    }
+    j["expect_sweep"] = tallies;
+    j["swarm_tally"] = s.swarm_tally;
     nlohmann::ordered_json runs = nlohmann::ordered_json::array();
     for (const auto& r : s.seeds) {
-        runs.push_back({{"seed", r.seed},
-                        {"trace_hash", hex64(r.trace_hash)},
-                        {"expectations_met", r.expectations_met},
-                        {"verdicts", r.verdicts},
-                        {"duplicates", r.counts.duplicates},
-                        {"lost", r.counts.lost},
-                        {"events", r.events}});
+        if (!all_runs && r.expectations_met) continue;
+        nlohmann::ordered_json run{{"seed", r.seed},
+                                   {"trace_hash", hex64(r.trace_hash)},
+                                   {"expectations_met", r.expectations_met},
+                                   {"verdicts", r.verdicts},
+                                   {"duplicates", r.counts.duplicates},
+                                   {"lost", r.counts.lost},
+                                   {"events", r.events}};
+        if (!r.expectations_met) {
+            run["failures"] = r.expectation_failures;
+            run["swarm_drawn"] = r.swarm;
+        }
+        runs.push_back(std::move(run));
     }
     j["runs"] = runs;
     return j;
@@ -42,15 +66,30 @@ void write_table(std::ostream& out, const explore::SweepSummary& s) {
         fmt::print(out, "  {:<14} held in {:>5} / {} seeds\n", name, held, total);
     }
     fmt::print(out, "  duplicates total {}, lost total {}\n", duplicates, lost);
+    std::vector<std::string> positive;
+    for (const auto& [name, seeds] : s.count_positive) {
+        if (seeds > 0) positive.push_back(fmt::format("{} {}", name, seeds));
+    }
+    if (!positive.empty()) fmt::print(out, "  seeds with a count > 0: {}\n", fmt::join(positive, ", "));
+    std::vector<std::string> anomalies;
+    for (const auto& [name, seeds] : s.anomaly_found) anomalies.push_back(fmt::format("{} {}", name, seeds));
+    if (!anomalies.empty()) fmt::print(out, "  seeds with a Jepsen anomaly: {}\n", fmt::join(anomalies, ", "));
+    for (const auto& t : s.sweep_expectations) {
+        fmt::print(out, "  sweep: {}: {}\n", tally_text(t, total), t.met() ? "met" : "NOT MET");
+    }
     if (s.failing_seeds.empty()) {
         fmt::print(out, "expectations met for every seed\n");
-        return;
+    } else {
+        fmt::print(out, "expectations NOT met for {} seed(s):\n", s.failing_seeds.size());
+        for (const auto& r : s.seeds) {
+            if (r.expectations_met) continue;
+            fmt::print(out, "  seed {}: {}\n", r.seed, fmt::join(r.expectation_failures, "; "));
+            if (!r.swarm.empty()) fmt::print(out, "    drawn: {}\n", fmt::join(r.swarm, ", "));
+        }
     }
-    fmt::print(out, "expectations NOT met for {} seed(s):\n", s.failing_seeds.size());
-    for (const auto& r : s.seeds) {
-        if (r.expectations_met) continue;
-        fmt::print(out, "  seed {}: {}\n", r.seed, fmt::join(r.expectation_failures, "; "));
-    }
+    bool sweep_met = true;
+    for (const auto& t : s.sweep_expectations) sweep_met = sweep_met && t.met();
+    if (!sweep_met) fmt::print(out, "sweep expectations NOT met\n");
 }
 
 }  // namespace eosim::report

@@ -8,7 +8,8 @@
 
 namespace eosim::report {
 
-nlohmann::ordered_json to_json(const explore::SweepSummary& summary);
+// all_runs: one entry per seed under "runs"; otherwise only the seeds that missed expectations.
+nlohmann::ordered_json to_json(const explore::SweepSummary& summary, bool all_runs = true);
 void write_table(std::ostream& out, const explore::SweepSummary& summary);
 
 }  // namespace eosim::report

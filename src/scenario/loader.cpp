@@ -255,35 +255,35 @@ void parse_nemesis(ObjectReader& root, Scenario& s);
 void parse_processors(ObjectReader& root, Scenario& s);
 void parse_sinks(ObjectReader& root, Scenario& s);
 void parse_expectations(ObjectReader& root, Scenario& s);
+void parse_sweep_expectations(ObjectReader& root, Scenario& s);
 void check_names(ObjectReader& root, const Scenario& s);
 
 namespace {
 
-std::vector<Scenario::SwarmChoice> take_swarm(nlohmann::json& json, const std::string& file) {
-    std::vector<Scenario::SwarmChoice> choices;
-    if (!json.is_object() || !json.contains("swarm")) return choices;
-    ObjectReader swarm(json["swarm"], "/swarm", file);
-    for (ObjectReader& choice : swarm.objects("choices")) {
-        Scenario::SwarmChoice c;
-        c.path = choice.required_string("path");
-        const nlohmann::json* values = choice.raw("values");
-        if (values == nullptr || !values->is_array() || values->empty()) {
-            choice.fail("values", "expected a non-empty array of values to draw from");
-        }
-        c.values.assign(values->begin(), values->end());
-        try {
-            const nlohmann::json::json_pointer pointer(c.path);
-            if (!json.contains(pointer)) choice.fail("path", "no such value in this scenario: " + c.path);
-        } catch (const nlohmann::json::exception&) {
-            choice.fail("path", "expected a JSON pointer such as /cluster/transaction.version");
-        }
-        choice.finish();
-        choices.push_back(std::move(c));
-    }
-    if (choices.empty()) swarm.fail("choices", "at least one choice is required");
-    swarm.finish();
+SwarmSpec take_swarm(nlohmann::json& json, const std::string& file) {
+    if (!json.is_object() || !json.contains("swarm")) return {};
+    SwarmSpec spec = parse_swarm(json["swarm"], file);
     json.erase("swarm");
-    return choices;
+    return spec;
+}
+
+std::string drawn_text(const std::vector<SwarmDrawn>& drawn) {
+    std::vector<std::string> parts;
+    for (const SwarmDrawn& d : drawn) parts.push_back(d.text());
+    return parts.empty() ? "nothing drawn yet" : fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// The drawn JSON for a seed; errors name the seed and what was drawn.
+nlohmann::json draw_for_seed(const SwarmSpec& swarm, const nlohmann::json& source, const std::string& file,
+                             std::uint64_t seed, std::vector<SwarmDrawn>& drawn,
+                             std::optional<SwarmForce> force = std::nullopt) {
+    try {
+        return draw_swarm(swarm, source, seed, drawn, force);
+    } catch (const SwarmDrawError& e) {
+        throw ScenarioError(fmt::format("{}: seed {}: impossible swarm draw: {} (drawn: {})", file, seed, e.what(), drawn_text(drawn)));
+    } catch (const nlohmann::json::exception& e) {
+        throw ScenarioError(fmt::format("{}: seed {}: impossible swarm draw: {} (drawn: {})", file, seed, e.what(), drawn_text(drawn)));
+    }
 }
 
 Scenario parse_json(const nlohmann::json& json, const std::string& file);
@@ -297,39 +297,52 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     } catch (const nlohmann::json::parse_error& e) {
         throw ScenarioError(fmt::format("{}: invalid JSON: {}", file, e.what()));
     }
-    std::vector<Scenario::SwarmChoice> swarm = take_swarm(json, file);
+    SwarmSpec swarm = take_swarm(json, file);
     Scenario s = parse_json(json, file);
-    // Each value must make a valid scenario on its own (combinations are checked when drawn).
-    for (const auto& choice : swarm) {
-        for (const nlohmann::json& value : choice.values) {
-            nlohmann::json variant = json;
-            variant[nlohmann::json::json_pointer(choice.path)] = value;
+    s.swarm = std::move(swarm);
+    s.source = std::move(json);
+    // Every value of every values/merge choice is tried once, the other choices drawn as for the
+    // scenario's seed (and the choices that depend on them re-drawn); each seed is checked again.
+    for (std::size_t k = 0; k < s.swarm.choices.size(); ++k) {
+        const SwarmChoice& choice = s.swarm.choices[k];
+        const bool listed = choice.kind == SwarmChoice::Kind::values || choice.kind == SwarmChoice::Kind::merge;
+        for (std::size_t v = 0; v < (listed ? choice.values.size() : 1); ++v) {
             try {
-                parse_json(variant, file);
+                const std::optional<SwarmForce> force = listed ? std::optional<SwarmForce>(SwarmForce{k, v}) : std::nullopt;
+                std::vector<SwarmDrawn> drawn;
+                parse_json(draw_for_seed(s.swarm, s.source, file, s.seed, drawn, force), file);
             } catch (const ScenarioError& e) {
-                throw ScenarioError(fmt::format("{} (with swarm value {} at {})", e.what(), value.dump(), choice.path));
+                if (!listed) throw;
+                throw ScenarioError(fmt::format("{} (with swarm value {} at {}, the other choices drawn for seed {})",
+                                                e.what(), choice.values[v].dump(), choice.path, s.seed));
             }
         }
     }
-    s.swarm = std::move(swarm);
-    s.source = std::move(json);
     return s;
+}
+
+nlohmann::json drawn_source(const Scenario& scenario, std::uint64_t seed) {
+    if (scenario.swarm.empty()) return scenario.source;
+    std::vector<SwarmDrawn> drawn;
+    return draw_for_seed(scenario.swarm, scenario.source, scenario.file, seed, drawn);
 }
 
 Scenario scenario_for_seed(const Scenario& scenario, std::uint64_t seed) {
     if (scenario.swarm.empty()) return scenario;
-    nlohmann::json drawn = scenario.source;
-    std::vector<std::string> chosen;
-    for (const auto& choice : scenario.swarm) {
-        sim::Prng prng = sim::Prng::stream(seed, "swarm" + choice.path);
-        const nlohmann::json& value = choice.values[prng.below(choice.values.size())];
-        drawn[nlohmann::json::json_pointer(choice.path)] = value;
-        chosen.push_back(choice.path + " = " + value.dump());
+    std::vector<SwarmDrawn> drawn;
+    const nlohmann::json json = draw_for_seed(scenario.swarm, scenario.source, scenario.file, seed, drawn);
+    Scenario s;
+    try {
+        s = parse_json(json, scenario.file);
+    } catch (const ScenarioError& e) {
+        std::string message = e.what();
+        if (message.rfind(scenario.file + ": ", 0) == 0) message = message.substr(scenario.file.size() + 2);
+        throw ScenarioError(fmt::format("{}: seed {}: the drawn scenario is invalid: {} (drawn: {}; `eosim draw {} --seed {}` prints it)",
+                                        scenario.file, seed, message, drawn_text(drawn), scenario.file, seed));
     }
-    Scenario s = parse_json(drawn, scenario.file);
     s.swarm = scenario.swarm;
     s.source = scenario.source;
-    s.swarm_drawn = std::move(chosen);
+    s.swarm_drawn = std::move(drawn);
     return s;
 }
 
@@ -364,6 +377,7 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
         run->finish();
     }
     parse_expectations(root, s);
+    parse_sweep_expectations(root, s);
     root.finish();
     return s;
 }

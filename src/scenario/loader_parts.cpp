@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "check/queue_anomalies.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
 
@@ -194,8 +195,15 @@ void parse_nemesis(ObjectReader& root, Scenario& s) {
     spec.start_us = sim::ms(nemesis->integer("start_ms", 0, kDayMs, 0));
     spec.end_us = sim::ms(nemesis->required_integer("end_ms", 1, kDayMs));
     if (spec.end_us <= spec.start_us) nemesis->fail("end_ms", "must be after start_ms");
-    for (ObjectReader& f : nemesis->objects("faults")) spec.faults.push_back(parse_nemesis_fault(f, s));
-    if (spec.faults.empty()) nemesis->fail("faults", "at least one fault is required");
+    bool any = false;
+    for (ObjectReader& f : nemesis->objects("faults")) {
+        any = true;
+        // "enabled": false keeps an entry validated but draws nothing from it (a swarm's fault mix).
+        const bool enabled = f.boolean("enabled", true);
+        faults::NemesisFault fault = parse_nemesis_fault(f, s);
+        if (enabled) spec.faults.push_back(std::move(fault));
+    }
+    if (!any) nemesis->fail("faults", "at least one fault is required");
     nemesis->finish();
     s.nemesis = std::move(spec);
 }
@@ -279,6 +287,12 @@ void parse_expectations(ObjectReader& root, Scenario& s) {
         }
         counts->finish();
     }
+    if (auto anomalies = expect->object("anomalies")) {
+        for (const std::string& name : check::QueueAnomalyChecker::anomaly_names()) {
+            if (anomalies->has(name)) e.anomalies[name] = anomalies->boolean(name, false);
+        }
+        anomalies->finish();
+    }
     if (const nlohmann::json* any = expect->raw("any_violated")) {
         if (!any->is_array() || any->empty()) expect->fail("any_violated", "expected a non-empty array of verdict names");
         for (std::size_t i = 0; i < any->size(); ++i) {
@@ -294,6 +308,38 @@ void parse_expectations(ObjectReader& root, Scenario& s) {
     s.expect = std::move(e);
 }
 
+void parse_sweep_expectations(ObjectReader& root, Scenario& s) {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    for (ObjectReader& e : root.objects("expect_sweep")) {
+        SweepExpectation x;
+        const int kinds = (e.has("violated") ? 1 : 0) + (e.has("holds") ? 1 : 0) + (e.has("count") ? 1 : 0) +
+                          (e.has("anomaly") ? 1 : 0);
+        if (kinds != 1) {
+            e.fail("violated", "expected exactly one of \"violated\", \"holds\" (a verdict name), \"count\" (a count "
+                               "name) or \"anomaly\" (a Jepsen anomaly name)");
+        }
+        if (e.has("anomaly")) {
+            x.anomaly = e.choice("anomaly", check::QueueAnomalyChecker::anomaly_names(), "");
+        } else if (e.has("count")) {
+            x.count = e.choice("count", count_names(), "");
+            x.count_at_least = static_cast<std::uint64_t>(e.integer("at_least", 0, kMax, 1));
+        } else {
+            x.verdict_holds = e.has("holds");
+            x.verdict = e.choice(x.verdict_holds ? "holds" : "violated", verdict_names(), "");
+        }
+        x.min_seeds = static_cast<std::uint64_t>(e.integer("min_seeds", 0, kMax, 1));
+        x.min_percent = static_cast<std::uint64_t>(e.integer("min_percent", 0, 100, 0));
+        e.finish();
+        s.expect_sweep.push_back(std::move(x));
+    }
+}
+
+std::string SweepExpectation::text() const {
+    if (!count.empty()) return fmt::format("{} >= {}", count, count_at_least);
+    if (!anomaly.empty()) return fmt::format("anomaly {} found", anomaly);
+    return fmt::format("{} {}", verdict, verdict_holds ? "holds" : "violated");
+}
+
 const std::vector<std::string>& verdict_names() {
     static const std::vector<std::string> names{
         "at_most_once", "at_least_once",   "exactly_once",           "ordering",
@@ -306,7 +352,7 @@ const std::vector<std::string>& count_names() {
     static const std::vector<std::string> names{
         "sent",          "acknowledged",       "failed",
         "indeterminate", "delivered",          "duplicates",
-        "lost",          "unexpected",         "aborted_reads",
+        "lost",          "unexpected",         "aborted_reads", "aborted_reads_read_committed",
         "uncommitted_reads", "torn_transactions", "transactions_committed",
         "transactions_aborted", "processed_inputs", "processing_duplicates",
         "processing_missing", "external_effects", "external_duplicates",

@@ -275,6 +275,7 @@ std::map<std::string, std::uint64_t> counts_by_name(const check::Counts& c) {
             {"lost", c.lost},
             {"unexpected", c.unexpected},
             {"aborted_reads", c.aborted_reads},
+            {"aborted_reads_read_committed", c.aborted_reads_read_committed},
             {"uncommitted_reads", c.uncommitted_reads},
             {"torn_transactions", c.torn_transactions},
             {"transactions_committed", c.transactions_committed},
@@ -360,7 +361,8 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     if (s.client_knockouts.offsets_in_transaction) out.knockouts.push_back("offsets_in_transaction");
     if (s.client_knockouts.read_committed) out.knockouts.push_back("read_committed");
     out.config_notes = s.config_notes;
-    out.swarm = s.swarm_drawn;
+    for (const SwarmDrawn& d : s.swarm_drawn) out.swarm.push_back(d.text());
+    out.swarm_drawn = s.swarm_drawn;
     if (a.controller != nullptr) {
         out.replication.enabled = true;
         out.replication.elections = a.controller->elections();
@@ -372,7 +374,17 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
         }
     }
     out.has_expectations = s.expect.has_value();
-    if (s.expect) out.expectation_failures = evaluate_expectations(*s.expect, out.check);
+    if (s.expect) {
+        out.expectation_failures = evaluate_expectations(*s.expect, out.check);
+        for (const auto& [name, must_appear] : s.expect->anomalies) {
+            const auto found = out.anomalies.found.find(name);
+            const bool appears = found != out.anomalies.found.end() && !found->second.holds;
+            if (appears == must_appear) continue;
+            out.expectation_failures.push_back(fmt::format("anomaly {}: expected {}, got {}", name,
+                                                           must_appear ? "found" : "none",
+                                                           appears ? fmt::format("{} found", found->second.violations) : "none"));
+        }
+    }
     return out;
 }
 

@@ -37,7 +37,8 @@ struct RunOutcome {
     std::vector<faults::FaultRecord> faults;
     std::vector<std::string> knockouts;
     std::vector<std::string> config_notes;
-    std::vector<std::string> swarm;  // values drawn for this seed
+    std::vector<std::string> swarm;  // values drawn for this seed, "path = value"
+    std::vector<SwarmDrawn> swarm_drawn;
     // With replication: leader elections, unclean ones, and when partitions had no leader.
     struct Replication {
         bool enabled = false;

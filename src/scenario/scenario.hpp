@@ -17,6 +17,7 @@
 #include "kafka/processor_app.hpp"
 #include "kafka/producer_app.hpp"
 #include "kafka/producer_config.hpp"
+#include "scenario/swarm.hpp"
 #include "sim/network.hpp"
 
 #include <nlohmann/json.hpp>
@@ -66,6 +67,21 @@ struct Expectations {
     std::map<std::string, bool> verdicts;        // verdict name -> must hold
     std::map<std::string, CountBound> counts;    // count name -> bounds
     std::vector<std::string> any_violated;       // at least one of these verdicts is violated
+    std::map<std::string, bool> anomalies;       // Jepsen anomaly name -> must appear (true) or not
+};
+
+// Over a sweep: the seeds where a verdict holds (or is violated), or where a count reaches a
+// bound, are at least min_seeds and at least min_percent of the seeds swept. Shows that a
+// preset's characteristic anomaly does happen, so its per-seed oracle is not vacuous.
+struct SweepExpectation {
+    std::string verdict;          // a verdict name, or empty
+    bool verdict_holds = false;   // count the seeds where it holds (true) or is violated
+    std::string count;            // a count name, or empty
+    std::string anomaly;          // a Jepsen anomaly name (seeds where it appears), or empty
+    std::uint64_t count_at_least = 1;
+    std::uint64_t min_seeds = 1;
+    std::uint64_t min_percent = 0;
+    std::string text() const;     // "at_least_once violated", "lost >= 1"
 };
 
 struct Scenario {
@@ -87,17 +103,14 @@ struct Scenario {
     kafka::ReplicationConfig replication;  // enabled by cluster.replication
     sim::TimeUs max_simulated_us = sim::ms(600'000);
     std::optional<Expectations> expect;
+    std::vector<SweepExpectation> expect_sweep;  // judged by `eosim sweep` over all its seeds
     std::vector<std::string> config_notes;  // what Kafka's config rules adjusted
 
-    // Swarm mode: values drawn per seed for some JSON paths of this scenario (TigerBeetle's VOPR
-    // swarm testing). The drawn scenario is re-validated; `swarm_drawn` says what was chosen.
-    struct SwarmChoice {
-        std::string path;  // a JSON pointer into the scenario, e.g. "/cluster/transaction.version"
-        std::vector<nlohmann::json> values;
-    };
-    std::vector<SwarmChoice> swarm;
+    // Swarm mode: parts of this scenario drawn per seed (TigerBeetle's VOPR swarm testing). The
+    // drawn scenario is validated like any scenario; `swarm_drawn` says what was chosen.
+    SwarmSpec swarm;
     nlohmann::json source;  // the scenario as written, without "swarm"
-    std::vector<std::string> swarm_drawn;
+    std::vector<SwarmDrawn> swarm_drawn;
 
     static std::string broker_name(std::int32_t index) { return "broker-" + std::to_string(index); }
 };
@@ -106,8 +119,11 @@ struct Scenario {
 const std::vector<std::string>& verdict_names();
 const std::vector<std::string>& count_names();
 
-// The scenario a seed runs: itself, or with the swarm's values drawn for that seed.
+// The scenario a seed runs: itself, or with the swarm's values drawn for that seed. An
+// impossible or invalid draw throws ScenarioError naming the file, the seed and what was drawn.
 Scenario scenario_for_seed(const Scenario& scenario, std::uint64_t seed);
+// The drawn scenario as JSON (what `eosim draw` prints).
+nlohmann::json drawn_source(const Scenario& scenario, std::uint64_t seed);
 
 // Reads and validates a scenario file. Throws ScenarioError with the file and JSON path.
 Scenario load_scenario(const std::string& path);

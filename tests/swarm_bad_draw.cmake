@@ -1,0 +1,21 @@
+# A swarm that draws an impossible combination on some seeds: `eosim sweep` and `eosim run --seed`
+# exit 2 with the file, the seed and the drawn values (an error in a sweep worker never aborts).
+execute_process(COMMAND ${EOSIM} sweep ${SCENARIO} --seeds 1..50 --jobs 2
+                RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT code EQUAL 2)
+  message(FATAL_ERROR "eosim sweep: expected exit 2, got ${code}: ${err}")
+endif()
+foreach(part "impossible-draw.json: seed 2: impossible swarm draw" "min.insync.replicas = 3" "drawn: /topics/0/replication_factor = 2")
+  string(FIND "${err}" "${part}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "eosim sweep: the message lacks \"${part}\": ${err}")
+  endif()
+endforeach()
+execute_process(COMMAND ${EOSIM} run ${SCENARIO} --seed 2 RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT code EQUAL 2)
+  message(FATAL_ERROR "eosim run --seed 2: expected exit 2, got ${code}: ${err}")
+endif()
+execute_process(COMMAND ${EOSIM} draw ${SCENARIO} --seed 1 RESULT_VARIABLE code OUTPUT_VARIABLE out)
+if(NOT code EQUAL 0 OR NOT out MATCHES "\"replication_factor\"")
+  message(FATAL_ERROR "eosim draw --seed 1: expected the drawn scenario, got ${code}: ${out}")
+endif()
