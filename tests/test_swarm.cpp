@@ -52,6 +52,21 @@ TEST_CASE("swarm: a count draws that many clients from a template, {i} numbering
     CHECK(saw_several);
 }
 
+TEST_CASE("swarm: a wildcard copy appends every match, e.g. a fault's nodes from the drawn clients") {
+    const Scenario s = parse_scenario(scenario_with(R"({"choices": [
+        {"path": "/producers", "repeat": {"count": [2, 3], "item": {"name": "p-{i}", "topic": "t", "messages": 3}}},
+        {"path": "/nemesis/faults/0/nodes", "copy": "/producers/*/name"},
+        {"path": "/nemesis/faults/0/nodes/-", "name": "and-consumers", "copy": "/consumers/*/name"}]})",
+        R"("nemesis": {"end_ms": 100, "faults": [{"type": "crash", "nodes": ["c"], "mean_interval_ms": 50, "down_ms": [1, 2]}]},)"), "s.json");
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+        const nlohmann::json drawn = drawn_source(s, seed);
+        const nlohmann::json& nodes = drawn["nemesis"]["faults"][0]["nodes"];
+        REQUIRE(nodes.size() == drawn["producers"].size() + 1);
+        CHECK(nodes[0] == "p-0");
+        CHECK(nodes.back() == "c");
+    }
+}
+
 TEST_CASE("swarm: a range bounded by an earlier draw, a copy, and a condition") {
     const Scenario s = parse_scenario(scenario_with(R"({"choices": [
         {"path": "/cluster/brokers", "values": [1, 2, 3]},

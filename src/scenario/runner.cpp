@@ -35,6 +35,8 @@ struct Assembly {
     std::vector<kafka::ProducerApp*> producers;
     std::vector<kafka::ConsumerApp*> consumers;
     std::vector<kafka::ProcessorApp*> processors;
+    std::vector<bool> consumer_read_committed;   // per consumer, in order
+    std::vector<bool> processor_read_committed;  // per processor
     faults::FaultPlan faults;
 
     Assembly(const Scenario& s, const RunOptions& options)
@@ -109,6 +111,7 @@ void assemble_pipelines(const Scenario& s, Assembly& a) {
         auto app = std::make_unique<kafka::ProcessorApp>(spec.name, a.layout, consumer, spec.producer, workload,
                                                          a.recorder);
         a.processors.push_back(app.get());
+        a.processor_read_committed.push_back(consumer.isolation == kafka::Isolation::read_committed);
         a.sim.add_node(std::move(app));
     }
 }
@@ -144,6 +147,7 @@ void assemble(const Scenario& s, Assembly& a) {
         auto app = std::make_unique<kafka::ConsumerApp>(s.consumers[i].name, a.layout, config, workload,
                                                         a.recorder);
         a.consumers.push_back(app.get());
+        a.consumer_read_committed.push_back(config.isolation == kafka::Isolation::read_committed);
         a.sim.add_node(std::move(app));
     }
     assemble_pipelines(s, a);
@@ -162,8 +166,31 @@ const kafka::Broker* leader_of(const Assembly& a, const kafka::TopicPartition& t
 }
 
 // The group has committed everything its partitions hold.
+// Whether a reader at `from` has nothing left to be handed below the high watermark: only control
+// batches (transaction markers) and, read_committed, aborted transactions' batches lie there. A
+// consume-transform-produce application commits only with records, so its committed offset stays
+// before a trailing marker for good (Kafka's "lag 1 after a transaction"): that is quiet.
+bool nothing_to_read(const kafka::PartitionLog& log, std::int64_t from, std::int64_t high_watermark, bool read_committed) {
+    const std::vector<kafka::LogBatch>& batches = log.batches();
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+        const kafka::LogBatch& b = batches[i];
+        if (b.last_offset() < from || b.base_offset >= high_watermark || b.batch.is_control()) continue;
+        if (!read_committed || !b.batch.transactional) return false;
+        bool aborted = false;  // the producer's next marker on this partition decides
+        for (std::size_t j = i + 1; j < batches.size(); ++j) {
+            const kafka::RecordBatch& m = batches[j].batch;
+            if (m.is_control() && m.producer_id == b.batch.producer_id) {
+                aborted = m.control == kafka::ControlType::abort;
+                break;
+            }
+        }
+        if (!aborted) return false;
+    }
+    return true;
+}
+
 bool group_caught_up(const Assembly& a, const std::string& group_id,
-                     const std::vector<kafka::TopicPartition>& assignment) {
+                     const std::vector<kafka::TopicPartition>& assignment, bool read_committed) {
     const kafka::Broker* coordinator = leader_of(a, a.layout->offsets_partition_of_group(group_id));
     if (coordinator == nullptr) return false;
     const std::map<kafka::TopicPartition, std::int64_t> committed_offsets = coordinator->committed_offsets(group_id);
@@ -173,7 +200,10 @@ bool group_caught_up(const Assembly& a, const std::string& group_id,
         const std::int64_t high_watermark = leader->partition(tp)->high_watermark();
         std::int64_t committed = 0;
         if (committed_offsets.count(tp) > 0) committed = committed_offsets.at(tp);
-        if (committed < high_watermark) return false;
+        if (committed < high_watermark &&
+            !nothing_to_read(leader->partition(tp)->log(), committed, high_watermark, read_committed)) {
+            return false;
+        }
     }
     return true;
 }
@@ -204,15 +234,18 @@ std::string blocker(const Assembly& a) {
           }
         }
     }
-    for (const kafka::ConsumerApp* c : a.consumers) {
+    for (std::size_t i = 0; i < a.consumers.size(); ++i) {
+        const kafka::ConsumerApp* c = a.consumers[i];
         if (!c->idle()) return c->name() + " is busy";
-        if (!group_caught_up(a, c->workload().group_id, c->workload().assignment)) {
+        if (!group_caught_up(a, c->workload().group_id, c->workload().assignment, a.consumer_read_committed[i])) {
             return "group " + c->workload().group_id + " has not committed up to the high watermark";
         }
     }
-    for (const kafka::ProcessorApp* p : a.processors) {
+    for (std::size_t i = 0; i < a.processors.size(); ++i) {
+        const kafka::ProcessorApp* p = a.processors[i];
         if (!p->idle()) return p->name() + " is busy";
-        if (!p->stopped() && !group_caught_up(a, p->workload().group_id, p->workload().assignment)) {
+        if (!p->stopped() &&
+            !group_caught_up(a, p->workload().group_id, p->workload().assignment, a.processor_read_committed[i])) {
             return "group " + p->workload().group_id + " has not committed up to the high watermark";
         }
     }

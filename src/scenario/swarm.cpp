@@ -221,7 +221,15 @@ Json draw_value(const SwarmChoice& choice, const Json& doc, const Binding& b, si
         case SwarmChoice::Kind::merge:
             return choice.values[forced != std::string::npos ? forced : prng.below(choice.values.size())];
         case SwarmChoice::Kind::copy: {
-            const Json* found = find_at(doc, bind_stars(choice.from, b.stars));
+            const std::string from = bind_stars(choice.from, b.stars);
+            if (from.find('*') != std::string::npos) {  // every match, in order (e.g. all processors' names)
+                Json all = Json::array();
+                for (const Binding& match : expand(doc, from)) {
+                    if (const Json* found = find_at(doc, match.path)) all.push_back(*found);
+                }
+                return all;
+            }
+            const Json* found = find_at(doc, from);
             if (found == nullptr) throw SwarmDrawError(fmt::format("{}: nothing to copy at {}", choice.where, bind_stars(choice.from, b.stars)));
             return *found;
         }
@@ -260,7 +268,13 @@ void apply(const SwarmChoice& choice, Json& doc, const Binding& b, const Json& v
         for (std::size_t i = 0; i < count; ++i) target.push_back(instantiate(choice.item, i, count));
     } else if (append) {
         if (!target.is_null() && !target.is_array()) throw SwarmDrawError(fmt::format("{}: {} is not an array", choice.where, pointer.to_string()));
-        target.push_back(value);
+        if (target.is_null()) target = Json::array();
+        const bool spread = choice.kind == SwarmChoice::Kind::copy && choice.from.find('*') != std::string::npos;
+        if (spread) {
+            for (const Json& v : value) target.push_back(v);  // a wildcard copy appends each match
+        } else {
+            target.push_back(value);
+        }
     } else {
         target = value;
     }
