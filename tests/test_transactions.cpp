@@ -53,7 +53,7 @@ public:
                       std::function<void(const WriteTxnMarkersResponse*)> on_response) override {
         markers.push_back(request);
         WriteTxnMarkersResponse response{request.producer_id, {}};
-        for (const auto& tp : request.partitions) response.partitions.emplace_back(tp, ErrorCode::NONE);
+        for (const auto& tp : request.partitions) response.partitions.emplace_back(tp, marker_error);
         if (answer_markers) on_response(&response);
     }
     void trace(const sim::Describable&) override {}
@@ -71,6 +71,7 @@ public:
     std::vector<std::function<void()>> actions;
     std::vector<WriteTxnMarkersRequest> markers;
     bool answer_markers = true;
+    ErrorCode marker_error = ErrorCode::NONE;  // every partition's answer
 };
 
 struct Coordinator {
@@ -306,6 +307,29 @@ TEST_CASE("a coordinator restart completes a durable PrepareCommit") {
     REQUIRE(c.host.markers.size() == 1);
     CHECK(c.host.markers[0].coordinator_epoch == 2);
     CHECK(c.coordinator.find("tx")->state == S::CompleteCommit);
+}
+
+// TransactionMarkerRequestCompletionHandler.onComplete: INVALID_PRODUCER_EPOCH and
+// TRANSACTION_COORDINATOR_FENCED cancel the markers (removeMarkersForTxnId, abortSending): no
+// retry, no Complete*. The transaction stays in Prepare* until the next load sends them again.
+TEST_CASE("TransactionMarkerRequestCompletionHandler: a refused marker stops sending and leaves Prepare*") {
+    for (const ErrorCode refusal : {ErrorCode::INVALID_PRODUCER_EPOCH, ErrorCode::TRANSACTION_COORDINATOR_FENCED}) {
+        CAPTURE(error_name(refusal));
+        Coordinator c;
+        c.load_in(S::Ongoing);
+        c.host.marker_error = refusal;
+        CHECK(c.end_txn(true) == ErrorCode::NONE);  // answered once PrepareCommit is durable
+        c.host.flush();
+        CHECK(c.host.markers.size() == 1);  // not retried
+        CHECK(c.coordinator.find("tx")->state == S::PrepareCommit);
+        CHECK(c.host.log.back().state == S::PrepareCommit);  // no CompleteCommit written
+        CHECK(c.end_txn(true) == ErrorCode::CONCURRENT_TRANSACTIONS);  // the client's retry waits
+        c.host.marker_error = ErrorCode::NONE;
+        c.coordinator.load(2);  // a reload sends the markers again
+        c.host.flush();
+        CHECK(c.host.markers.size() == 2);
+        CHECK(c.coordinator.find("tx")->state == S::CompleteCommit);
+    }
 }
 
 TEST_CASE("transaction timeout: the coordinator bumps the epoch and aborts") {

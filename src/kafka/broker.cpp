@@ -107,6 +107,7 @@ PartitionRules Broker::rules() const {
     r.dedup = !config_.knockouts.disable_idempotent_dedup;
     r.epoch_fencing = !config_.knockouts.disable_epoch_fencing;
     r.strict_marker_epoch = config_.transactions.transaction_version_2;
+    r.idempotent_marker_retry = !config_.knockouts.disable_idempotent_marker_retry;
     return r;
 }
 

@@ -26,6 +26,7 @@ namespace eosim::kafka {
 struct BrokerKnockouts {
     bool disable_idempotent_dedup = false;  // no duplicate-batch check
     bool disable_epoch_fencing = false;     // partitions accept writes from older epochs
+    bool disable_idempotent_marker_retry = false;  // KAFKA-19999 unfixed: a retried TV2 marker is refused
 };
 
 struct BrokerConfig {

@@ -95,7 +95,8 @@ ErrorCode ProducerStateTable::check_marker(std::int64_t producer_id, std::int16_
         // a retried marker when no transaction is open (KAFKA-19999).
         const bool stale = rules.strict_marker_epoch
                                ? epoch < entry.producer_epoch ||
-                                     (epoch == entry.producer_epoch && entry.current_txn_first_offset >= 0)
+                                     (epoch == entry.producer_epoch &&
+                                      (entry.current_txn_first_offset >= 0 || !rules.idempotent_marker_retry))
                                : epoch < entry.producer_epoch;
         if (stale) return ErrorCode::INVALID_PRODUCER_EPOCH;
     }

@@ -37,6 +37,9 @@ struct PartitionRules {
     bool dedup = true;          // the duplicate-batch check
     bool epoch_fencing = true;  // INVALID_PRODUCER_EPOCH for older epochs
     bool strict_marker_epoch = false;  // transaction.version 2: markers carry a bumped epoch
+    // KAFKA-19999's fix: under the strict check, a marker with the current epoch and no open
+    // transaction is a retry and succeeds. false (a knock-out): it is INVALID_PRODUCER_EPOCH.
+    bool idempotent_marker_retry = true;
 };
 
 // The verdict on one incoming batch, before anything is appended.

@@ -40,6 +40,7 @@ void TransactionCoordinator::load(std::int32_t coordinator_epoch) {
     markers_pending_.clear();
     markers_in_flight_.clear();
     marker_retry_scheduled_.clear();
+    markers_abandoned_.clear();
     // Last record per id wins (the log is read to its end, as TSM does).
     for (const TransactionLogRecord& record : host_.transaction_records()) {
         transactions_[record.transactional_id] = from_log_record(record);
@@ -341,8 +342,10 @@ void TransactionCoordinator::on_markers(const std::string& id, std::int64_t prod
     // The completion is already being written: a late answer to a retried marker request must
     // not write Complete* a second time (KAFKA-10080).
     if (found->second.pending_state.has_value()) return;
+    if (markers_abandoned_.count(MarkerKey{id, producer_id, epoch}) > 0) return;
     std::set<TopicPartition>& pending = markers_pending_[id];
     bool retry = response == nullptr;
+    bool abort_sending = false;
     if (response != nullptr) {
         for (const auto& [tp, error] : response->partitions) {
             if (error == ErrorCode::NONE) {
@@ -350,12 +353,14 @@ void TransactionCoordinator::on_markers(const std::string& id, std::int64_t prod
             } else if (marker_retriable(error)) {
                 retry = true;
             } else {
-                // INVALID_PRODUCER_EPOCH / TRANSACTION_COORDINATOR_FENCED: stop this txn's
-                // markers for that partition.
                 host_.trace(sim::StateChange("txn.marker_rejected").with("partition", tp.str()).with("error", error_name(error)));
-                pending.erase(tp);
+                abort_sending = true;
             }
         }
+    }
+    if (abort_sending) {
+        abandon_markers(id, producer_id, epoch);
+        return;
     }
     if (pending.empty()) {
         complete(id);
@@ -366,8 +371,21 @@ void TransactionCoordinator::on_markers(const std::string& id, std::int64_t prod
         marker_retry_scheduled_.erase(id);
         const TransactionMetadata* m = find(id);
         if (m == nullptr || m->producer_id != producer_id || m->producer_epoch != epoch || !is_prepare(m->state)) return;
+        if (markers_abandoned_.count(MarkerKey{id, producer_id, epoch}) > 0) return;
         send_markers_for(id, markers_pending_[id]);  // resend only what is still missing
     });
+}
+
+// TransactionMarkerRequestCompletionHandler: INVALID_PRODUCER_EPOCH or
+// TRANSACTION_COORDINATOR_FENCED means the producer or coordinator epoch moved on, "this txn can
+// now be ignored": removeMarkersForTxnId and abortSending. Nothing writes Complete*; the
+// transaction stays in Prepare* (clients get CONCURRENT_TRANSACTIONS) until a coordinator load
+// sends its markers again.
+void TransactionCoordinator::abandon_markers(const std::string& id, std::int64_t producer_id, std::int16_t epoch) {
+    markers_abandoned_.insert(MarkerKey{id, producer_id, epoch});
+    markers_pending_.erase(id);
+    host_.trace(sim::StateChange("txn.markers_abandoned").with("transactional_id", id).with("pid", producer_id)
+                    .with("epoch", epoch));
 }
 
 void TransactionCoordinator::complete(const std::string& id) {

@@ -83,6 +83,7 @@ private:
     void prepare_end(const std::string& id, bool commit, Done done);
     void send_markers(const std::string& id);
     void send_markers_for(const std::string& id, const std::set<TopicPartition>& partitions);
+    void abandon_markers(const std::string& id, std::int64_t producer_id, std::int16_t epoch);
     void on_markers(const std::string& id, std::int64_t producer_id, std::int16_t epoch,
                     const std::set<TopicPartition>& sent, const WriteTxnMarkersResponse* response);
     void complete(const std::string& id);
@@ -109,6 +110,9 @@ private:
     using MarkerKey = std::tuple<std::string, std::int64_t, std::int16_t>;
     std::map<MarkerKey, std::set<TopicPartition>> markers_in_flight_;
     std::set<std::string> marker_retry_scheduled_;
+    // Transactions whose markers a partition refused for good: no more markers, no Complete*
+    // (TransactionMarkerRequestCompletionHandler's abortSending) until the next load.
+    std::set<MarkerKey> markers_abandoned_;
 };
 
 }  // namespace eosim::kafka

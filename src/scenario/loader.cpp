@@ -368,6 +368,7 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
     if (auto knockouts = root.object("knockouts")) {
         s.broker.knockouts.disable_idempotent_dedup = knockouts->boolean("broker_dedup", false);
         s.broker.knockouts.disable_epoch_fencing = knockouts->boolean("epoch_fencing", false);
+        s.broker.knockouts.disable_idempotent_marker_retry = knockouts->boolean("idempotent_marker_retry", false);
         s.client_knockouts.offsets_in_transaction = knockouts->boolean("offsets_in_transaction", false);
         s.client_knockouts.read_committed = knockouts->boolean("read_committed", false);
         knockouts->finish();

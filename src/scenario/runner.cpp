@@ -391,6 +391,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     out.faults = a.faults.records();
     if (s.broker.knockouts.disable_idempotent_dedup) out.knockouts.push_back("broker_dedup");
     if (s.broker.knockouts.disable_epoch_fencing) out.knockouts.push_back("epoch_fencing");
+    if (s.broker.knockouts.disable_idempotent_marker_retry) out.knockouts.push_back("idempotent_marker_retry");
     if (s.client_knockouts.offsets_in_transaction) out.knockouts.push_back("offsets_in_transaction");
     if (s.client_knockouts.read_committed) out.knockouts.push_back("read_committed");
     out.config_notes = s.config_notes;
