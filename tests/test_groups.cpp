@@ -4,12 +4,15 @@
 // RoundRobinAssignor).
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "kafka/classic_group.hpp"
 #include "kafka/group_coordinator.hpp"
 #include "kafka/partition_assignor.hpp"
+#include "scenario/runner.hpp"
+#include "scenario/scenario.hpp"
 
 using namespace eosim;
 using namespace eosim::kafka;
@@ -308,4 +311,82 @@ TEST_CASE("RoundRobinAssignor.assign: partitions in order round the sorted membe
     const auto result = assign_partitions(kRoundRobinAssignor, members, {{"in", 5}});
     CHECK(result[1].partitions == std::vector<TopicPartition>{{"in", 0}, {"in", 2}, {"in", 4}});  // m-a
     CHECK(result[0].partitions == std::vector<TopicPartition>{{"in", 1}, {"in", 3}});             // m-b
+}
+
+// Whole runs of the shipped group scenarios: what the trace shows about the protocol.
+namespace {
+
+std::vector<std::string> trace_lines(const std::string& scenario, std::uint64_t seed) {
+    const scenario::Scenario s = scenario::load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/" + scenario + ".json");
+    std::ostringstream trace;
+    scenario::RunOptions options{seed, &trace, nullptr};
+    const scenario::RunOutcome outcome = scenario::run_scenario(s, options);
+    REQUIRE(outcome.expectations_met());
+    std::vector<std::string> lines;
+    std::istringstream in(trace.str());
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+bool has(const std::string& line, const std::string& part) { return line.find(part) != std::string::npos; }
+
+// The partitions of each SyncGroupResponse delivered to a node, in order.
+std::vector<std::string> syncs_to(const std::vector<std::string>& lines, const std::string& node) {
+    std::vector<std::string> result;
+    for (const std::string& line : lines) {
+        if (has(line, "deliver " + node + " <- ") && has(line, "SyncGroupResponse") && has(line, "error=NONE")) {
+            result.push_back(line.substr(line.find("error=NONE")));
+        }
+    }
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("KIP-345 in a run: a static member restarting within session.timeout.ms gets its partitions back without a rebalance, a second instance fences it") {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        const auto lines = trace_lines("group-static-membership", seed);
+        bool rebalanced = false;
+        bool stopped = false;
+        for (const std::string& line : lines) {
+            rebalanced = rebalanced || (has(line, "consumer.joined") && !has(line, "generation=1 "));
+            stopped = stopped || has(line, "processor-1 processor.stopped");
+        }
+        CHECK_FALSE(rebalanced);  // every join, the restart's and the twin's too, is generation 1
+        const auto before_and_after = syncs_to(lines, "processor-1");
+        REQUIRE(before_and_after.size() == 2);
+        CHECK(before_and_after[0] == before_and_after[1]);
+        REQUIRE(syncs_to(lines, "processor-1-twin").size() == 1);
+        CHECK(syncs_to(lines, "processor-1-twin")[0] == before_and_after[0]);
+        CHECK(stopped);  // FENCED_INSTANCE_ID is fatal
+    }
+}
+
+TEST_CASE("session.timeout.ms in a run: a crashed member's partitions move to the survivors") {
+    const auto lines = trace_lines("group-member-crash-exactly-once", 1);
+    const auto zero = syncs_to(lines, "processor-0");
+    const auto two = syncs_to(lines, "processor-2");
+    REQUIRE(zero.size() == 2);
+    REQUIRE(two.size() == 2);
+    // Generation 2: the six partitions between the two survivors.
+    std::size_t partitions = 0;
+    for (const std::string& sync : {zero[1], two[1]}) {
+        for (std::size_t at = sync.find("partition="); at != std::string::npos; at = sync.find("partition=", at + 1)) ++partitions;
+    }
+    CHECK(partitions == 6);
+}
+
+TEST_CASE("max.poll.interval.ms in a run: a member stuck in one batch leaves (LeaveGroup) and rejoins at its next poll") {
+    const auto lines = trace_lines("group-max-poll-interval", 1);
+    std::size_t timeout_at = lines.size();
+    std::size_t leave_at = lines.size();
+    std::size_t rejoin_at = lines.size();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (timeout_at == lines.size() && has(lines[i], "consumer-0 consumer.poll_timeout")) timeout_at = i;
+        if (leave_at == lines.size() && has(lines[i], "<- consumer-0 LeaveGroupRequest")) leave_at = i;
+        if (leave_at < i && rejoin_at == lines.size() && has(lines[i], "consumer-0 consumer.joined")) rejoin_at = i;
+    }
+    CHECK(timeout_at < leave_at);
+    CHECK(leave_at < rejoin_at);
+    CHECK(rejoin_at < lines.size());
 }

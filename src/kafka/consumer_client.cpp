@@ -56,7 +56,7 @@ void ConsumerClient::on_timer() {
 }
 
 void ConsumerClient::poll() {
-    if (!started_ || fatal_) return;
+    if (!started_ || fatal_ || closed_) return;
     const sim::TimeUs now = sim_.now();
     expire_requests(now);
     if (subscribed()) group_poll(now);

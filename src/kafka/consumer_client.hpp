@@ -94,7 +94,8 @@ public:
     // No rebalance pending or in progress (always true in assign mode).
     bool settled() const;
     bool fatal() const { return fatal_; }
-    // close(): a dynamic member leaves the group (LeaveGroup), a static one does not (KIP-345).
+    // close(): a dynamic member leaves the group (LeaveGroup), a static one does not (KIP-345);
+    // the client does nothing more.
     void close();
     bool has_records() const { return !buffer_.empty(); }
     // poll(): up to max.poll.records; the position moves past what is returned.
@@ -202,6 +203,7 @@ private:
     MemberState member_state_ = MemberState::unjoined;
     bool rejoin_needed_ = false;
     bool fatal_ = false;
+    bool closed_ = false;
     std::uint64_t member_epoch_ = 0;   // bumped whenever the membership changes locally
     std::uint64_t answer_member_epoch_ = 0;
     sim::TimeUs next_heartbeat_us_ = 0;

@@ -69,9 +69,12 @@ void ConsumerClient::check_poll_timeout(sim::TimeUs now) {
 }
 
 void ConsumerClient::close() {
-    if (!subscribed() || !config_.group_instance_id.empty() || member_id_.empty() || fatal_) return;
-    send(coordinator(), RequestKind::leave_group, LeaveGroupRequest{group_id_, member_id_, ""});
-    reset_generation(true);
+    if (closed_) return;
+    if (subscribed() && config_.group_instance_id.empty() && !member_id_.empty() && !fatal_) {
+        send(coordinator(), RequestKind::leave_group, LeaveGroupRequest{group_id_, member_id_, ""});
+        reset_generation(true);
+    }
+    closed_ = true;
 }
 
 void ConsumerClient::send_join() {

@@ -213,6 +213,7 @@ void ProcessorApp::after_batch() {
 void ProcessorApp::stop() {
     sim().record_state(id(), sim::StateChange("processor.stopped"));
     phase_ = Phase::stopped;
+    consumer_->close();
 }
 
 // The rebalance runs between batches, when each batch's transaction has committed or aborted,
