@@ -26,6 +26,10 @@ public:
     void on_crash() override {}
     void on_message(const sim::Envelope& e) override {
         const auto& m = static_cast<const KafkaMessage&>(*e.payload);
+        if (std::holds_alternative<ApiVersionsRequest>(m.body)) {
+            reply(e, m.correlation_id, ApiVersionsResponse{});
+            return;
+        }
         if (std::holds_alternative<InitProducerIdRequest>(m.body)) {
             reply(e, m.correlation_id, InitProducerIdResponse{ErrorCode::NONE, 1000, 0});
             return;
@@ -274,4 +278,25 @@ TEST_CASE("ExponentialBackoff.backoff: doubles per attempt up to retry.backoff.m
     CHECK(fixed.backoff_us(5, prng) == sim::ms(100));
     const ExponentialBackoff none(0, 1000);
     CHECK(none.backoff_us(3, prng) == 0);
+}
+
+// Kafka's Sender.sendProducerData drains only to nodes for which NetworkClient.ready is true (the
+// connection set up and ApiVersions answered); client.ready starts connecting to the others.
+// So while the broker refuses connections an acks=0 batch stays in the accumulator, and it
+// counts as sent only once it was written to a ready connection.
+TEST_CASE("NetworkClient.ready: an acks=0 batch waits in the accumulator while the broker refuses connections") {
+    ProducerConfig c = fast_config();
+    c.enable_idempotence = false;
+    c.acks = 0;
+    Harness h(c, {});
+    h.sim.crash(h.broker->id());
+    h.host->client->send(h.tp, Record{7, 0}, 100);
+    h.sim.run(sim::ms(300));
+    CHECK(h.host->outcomes.empty());  // not "sent" into a refused connection
+    CHECK(h.broker->seen.empty());
+    h.sim.restart(h.broker->id());
+    h.sim.run(sim::ms(600'000));
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::ok);
+    CHECK(h.broker->seen.size() == 1);
 }

@@ -140,6 +140,9 @@ void Broker::on_message(const sim::Envelope& envelope) {
         return handle_replica_fetch(envelope, correlation, *r);
     }
     if (const auto* r = std::get_if<MetadataRequest>(&body)) return handle_metadata(envelope, correlation, *r);
+    if (std::holds_alternative<ApiVersionsRequest>(body)) {
+        return reply(envelope.connection, correlation, ApiVersionsResponse{ErrorCode::NONE});
+    }
     if (std::holds_alternative<AddPartitionsToTxnRequest>(body) ||
         std::holds_alternative<AddOffsetsToTxnRequest>(body) || std::holds_alternative<EndTxnRequest>(body)) {
         return handle_transaction_request(envelope, correlation, message);

@@ -231,6 +231,8 @@ struct Describer {
         }
     }
     void operator()(const MetadataRequest& m) { partitions(m.partitions); }
+    void operator()(const ApiVersionsRequest&) {}
+    void operator()(const ApiVersionsResponse& m) { error(m.error); }
     void operator()(const MetadataResponse& m) {
         for (const auto& p : m.partitions) {
             out.field("partition", p.partition.str());
@@ -288,6 +290,8 @@ struct Namer {
     std::string_view operator()(const ReplicaFetchResponse&) { return "ReplicaFetchResponse"; }
     std::string_view operator()(const MetadataRequest&) { return "MetadataRequest"; }
     std::string_view operator()(const MetadataResponse&) { return "MetadataResponse"; }
+    std::string_view operator()(const ApiVersionsRequest&) { return "ApiVersionsRequest"; }
+    std::string_view operator()(const ApiVersionsResponse&) { return "ApiVersionsResponse"; }
 };
 
 }  // namespace

@@ -294,6 +294,13 @@ struct ReplicaFetchResponse {
     std::vector<PartitionData> partitions;
 };
 
+// --- Connection set-up: a client sends ApiVersions first and uses the connection only once it
+// is answered (NetworkClient's CHECKING_API_VERSIONS -> READY). ---
+struct ApiVersionsRequest {};
+struct ApiVersionsResponse {
+    ErrorCode error = ErrorCode::NONE;
+};
+
 // --- Clients: where is each partition's leader ---
 struct MetadataRequest {
     std::vector<TopicPartition> partitions;
@@ -320,7 +327,8 @@ using MessageBody =
                  LeaveGroupResponse,
                  BrokerHeartbeatRequest, BrokerHeartbeatResponse, MetadataUpdate,
                  AlterPartitionRequest, AlterPartitionResponse, ReplicaFetchRequest,
-                 ReplicaFetchResponse, MetadataRequest, MetadataResponse>;
+                 ReplicaFetchResponse, MetadataRequest, MetadataResponse, ApiVersionsRequest,
+                 ApiVersionsResponse>;
 
 class KafkaMessage final : public sim::Payload {
 public:

@@ -24,6 +24,7 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
       listener_(listener),
       wakeup_(sim, host, timer_tag),
       retry_backoff_(config_.retry_backoff_ms, config_.retry_backoff_max_ms),
+      reconnect_backoff_(config_.reconnect_backoff_ms, config_.reconnect_backoff_max_ms),
       backoff_prng_(sim.stream("producer-backoff/" + sim.node_name(host))),
       leaders_(layout_) {
     assert(!idempotent() || (config_.acks == -1 && config_.max_in_flight_requests_per_connection <= 5));
@@ -214,6 +215,13 @@ bool ProducerClient::ready_to_drain(const TopicPartition& partition, sim::TimeUs
 
 void ProducerClient::drain(sim::TimeUs now) {
     for (std::int32_t broker = 0; broker < layout_->broker_count(); ++broker) {
+        // Sender.sendProducerData: accumulator.ready finds the nodes with sendable data, then
+        // client.ready(node) keeps only connected ones (and starts connecting to the others).
+        bool sendable = false;
+        for (const auto& [tp, state] : partitions_) {
+            sendable = sendable || (state.leader == broker && ready_to_drain(tp, now));
+        }
+        if (!sendable || !node_ready(broker, now)) continue;
         if (channel(broker).in_flight.size() >=
             static_cast<std::size_t>(config_.max_in_flight_requests_per_connection)) {
             continue;
@@ -267,19 +275,23 @@ ProducerClient::PartitionState& ProducerClient::partition_state(const TopicParti
 
 void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, MessageBody body) {
     Channel& ch = channel(broker);
-    if (!ch.open) {
-        ch.connection = sim_.connect(host_, layout_->broker_nodes.at(broker));
-        ch.open = true;
-    }
+    if (!ch.open) open_connection(broker, sim_.now());
     const std::int32_t correlation = next_correlation_++;
     const bool expects_response = request.kind != RequestKind::produce || !request.batches.empty();
-    sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    if (!ch.ready && request.kind != RequestKind::api_versions) {
+        // A coordinator or metadata request waits for the connection (produce data never
+        // gets here before it is ready: it stays in the accumulator).
+        assert(expects_response);
+        ch.unsent.emplace_back(correlation, std::move(body));
+    } else {
+        sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    }
     if (expects_response) ch.in_flight.emplace(correlation, std::move(request));
 }
 
 void ProducerClient::fail_channel(std::int32_t broker, ErrorCode error) {
     Channel& ch = channel(broker);
-    ch.open = false;
+    note_disconnect(ch);
     leaders_.mark_stale();  // the broker may be gone: where do its partitions live now?
     std::map<std::int32_t, InFlightRequest> failed = std::move(ch.in_flight);
     ch.in_flight.clear();
@@ -291,6 +303,7 @@ void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
         transaction_request_failed();
         return;
     }
+    if (request.kind == RequestKind::api_versions) return;
     if (request.kind == RequestKind::metadata) {
         metadata_in_flight_ = false;
         metadata_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
@@ -328,7 +341,9 @@ void ProducerClient::on_message(const sim::Envelope& envelope) {
         if (found == ch.in_flight.end()) return;
         InFlightRequest request = std::move(found->second);
         ch.in_flight.erase(found);
-        if (request.kind == RequestKind::transaction) {
+        if (request.kind == RequestKind::api_versions) {
+            handle_api_versions_response(broker);
+        } else if (request.kind == RequestKind::transaction) {
             handle_transaction_response(message.body);
         } else if (const auto* produce = std::get_if<ProduceResponse>(&message.body)) {
             handle_produce_response(request, *produce);
@@ -473,6 +488,7 @@ sim::TimeUs ProducerClient::next_deadline() const {
         consider(state.queue.front()->created_us + sim::ms(config_.linger_ms));
     }
     for (const auto& [broker, ch] : channels_) {
+        if (!ch.open) consider(ch.reconnect_after_us);
         for (const auto& [correlation, request] : ch.in_flight) {
             consider(request.deadline_us);
             for (const BatchPtr& batch : request.batches) {

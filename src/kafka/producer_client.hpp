@@ -125,17 +125,23 @@ private:
         std::int32_t leader = kNoLeader;  // from the metadata, refreshed when it moves
     };
     PartitionState& partition_state(const TopicPartition& partition);
-    enum class RequestKind : std::uint8_t { produce, init_producer_id, transaction, metadata };
+    enum class RequestKind : std::uint8_t { produce, init_producer_id, transaction, metadata, api_versions };
     struct InFlightRequest {
         std::int32_t broker = 0;
         sim::TimeUs deadline_us = 0;
         RequestKind kind = RequestKind::produce;
         std::vector<BatchPtr> batches;
     };
+    // One connection per broker, with Kafka's NetworkClient states: connecting (ApiVersions
+    // sent), ready, or disconnected until the reconnect backoff has passed.
     struct Channel {
         sim::ConnectionId connection = 0;
         bool open = false;
+        bool ready = false;  // ApiVersions answered
         std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
+        std::vector<std::pair<std::int32_t, MessageBody>> unsent;  // queued until ready
+        std::int32_t failed_attempts = 0;
+        sim::TimeUs reconnect_after_us = 0;
     };
 
     void poll();
@@ -164,6 +170,11 @@ private:
     bool ready_to_drain(const TopicPartition& partition, sim::TimeUs now);
     void send_request(std::int32_t broker, InFlightRequest request, MessageBody body);
     Channel& channel(std::int32_t broker);
+    // Connections (producer_connections.cpp, Kafka's NetworkClient / ClusterConnectionStates).
+    bool node_ready(std::int32_t broker, sim::TimeUs now);
+    void open_connection(std::int32_t broker, sim::TimeUs now);
+    void handle_api_versions_response(std::int32_t broker);
+    void note_disconnect(Channel& ch);
     void fail_channel(std::int32_t broker, ErrorCode error);
     void fail_request(InFlightRequest& request, ErrorCode error);
     void handle_produce_response(InFlightRequest& request, const ProduceResponse& response);
@@ -201,6 +212,7 @@ private:
     SendListener& listener_;
     WakeupTimer wakeup_;
     ExponentialBackoff retry_backoff_;  // batch retries (RecordAccumulator's retryBackoff)
+    ExponentialBackoff reconnect_backoff_;  // ClusterConnectionStates' reconnectBackoff
     sim::Prng backoff_prng_;            // its jitter
 
     LeaderCache leaders_;

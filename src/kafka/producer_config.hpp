@@ -18,6 +18,8 @@ struct ProducerConfig {
     std::int32_t batch_size = 16384;                             // batch.size (bytes)
     std::int32_t retry_backoff_ms = 100;                         // retry.backoff.ms
     std::int32_t retry_backoff_max_ms = 1000;                    // retry.backoff.max.ms (KIP-580)
+    std::int32_t reconnect_backoff_ms = 50;                      // reconnect.backoff.ms
+    std::int32_t reconnect_backoff_max_ms = 1000;                // reconnect.backoff.max.ms
     bool enable_idempotence = true;                              // enable.idempotence
     std::optional<std::string> transactional_id;                 // transactional.id
     std::int32_t transaction_timeout_ms = 60000;                 // transaction.timeout.ms

@@ -65,6 +65,10 @@ kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) 
         config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
     c.retry_backoff_max_ms = static_cast<std::int32_t>(
         config->integer("retry.backoff.max.ms", 0, kInt32Max, c.retry_backoff_max_ms));
+    c.reconnect_backoff_ms = static_cast<std::int32_t>(
+        config->integer("reconnect.backoff.ms", 0, kInt32Max, c.reconnect_backoff_ms));
+    c.reconnect_backoff_max_ms = static_cast<std::int32_t>(
+        config->integer("reconnect.backoff.max.ms", 0, kInt32Max, c.reconnect_backoff_max_ms));
     c.idempotence_set = config->has("enable.idempotence");
     c.enable_idempotence = config->boolean("enable.idempotence", c.enable_idempotence);
     if (config->has("transactional.id")) c.transactional_id = config->required_string("transactional.id");
