@@ -164,3 +164,26 @@ TEST_CASE("a network partition names known nodes in exactly one form") {
     CHECK(fault(R"({"type": "partition", "groups": [["broker-0"], ["broker-0"]], "at_ms": 1, "duration_ms": 5})")
               .find("in both groups") != std::string::npos);
 }
+
+TEST_CASE("a clean_shutdown fault names a node, takes no power_loss, and is drawn by the nemesis") {
+    const std::string base = R"({"name": "x", "cluster": {"brokers": 2, "replication": {}}, "topics": [{"name": "t"}],
+        FAULTS})";
+    const auto load = [&base](const std::string& f) {
+        std::string text = base;
+        return text.replace(text.find("FAULTS"), 6, f);
+    };
+    const auto s = parse_scenario(
+        load(R"("faults": [{"type": "clean_shutdown", "node": "broker-1", "at_ms": 5, "restart_after_ms": 7, "timeout_ms": 9}])"),
+        "s.json");
+    REQUIRE(s.faults.size() == 1);
+    CHECK(s.faults[0].kind == eosim::faults::FaultSpec::Kind::clean_shutdown);
+    CHECK(s.faults[0].from == "broker-1");
+    CHECK(s.faults[0].duration_us == 7000);
+    CHECK(s.faults[0].shutdown_timeout_us == 9000);
+    CHECK(error_of(load(R"("faults": [{"type": "clean_shutdown", "node": "broker-1", "at_ms": 5, "power_loss": true}])"))
+              .find("faults/0/power_loss") != std::string::npos);
+    const auto n = parse_scenario(load(R"("nemesis": {"end_ms": 100, "faults": [{"type": "clean_shutdown",
+        "nodes": ["broker-0"], "mean_interval_ms": 10, "down_ms": [1, 2]}]})"), "s.json");
+    REQUIRE(n.nemesis.has_value());
+    CHECK(n.nemesis->faults[0].kind == eosim::faults::FaultSpec::Kind::clean_shutdown);
+}

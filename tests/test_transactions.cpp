@@ -470,3 +470,29 @@ TEST_CASE("transaction.version 2: an EndTxn retried across a coordinator reload 
     CHECK(c.coordinator.find("tx")->last_producer_epoch == kNoProducerEpoch);
     CHECK(c.end_txn(true, 3) == ErrorCode::NONE);  // the client's retry with its old epoch
 }
+
+TEST_CASE("TransactionCoordinator.handleVerifyPartitionsInTransaction does not check the pending state") {
+    Coordinator c;
+    c.load_in(S::Ongoing);  // t-0 is in the transaction
+    // AddOffsetsToTxn is being written (pending) when a leader verifies t-0 for a produce.
+    std::vector<MessageBody> offsets_reply;
+    c.coordinator.handle_add_offsets(AddOffsetsToTxnRequest{"tx", 5, 3, "g"},
+                                     [&offsets_reply](MessageBody b) { offsets_reply.push_back(std::move(b)); });
+    REQUIRE(offsets_reply.empty());  // the write has not completed
+    const auto verify = [&c](TopicPartition tp) {
+        std::vector<MessageBody> replies;
+        c.coordinator.handle_add_partitions(AddPartitionsToTxnRequest{"tx", 5, 3, {tp}, true},
+                                            [&replies](MessageBody b) { replies.push_back(std::move(b)); });
+        REQUIRE(replies.size() == 1);
+        return std::get<AddPartitionsToTxnResponse>(replies[0]).error;
+    };
+    CHECK(verify({"t", 0}) == ErrorCode::NONE);  // not CONCURRENT_TRANSACTIONS
+    CHECK(verify({"t", 1}) == ErrorCode::TRANSACTION_ABORTABLE);
+    // A client's own AddPartitionsToTxn still waits for the pending write.
+    std::vector<MessageBody> add_reply;
+    c.coordinator.handle_add_partitions(AddPartitionsToTxnRequest{"tx", 5, 3, {{"t", 1}}, false},
+                                        [&add_reply](MessageBody b) { add_reply.push_back(std::move(b)); });
+    REQUIRE(add_reply.size() == 1);
+    CHECK(std::get<AddPartitionsToTxnResponse>(add_reply[0]).error == ErrorCode::CONCURRENT_TRANSACTIONS);
+    c.host.flush();
+}

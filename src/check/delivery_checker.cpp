@@ -248,6 +248,7 @@ CheckResult DeliveryChecker::finish() const {
     uncommitted_read(result);
     atomicity(result);
     exactly_once_processing(result);
+    processing_order(result);
     external_exactly_once(result);
     const Verdict& amo = result.verdicts["at_most_once"];
     const Verdict& alo = result.verdicts["at_least_once"];

@@ -43,7 +43,7 @@ struct Verdict {
 struct CheckResult {
     Counts counts;
     // at_most_once, at_least_once, exactly_once, ordering, aborted_read, uncommitted_read,
-    // atomicity, exactly_once_processing, external_exactly_once
+    // atomicity, exactly_once_processing, processing_order, external_exactly_once
     std::map<std::string, Verdict> verdicts;
 };
 
@@ -107,6 +107,8 @@ private:
     void uncommitted_read(CheckResult& result) const;
     void atomicity(CheckResult& result) const;
     void exactly_once_processing(CheckResult& result) const;
+    void processing_order(CheckResult& result) const;  // processing_order.cpp
+    std::vector<std::uint64_t> committed_outputs(std::uint64_t input) const;
     void external_exactly_once(CheckResult& result) const;
     std::vector<std::uint64_t> owed_inputs() const;
     // Inputs a group's sink owes one effect each: acknowledged values of the keys it reads

@@ -146,20 +146,22 @@ bool DeliveryChecker::seen_by_read_committed(std::uint64_t value) const {
     return false;
 }
 
+std::vector<std::uint64_t> DeliveryChecker::committed_outputs(std::uint64_t input) const {
+    std::vector<std::uint64_t> committed;
+    const auto outputs = outputs_of_.find(input);
+    if (outputs == outputs_of_.end()) return committed;
+    for (const std::uint64_t output : outputs->second) {
+        // Committed: its producer heard so, or a read_committed reader saw it.
+        if (values_.at(output).state == SendState::ok || seen_by_read_committed(output)) committed.push_back(output);
+    }
+    return committed;
+}
+
 void DeliveryChecker::exactly_once_processing(CheckResult& result) const {
     Verdict verdict;
     for (const std::uint64_t input : owed_inputs()) {
         ++result.counts.processed_inputs;
-        std::vector<std::uint64_t> committed;
-        const auto outputs = outputs_of_.find(input);
-        if (outputs != outputs_of_.end()) {
-            for (const std::uint64_t output : outputs->second) {
-                // Committed: its producer heard so, or a read_committed reader saw it.
-                if (values_.at(output).state == SendState::ok || seen_by_read_committed(output)) {
-                    committed.push_back(output);
-                }
-            }
-        }
+        const std::vector<std::uint64_t> committed = committed_outputs(input);
         if (committed.size() == 1) continue;
         const ValueState& in = values_.at(input);
         if (committed.empty()) {

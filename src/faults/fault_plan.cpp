@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -18,6 +19,7 @@ std::string_view fault_kind_name(FaultSpec::Kind kind) {
         case FaultSpec::Kind::pause: return "pause";
         case FaultSpec::Kind::delay_message_type: return "delay_message_type";
         case FaultSpec::Kind::partition: return "partition";
+        case FaultSpec::Kind::clean_shutdown: return "clean_shutdown";
     }
     return "?";
 }
@@ -32,6 +34,8 @@ void FaultPlan::install(sim::Simulation& sim) {
             install_pause(sim, i);
         } else if (specs_[i].kind == FaultSpec::Kind::partition) {
             install_partition(sim, i);
+        } else if (specs_[i].kind == FaultSpec::Kind::clean_shutdown) {
+            install_shutdown(sim, i);
         } else {
             install_link_fault(sim, i);
         }
@@ -122,6 +126,41 @@ void FaultPlan::install_crash(sim::Simulation& sim, std::size_t index) {
     });
 }
 
+// SIGTERM, then (once the process has exited) a restart after the fault's duration. A process
+// that does not exit within the stop timeout is killed, as a supervisor would.
+void FaultPlan::install_shutdown(sim::Simulation& sim, std::size_t index) {
+    const FaultSpec& spec = specs_[index];
+    const sim::NodeId node = sim.find_node(spec.from);
+    records_[index].description =
+        spec.duration_us < 0
+            ? fmt::format("fault #{}: {} shuts down cleanly (no restart)", index + 1, spec.from)
+            : fmt::format("fault #{}: {} shuts down cleanly, restarts {} ms after it exits", index + 1, spec.from,
+                          spec.duration_us / 1000);
+    sim.schedule(spec.at_us, [this, &sim, index, node] {
+        trace(sim, index, true);
+        if (!sim.is_up(node) || sim.is_shutting_down(node)) {
+            restart_later(sim, index);  // already down: restarted like a crashed node
+            return;
+        }
+        sim.shutdown(node, [this, &sim, index] { restart_later(sim, index); });
+        sim.schedule(sim.now() + specs_[index].shutdown_timeout_us, [this, &sim, index, node] {
+            if (!sim.is_shutting_down(node)) return;
+            sim.record_fault(specs_[index].from, sim::StateChange("fault.shutdown_timed_out")
+                                                     .with("fault", static_cast<std::int64_t>(index + 1)));
+            sim.crash(node);  // runs the exit callback
+        });
+    });
+}
+
+void FaultPlan::restart_later(sim::Simulation& sim, std::size_t index) {
+    if (specs_[index].duration_us < 0) return;
+    const sim::NodeId node = sim.find_node(specs_[index].from);
+    sim.schedule(sim.now() + specs_[index].duration_us, [this, &sim, index, node] {
+        trace(sim, index, false);
+        sim.restart(node);
+    });
+}
+
 void FaultPlan::trace(sim::Simulation& sim, std::size_t index, bool start) {
     (start ? records_[index].started : records_[index].ended) = true;
     notify(index, start);
@@ -175,7 +214,14 @@ void FaultPlan::install_partition(sim::Simulation& sim, std::size_t index) {
 
 sim::TimeUs FaultPlan::quiet_after_us() const {
     sim::TimeUs quiet = 0;
-    for (const FaultSpec& spec : specs_) {
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+        const FaultSpec& spec = specs_[i];
+        // A clean shutdown ends when the restart after the exit happened, which is not known
+        // in advance.
+        const bool restarts = spec.duration_us >= 0;
+        if (spec.kind == FaultSpec::Kind::clean_shutdown && restarts && i < records_.size() && !records_[i].ended) {
+            return std::numeric_limits<sim::TimeUs>::max();
+        }
         // A delay is over once what it delayed can have arrived.
         const sim::TimeUs end = spec.at_us + (spec.duration_us > 0 ? spec.duration_us : 0) + spec.extra_latency_us;
         if (end > quiet) quiet = end;

@@ -15,10 +15,10 @@ class Simulation;
 namespace eosim::faults {
 
 struct FaultSpec {
-    enum class Kind { drop_messages, delay, crash, pause, delay_message_type, partition };
+    enum class Kind { drop_messages, delay, crash, pause, delay_message_type, partition, clean_shutdown };
     Kind kind = Kind::crash;
     sim::TimeUs at_us = 0;
-    sim::TimeUs duration_us = 0;  // drop/delay window; crash: time until restart (-1: never)
+    sim::TimeUs duration_us = 0;  // drop/delay window; crash, clean_shutdown: time until restart (-1: never)
     std::string from;  // drop/delay: sender side of the link; crash: the node
     std::string to;
     sim::TimeUs extra_latency_us = 0;  // delay, delay_message_type
@@ -31,6 +31,10 @@ struct FaultSpec {
     std::vector<std::string> side_a;
     std::vector<std::string> side_b;
     bool one_way = false;
+    // clean_shutdown: a process still winding down this long after the request is killed (a
+    // supervisor's stop timeout, e.g. systemd's TimeoutStopSec); the restart delay counts from
+    // its exit.
+    sim::TimeUs shutdown_timeout_us = 60'000'000;
 };
 
 struct FaultRecord {
@@ -56,6 +60,8 @@ public:
 private:
     void install_link_fault(sim::Simulation& sim, std::size_t index);
     void install_crash(sim::Simulation& sim, std::size_t index);
+    void install_shutdown(sim::Simulation& sim, std::size_t index);
+    void restart_later(sim::Simulation& sim, std::size_t index);
     void install_pause(sim::Simulation& sim, std::size_t index);
     void install_partition(sim::Simulation& sim, std::size_t index);
     void trace(sim::Simulation& sim, std::size_t index, bool start);

@@ -31,11 +31,15 @@ Broker::Broker(std::string name, std::int32_t broker_id,
 
 void Broker::on_start() {
     partitions_.clear();
-    // A restart loads producer state from the snapshot of the last segment roll (one batch per
-    // producer) and replays the log after it.
+    // A restart loads producer state from the latest snapshot (one batch per producer): the one
+    // a clean shutdown wrote at the log end, or else the one of the last segment roll, and
+    // replays the log after it.
+    shutting_down_ = false;
+    exiting_ = false;
     for (auto& [tp, log] : storage_.logs) {
         auto [it, inserted] = partitions_.emplace(tp, Partition(log, !replicated()));
-        const std::int64_t snapshot = it->second.last_roll_offset(layout_->replication.segment_records);
+        const std::int64_t snapshot = std::max(it->second.last_roll_offset(layout_->replication.segment_records),
+                                               log.producer_snapshot_offset());
         if (snapshot > 0) it->second.rebuild(snapshot);
     }
     if (!replicated()) {
@@ -52,11 +56,14 @@ void Broker::on_start() {
 }
 
 void Broker::on_crash() {
+    shutting_down_ = false;
+    exiting_ = false;
     partition_coordinators_.clear();
     group_states_.clear();
     group_state_epochs_.clear();
     partitions_.clear();
     image_.clear();
+    ineligible_brokers_.clear();
     image_version_ = -1;
     leader_states_.clear();
     fetching_from_.clear();

@@ -60,6 +60,10 @@ public:
     void on_timer(std::uint64_t tag) override;
     void on_connection_closed(sim::ConnectionId connection) override;
     void on_crash() override;
+    // A clean shutdown (BrokerServer.shutdown): with replication a controlled shutdown first
+    // (the controller moves leadership away), then logs flushed and producer-state snapshots
+    // written, then exit.
+    void on_shutdown() override;
     // A machine-level crash: each log loses what was not flushed.
     void on_power_loss() override { lose_unflushed(); }
     void lose_unflushed();
@@ -140,6 +144,10 @@ private:
     bool replicated() const { return layout_->replication.enabled; }
     void start_replication();
     void send_heartbeat();
+    void heartbeat_once();
+    void finish_shutdown();
+    // BrokerServer.shutdown waits this long for the controller to approve a controlled shutdown.
+    static constexpr std::int64_t kControlledShutdownTimeoutMs = 5 * 60 * 1000;
     void apply_image(const MetadataImage& image);
     void become_leader(const PartitionRegistration& registration);
     void resign_leadership(const TopicPartition& tp);
@@ -270,12 +278,15 @@ private:
     // Replication, volatile: the metadata image, leader and follower bookkeeping.
     std::map<TopicPartition, PartitionRegistration> image_;
     std::int64_t image_version_ = -1;
+    std::vector<std::int32_t> ineligible_brokers_;  // fenced or shutting down, as of image_
     std::map<TopicPartition, LeaderState> leader_states_;
     std::map<std::int32_t, bool> fetching_from_;  // leader -> a ReplicaFetch is out
     std::map<std::uint64_t, DelayedAppend> delayed_appends_;
     std::map<std::uint64_t, ParkedReplicaFetch> parked_replica_fetches_;
     std::uint64_t next_tag_ = 0;
     std::int32_t next_correlation_ = 0;
+    bool shutting_down_ = false;  // volatile: a controlled shutdown is under way
+    bool exiting_ = false;
 };
 
 }  // namespace eosim::kafka

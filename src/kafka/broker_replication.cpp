@@ -25,14 +25,47 @@ void Broker::start_replication() {
 }
 
 void Broker::send_heartbeat() {
-    const BrokerHeartbeatRequest heartbeat{broker_id_, storage_.incarnation, storage_.lost_unflushed_data, image_version_};
+    heartbeat_once();
+    after(sim::ms(layout_->replication.broker_heartbeat_interval_ms), [this] { send_heartbeat(); });
+}
+
+void Broker::heartbeat_once() {
+    const BrokerHeartbeatRequest heartbeat{broker_id_, storage_.incarnation, storage_.lost_unflushed_data,
+                                           image_version_, shutting_down_};
     send_to_broker(kControllerPeer, heartbeat, [this](const MessageBody* body) {
         if (body == nullptr) return;  // lost: the next heartbeat tries again
         storage_.lost_unflushed_data = false;  // the controller knows now
         const auto& response = std::get<BrokerHeartbeatResponse>(*body);
         if (response.image) apply_image(*response.image);
+        // BrokerLifecycleManager: shouldShutDown completes the controlled-shutdown future.
+        if (response.should_shut_down && shutting_down_) finish_shutdown();
     });
-    after(sim::ms(layout_->replication.broker_heartbeat_interval_ms), [this] { send_heartbeat(); });
+}
+
+// BrokerServer.shutdown: beginControlledShutdown sends a heartbeat with wantShutDown at once; the
+// next ones follow at the heartbeat interval until the controller answers shouldShutDown (or five
+// minutes pass). Meanwhile the broker keeps serving: clients are told NOT_LEADER_OR_FOLLOWER or
+// NOT_COORDINATOR as leaderships move, not cut off.
+void Broker::on_shutdown() {
+    sim().record_state(id(), sim::StateChange("broker.shutdown").with("controlled", replicated() ? 1 : 0));
+    if (!replicated()) return finish_shutdown();
+    shutting_down_ = true;
+    heartbeat_once();
+    after(sim::ms(kControlledShutdownTimeoutMs), [this] { finish_shutdown(); });
+}
+
+// The rest of BrokerServer.shutdown: LogManager.shutdown flushes every log and UnifiedLog.close
+// takes a producer-state snapshot at the log end (ProducerStateManager.takeSnapshot), so the next
+// start loads it instead of recovering; then the sockets close (peers get a FIN).
+void Broker::finish_shutdown() {
+    if (exiting_) return;
+    exiting_ = true;
+    for (auto& [tp, log] : storage_.logs) {
+        log.flush();
+        log.take_producer_snapshot();
+    }
+    sim().record_state(id(), sim::StateChange("broker.shutdown_complete"));
+    sim().exit(id());
 }
 
 void Broker::apply_image(const MetadataImage& image) {
@@ -40,6 +73,7 @@ void Broker::apply_image(const MetadataImage& image) {
     std::map<TopicPartition, PartitionRegistration> previous = std::move(image_);
     image_.clear();
     image_version_ = image.version;
+    ineligible_brokers_ = image.ineligible_brokers;
     for (const PartitionRegistration& p : image.partitions) image_.emplace(p.partition, p);
     for (const auto& [tp, p] : image_) {
         if (partitions_.count(tp) == 0) continue;  // not a replica here
@@ -204,13 +238,20 @@ void Broker::follower_apply(const ReplicaFetchResponse::PartitionData& data) {
 
 void Broker::handle_replica_fetch(const sim::Envelope& env, std::int32_t correlation,
                                   const ReplicaFetchRequest& request) {
+    const auto has_data = [](const ReplicaFetchResponse& response) {
+        for (const auto& p : response.partitions) {
+            if (!p.batches.empty() || p.error != ErrorCode::NONE || p.diverging_end_offset >= 0 || p.diverging_epoch >= 0) {
+                return true;
+            }
+        }
+        return false;
+    };
     ReplicaFetchResponse response = read_replica_fetch(request);
-    bool has_data = false;
-    for (const auto& p : response.partitions) {
-        has_data = has_data || !p.batches.empty() || p.error != ErrorCode::NONE || p.diverging_end_offset >= 0 ||
-                   p.diverging_epoch >= 0;
-    }
-    if (has_data || request.max_wait_ms <= 0) {
+    // DelayedOperationPurgatory.tryCompleteElseWatch: look once more before waiting. Reading
+    // moved this follower's state, which may have advanced a high watermark and let a coordinator
+    // append (e.g. a transaction's completion record) to a partition this read had passed.
+    if (!has_data(response) && request.max_wait_ms > 0) response = read_replica_fetch(request);
+    if (has_data(response) || request.max_wait_ms <= 0) {
         reply(env.connection, correlation, std::move(response));
         return;
     }
@@ -306,6 +347,9 @@ void Broker::maybe_expand_isr(const TopicPartition& tp, std::int32_t replica) {
     const FollowerState& f = state.followers.at(replica);
     // Partition.isFollowerInSync: caught up to the HW and into this leader's epoch.
     if (p->in_isr(replica) || f.log_end_offset < partition.high_watermark() || f.log_end_offset < epoch_start) return;
+    // Partition.isReplicaIsrEligible (KIP-841): not a fenced broker nor one in controlled
+    // shutdown, as the metadata says; the controller would refuse it (INELIGIBLE_REPLICA).
+    if (std::find(ineligible_brokers_.begin(), ineligible_brokers_.end(), replica) != ineligible_brokers_.end()) return;
     std::vector<std::int32_t> isr = p->isr;
     isr.push_back(replica);
     alter_isr(tp, std::move(isr));

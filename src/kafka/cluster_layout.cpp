@@ -77,7 +77,7 @@ std::vector<std::int32_t> ClusterLayout::replicas_of(const TopicPartition& parti
 }
 
 MetadataImage ClusterLayout::initial_image() const {
-    MetadataImage image{0, {}};
+    MetadataImage image{0, {}, {}};
     std::vector<TopicPartition> all;
     for (const TopicSpec& topic : topics) {
         for (const TopicPartition& tp : partitions_of(topic.name)) all.push_back(tp);

@@ -1,6 +1,8 @@
 #include "kafka/controller.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <limits>
 
 #include "sim/simulation.hpp"
 
@@ -28,7 +30,11 @@ void Controller::on_timer(std::uint64_t) {
 }
 
 IsLive Controller::live() const {
-    return [this](std::int32_t broker) { return !brokers_.at(static_cast<std::size_t>(broker)).fenced; };
+    // ClusterControlManager.isActive: neither fenced nor in controlled shutdown.
+    return [this](std::int32_t broker) {
+        const BrokerRegistration& b = brokers_.at(static_cast<std::size_t>(broker));
+        return !b.fenced && !b.in_controlled_shutdown;
+    };
 }
 
 void Controller::reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body) {
@@ -57,17 +63,24 @@ void Controller::handle_heartbeat(const sim::Envelope& env, std::int32_t correla
     broker.last_heartbeat_us = sim().now();
     broker.connection = env.connection;
     broker.connected = true;
+    broker.metadata_version = request.metadata_version;
     if (request.incarnation > broker.incarnation) {
         // A restarted broker registers anew: its old registration is fenced first, so that it
         // leaves every ISR and leads nothing until it has caught up again (KRaft).
         broker.incarnation = request.incarnation;
+        broker.in_controlled_shutdown = false;
         if (!broker.fenced) fence(request.broker_id);
         if (request.lost_unflushed_data) forget_unclean(request.broker_id);
     }
-    // A fenced broker is unfenced once it has seen its own fencing in the metadata (KRaft
-    // unfences a broker that caught up); a heartbeat sent before the fence does not count.
-    if (broker.fenced && request.metadata_version >= broker.fenced_at_version) unfence(request.broker_id);
-    BrokerHeartbeatResponse response{broker.fenced, std::nullopt};
+    bool should_shut_down = false;
+    if (request.want_shut_down) {
+        should_shut_down = controlled_shutdown(request.broker_id);
+    } else if (broker.fenced && request.metadata_version >= broker.fenced_at_version) {
+        // A fenced broker is unfenced once it has seen its own fencing in the metadata (KRaft
+        // unfences a broker that caught up); a heartbeat sent before the fence does not count.
+        unfence(request.broker_id);
+    }
+    BrokerHeartbeatResponse response{broker.fenced, std::nullopt, should_shut_down};
     if (request.metadata_version < version_) response.image = image();
     reply(env.connection, correlation, std::move(response));
 }
@@ -109,6 +122,72 @@ void Controller::fence(std::int32_t broker) {
     brokers_.at(static_cast<std::size_t>(broker)).fenced_at_version = version_;
 }
 
+BrokerControlState next_state_on_shutdown(BrokerControlState current, bool has_leaderships,
+                                          bool active_brokers_caught_up) {
+    switch (current) {
+        case BrokerControlState::fenced: return BrokerControlState::shutdown_now;
+        case BrokerControlState::unfenced:
+            return has_leaderships ? BrokerControlState::controlled_shutdown : BrokerControlState::shutdown_now;
+        case BrokerControlState::controlled_shutdown:
+            if (has_leaderships || !active_brokers_caught_up) return BrokerControlState::controlled_shutdown;
+            return BrokerControlState::shutdown_now;
+        case BrokerControlState::shutdown_now: return BrokerControlState::shutdown_now;
+    }
+    return BrokerControlState::shutdown_now;
+}
+
+bool Controller::leads_any(std::int32_t broker) const {
+    for (const auto& [tp, p] : partitions_) {
+        if (p.leader == broker) return true;
+    }
+    return false;
+}
+
+// BrokerHeartbeatManager.lowestActiveOffset: the oldest metadata an active broker has seen.
+std::int64_t Controller::lowest_active_version() const {
+    std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
+    for (const BrokerRegistration& b : brokers_) {
+        if (!b.fenced && !b.in_controlled_shutdown) lowest = std::min(lowest, b.metadata_version);
+    }
+    return lowest;
+}
+
+// ReplicationControlManager.processBrokerHeartbeat with wantShutDown.
+bool Controller::controlled_shutdown(std::int32_t broker_id) {
+    BrokerRegistration& broker = brokers_.at(static_cast<std::size_t>(broker_id));
+    const BrokerControlState current = broker.fenced                   ? BrokerControlState::fenced
+                                       : broker.in_controlled_shutdown ? BrokerControlState::controlled_shutdown
+                                                                       : BrokerControlState::unfenced;
+    const BrokerControlState next = next_state_on_shutdown(
+        current, leads_any(broker_id), lowest_active_version() >= broker.controlled_shutdown_version);
+    if (next == BrokerControlState::controlled_shutdown) {
+        if (current != next) enter_controlled_shutdown(broker_id);
+        return false;
+    }
+    assert(next == BrokerControlState::shutdown_now);
+    // SHUTDOWN_NOW: handleBrokerFenced, so that nobody waits for its session to time out.
+    if (!broker.fenced) {
+        broker.in_controlled_shutdown = false;
+        fence(broker_id);
+    }
+    return true;
+}
+
+// generateLeaderAndIsrUpdates("enterControlledShutdown"): the broker leaves every ISR it is in
+// and every leadership, as when it is fenced, while it keeps running as a follower.
+void Controller::enter_controlled_shutdown(std::int32_t broker_id) {
+    BrokerRegistration& broker = brokers_.at(static_cast<std::size_t>(broker_id));
+    broker.in_controlled_shutdown = true;
+    sim().record_state(id(), sim::StateChange("controller.controlled_shutdown").with("broker", broker_id));
+    for (auto& [tp, p] : partitions_) {
+        if (!p.in_isr(broker_id) && p.leader != broker_id) continue;
+        bool unclean = false;
+        if (fence_broker(p, broker_id, live(), rules(), &unclean)) trace_change(p, "controlled_shutdown", unclean);
+    }
+    publish();
+    broker.controlled_shutdown_version = version_;
+}
+
 void Controller::forget_unclean(std::int32_t broker) {
     sim().record_state(id(), sim::StateChange("controller.unclean_shutdown").with("broker", broker));
     bool changed = false;
@@ -128,15 +207,11 @@ ElectionRules Controller::rules() const {
 void Controller::unfence(std::int32_t broker) {
     brokers_.at(static_cast<std::size_t>(broker)).fenced = false;
     sim().record_state(id(), sim::StateChange("controller.unfence_broker").with("broker", broker));
-    bool changed = false;
     for (auto& [tp, p] : partitions_) {
         bool unclean = false;
-        if (unfence_broker(p, broker, live(), rules(), &unclean)) {
-            trace_change(p, "broker_unfenced", unclean);
-            changed = true;
-        }
+        if (unfence_broker(p, broker, live(), rules(), &unclean)) trace_change(p, "broker_unfenced", unclean);
     }
-    if (changed) publish();
+    publish();  // the registration changed (KRaft's BrokerRegistrationChangeRecord): leaders may add it to ISRs
 }
 
 void Controller::trace_change(const PartitionRegistration& p, std::string_view reason, bool unclean) {
@@ -166,8 +241,11 @@ void Controller::trace_change(const PartitionRegistration& p, std::string_view r
 }
 
 MetadataImage Controller::image() const {
-    MetadataImage result{version_, {}};
+    MetadataImage result{version_, {}, {}};
     for (const auto& [tp, p] : partitions_) result.partitions.push_back(p);
+    for (std::size_t b = 0; b < brokers_.size(); ++b) {
+        if (!live()(static_cast<std::int32_t>(b))) result.ineligible_brokers.push_back(static_cast<std::int32_t>(b));
+    }
     return result;
 }
 

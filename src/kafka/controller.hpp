@@ -16,6 +16,16 @@
 
 namespace eosim::kafka {
 
+// A broker's state at the controller as far as shutting down goes (BrokerControlState).
+enum class BrokerControlState : std::uint8_t { fenced, unfenced, controlled_shutdown, shutdown_now };
+
+// BrokerHeartbeatManager.calculateNextBrokerState for a heartbeat with wantShutDown: a fenced
+// broker, or one that leads nothing, may go at once; one that leads partitions enters controlled
+// shutdown (its leaderships are moved away) and is let go once it leads nothing and every active
+// broker has seen the metadata that moved them (controlledShutdownOffset <= lowestActiveOffset).
+BrokerControlState next_state_on_shutdown(BrokerControlState current, bool has_leaderships,
+                                          bool active_brokers_caught_up);
+
 class Controller final : public sim::Node {
 public:
     Controller(std::string name, std::shared_ptr<const ClusterLayout> layout);
@@ -45,6 +55,11 @@ private:
         bool connected = false;
         std::int32_t incarnation = 1;  // the first start registered the cluster
         std::int64_t fenced_at_version = 0;  // the metadata version that fenced it
+        std::int64_t metadata_version = -1;  // as its last heartbeat reported
+        // Controlled shutdown: not an acceptable leader nor ISR candidate (ClusterControlManager
+        // .isActive), let go once every active broker has this metadata version.
+        bool in_controlled_shutdown = false;
+        std::int64_t controlled_shutdown_version = -1;
     };
 
     void handle_heartbeat(const sim::Envelope& env, std::int32_t correlation,
@@ -55,6 +70,10 @@ private:
     void fence(std::int32_t broker);
     void unfence(std::int32_t broker);
     void forget_unclean(std::int32_t broker);
+    bool controlled_shutdown(std::int32_t broker);  // true: it may shut down now
+    void enter_controlled_shutdown(std::int32_t broker);
+    bool leads_any(std::int32_t broker) const;
+    std::int64_t lowest_active_version() const;
     ElectionRules rules() const;
     void trace_change(const PartitionRegistration& p, std::string_view reason, bool unclean);
     void publish();

@@ -194,10 +194,12 @@ struct Describer {
         out.field("incarnation", m.incarnation);
         if (m.lost_unflushed_data) out.field("lost_unflushed_data", 1);
         out.field("metadata_version", m.metadata_version);
+        if (m.want_shut_down) out.field("want_shut_down", 1);
     }
     void operator()(const BrokerHeartbeatResponse& m) {
         out.field("fenced", m.fenced ? 1 : 0);
         if (m.image) out.field("metadata_version", m.image->version);
+        if (m.should_shut_down) out.field("should_shut_down", 1);
     }
     void operator()(const MetadataUpdate& m) { out.field("metadata_version", m.image.version); }
     void operator()(const AlterPartitionRequest& m) {

@@ -250,10 +250,12 @@ struct BrokerHeartbeatRequest {
     // The last stop lost unflushed log data (power loss): KIP-966's unclean shutdown.
     bool lost_unflushed_data = false;
     std::int64_t metadata_version = -1;
+    bool want_shut_down = false;  // a controlled shutdown (BrokerLifecycleManager)
 };
 struct BrokerHeartbeatResponse {
     bool fenced = false;
     std::optional<MetadataImage> image;
+    bool should_shut_down = false;  // the controller let a shutting-down broker go
 };
 // Pushed by the controller to every registered broker after each change (a broker's metadata
 // fetch completing).

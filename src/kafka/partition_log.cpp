@@ -30,6 +30,7 @@ void PartitionLog::truncate_to(std::int64_t offset) {
     while (!epochs_.empty() && epochs_.back().start_offset >= log_end_offset_) epochs_.pop_back();
     high_watermark_ = std::min(high_watermark_, log_end_offset_);
     flushed_offset_ = std::min(flushed_offset_, log_end_offset_);
+    if (producer_snapshot_offset_ > log_end_offset_) producer_snapshot_offset_ = 0;
 }
 
 void PartitionLog::set_high_watermark(std::int64_t offset) {

@@ -43,6 +43,10 @@ public:
     // fsync: everything appended so far survives a power loss.
     void flush() { flushed_offset_ = log_end_offset_; }
     std::int64_t flushed_offset() const { return flushed_offset_; }
+    // A producer-state snapshot at the log end, as a clean shutdown writes (UnifiedLog.close);
+    // 0: none. Truncating below it drops it (ProducerStateManager.truncateAndReload).
+    void take_producer_snapshot() { producer_snapshot_offset_ = log_end_offset_; }
+    std::int64_t producer_snapshot_offset() const { return producer_snapshot_offset_; }
 
 private:
     std::vector<LogBatch> batches_;
@@ -50,6 +54,7 @@ private:
     std::int64_t log_end_offset_ = 0;
     std::int64_t high_watermark_ = 0;
     std::int64_t flushed_offset_ = 0;
+    std::int64_t producer_snapshot_offset_ = 0;
 };
 
 }  // namespace eosim::kafka

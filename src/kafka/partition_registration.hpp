@@ -35,6 +35,9 @@ struct PartitionRegistration {
 struct MetadataImage {
     std::int64_t version = -1;
     std::vector<PartitionRegistration> partitions;
+    // Brokers registered as fenced or in controlled shutdown (BrokerRegistration's fenced and
+    // inControlledShutdown), in id order: a leader does not propose them for its ISR.
+    std::vector<std::int32_t> ineligible_brokers;
 };
 
 using IsLive = std::function<bool(std::int32_t broker)>;

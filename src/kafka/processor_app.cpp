@@ -59,6 +59,7 @@ void ProcessorApp::start_clients() {
 }
 
 void ProcessorApp::on_crash() {
+    shutting_down_ = false;
     recorder_.crash(sim().now(), process_);
     consumer_.reset();
     producer_.reset();
@@ -138,9 +139,13 @@ void ProcessorApp::emit_output() {
     const ConsumedRecord& input = batch_[next_record_++];
     const TopicSpec* topic = layout_->find_topic(workload_.output_topic);
     assert(topic != nullptr);
-    const TopicPartition partition{workload_.output_topic,
-                                   static_cast<std::int32_t>(static_cast<std::uint64_t>(input.record.key) %
-                                                             static_cast<std::uint64_t>(topic->partitions))};
+    const std::int32_t number =
+        workload_.output_to_input_partition
+            ? input.partition.partition
+            : static_cast<std::int32_t>(static_cast<std::uint64_t>(input.record.key) %
+                                        static_cast<std::uint64_t>(topic->partitions));
+    assert(number < topic->partitions);
+    const TopicPartition partition{workload_.output_topic, number};
     Output output{next_output_++, partition, input.record.value, std::nullopt};
     outputs_.push_back(output);
     recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup, {output_element(output)});
@@ -205,6 +210,7 @@ void ProcessorApp::end_transaction_in_history(history::OpType type, std::string_
 
 void ProcessorApp::after_batch() {
     phase_ = Phase::idle;
+    if (shutting_down_) return close_and_exit();
     if (consumer_->fatal()) return stop();
     consumer_->on_application_poll();  // back in poll(): a pending rebalance runs now
     if (phase_ == Phase::idle && consumer_->has_records()) begin_batch();
@@ -233,6 +239,46 @@ void ProcessorApp::on_partitions_assigned(const std::vector<TopicPartition>& par
 void ProcessorApp::on_consumer_fatal(ErrorCode error) {
     (void)error;
     if (phase_ == Phase::idle) stop();  // else once the current batch is done (after_batch)
+}
+
+void ProcessorApp::on_shutdown() {
+    shutting_down_ = true;
+    sim().record_state(id(), sim::StateChange("processor.shutdown"));
+    switch (phase_) {
+        case Phase::processing:
+        case Phase::calling_sink:
+            // Mid-batch: a transaction is open; without one the batch is cut short, as a
+            // process that stops polling leaves it.
+            if (transactional()) return abort_for_shutdown();
+            break;
+        case Phase::sending_offsets:  // the offsets request completes first, then the abort
+        case Phase::committing_txn:   // a commit under way is completed by close()
+        case Phase::aborting_txn:
+        case Phase::committing_before:
+        case Phase::flushing:
+        case Phase::committing_after:
+            return;  // after_batch() exits
+        case Phase::waiting_to_start:
+        case Phase::initializing:
+        case Phase::idle:
+        case Phase::stopped:
+            break;
+    }
+    close_and_exit();
+}
+
+// KafkaConsumer.close(): a dynamic member sends LeaveGroup (it travels ahead of the FIN); then
+// the process is gone.
+void ProcessorApp::close_and_exit() {
+    phase_ = Phase::stopped;
+    if (consumer_) consumer_->close();
+    sim().exit(id());
+}
+
+// Sender.run on close: a transaction that is not completing is aborted (beginAbort).
+void ProcessorApp::abort_for_shutdown() {
+    phase_ = Phase::aborting_txn;
+    producer_->abort_transaction();
 }
 
 std::vector<history::Element> ProcessorApp::offsets_elements() const {

@@ -36,6 +36,9 @@ struct ProcessorWorkload {
     bool offsets_in_transaction = true; // knock-out: commit offsets outside the transaction
     std::int64_t abort_every = 0;       // N > 0: every N-th transaction is aborted on purpose
     bool restart_when_fenced = true;    // a fenced processor starts over (else it stops)
+    // Each output goes to the input's partition number (TransactionalMessageCopier's
+    // producerRecordFromConsumerRecord) instead of key mod output partitions.
+    bool output_to_input_partition = false;
 };
 
 class ProcessorApp final : public sim::Node,
@@ -52,6 +55,10 @@ public:
     void on_timer(std::uint64_t tag) override;
     void on_connection_closed(sim::ConnectionId connection) override;
     void on_crash() override;
+    // A clean stop, as TransactionalMessageCopier's shutdown hook does: KafkaProducer.close()
+    // lets a commit under way finish and aborts an open transaction (Sender.run on close), then
+    // the consumer closes (a static member sends no LeaveGroup) and the process exits.
+    void on_shutdown() override;
 
     bool idle() const;
     bool stopped() const { return phase_ == Phase::stopped; }
@@ -108,6 +115,9 @@ private:
     void after_batch();
     void maybe_finish_flush();
     void on_fenced();
+    void exit_if_shutting_down();
+    void abort_for_shutdown();
+    void close_and_exit();
     void commit_offsets_outside();
     std::vector<history::Element> offsets_elements() const;
     history::Element output_element(const Output& output) const;
@@ -136,6 +146,7 @@ private:
     bool rejoin_after_abort_ = false;  // the group fenced this member: join again after the abort
     bool stop_after_abort_ = false;    // FENCED_INSTANCE_ID: another instance took our group.instance.id
     GroupMetadata batch_group_;        // consumer.groupMetadata() when the batch was polled
+    bool shutting_down_ = false;
     sim::ConnectionId sink_connection_ = 0;
     bool sink_connected_ = false;
     std::int32_t sink_request_ = 0;

@@ -66,6 +66,7 @@ void ProcessorApp::on_transaction_result(TxnOperation operation, ErrorCode error
             failed_starts_ = 0;
             return after_batch();  // idle: the consumer may join its group now
         case TxnOperation::send_offsets:
+            if (ok && shutting_down_) return abort_for_shutdown();
             if (ok) return commit_or_abort();
             // CommitFailedException: this member must rejoin; FencedInstanceIdException is fatal.
             rejoin_after_abort_ = error == ErrorCode::UNKNOWN_MEMBER_ID || error == ErrorCode::ILLEGAL_GENERATION;
@@ -106,6 +107,11 @@ void ProcessorApp::on_fenced() {
     consumer_->close();  // a dynamic member leaves its group
     retired_consumer_ = std::move(consumer_);
     retired_producer_ = std::move(producer_);
+    if (shutting_down_) {
+        phase_ = Phase::stopped;
+        sim().exit(id());
+        return;
+    }
     if (workload_.restart_when_fenced) {
         if (initialised_) {
             start_clients();  // a new producer with the same transactional.id, a new group member

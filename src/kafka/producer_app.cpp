@@ -54,6 +54,40 @@ void ProducerApp::on_crash() {
     retired_client_.reset();
     txn_values_.clear();
     txn_recorded_ = false;
+    closing_ = false;
+    exit_requested_ = false;
+}
+
+void ProducerApp::on_shutdown() {
+    closing_ = true;
+    if (!transactional()) {
+        if (client_->pending_records() == 0) exit_once();
+        return;  // on_send_complete exits once the last pending send completed
+    }
+    switch (txn_phase_) {
+        case TxnPhase::in_transaction:
+            if (!txn_values_.empty()) {
+                recorder_.invoke(sim().now(), process_, history::OpFunction::txn, history::kNoGroup, txn_values_);
+                txn_recorded_ = true;
+            }
+            txn_phase_ = TxnPhase::aborting;
+            client_->abort_transaction();
+            return;  // begin_next_transaction exits
+        case TxnPhase::committing:
+        case TxnPhase::aborting:
+            return;  // a commit or abort under way completes first
+        case TxnPhase::none:
+        case TxnPhase::initializing:
+        case TxnPhase::restarting:
+            exit_once();
+            return;
+    }
+}
+
+void ProducerApp::exit_once() {
+    if (exit_requested_) return;
+    exit_requested_ = true;
+    sim().exit(id());
 }
 
 bool ProducerApp::done() const {
@@ -94,6 +128,8 @@ void ProducerApp::on_send_complete(std::uint64_t value, const TopicPartition& pa
     recorder_.complete(sim().now(), process_, type, history::OpFunction::send, history::kNoGroup,
                        {history::Element{history_key, outcome.offset, value}},
                        type == history::OpType::ok ? "" : error_name(outcome.error));
+    // pending_records() drops by a whole batch before its records complete: exit only once.
+    if (closing_ && client_->pending_records() == 0) exit_once();
 }
 
 std::uint32_t ProducerApp::history_key(const TopicPartition& partition) {
@@ -114,7 +150,7 @@ void ProducerApp::on_timer(std::uint64_t tag) {
         start_transactional_client();
     } else {
         assert(tag == kSendTimer);
-        send_next();
+        if (!closing_) send_next();
     }
 }
 

@@ -40,6 +40,9 @@ public:
     void on_timer(std::uint64_t tag) override;
     void on_connection_closed(sim::ConnectionId connection) override;
     void on_crash() override;
+    // KafkaProducer.close(): no new sends; pending sends complete (close() flushes) and an open
+    // transaction is aborted (Sender.run on close), then the process exits.
+    void on_shutdown() override;
 
     // Every value has been handed to the client and has completed.
     bool done() const;
@@ -62,6 +65,9 @@ private:
     void end_current_transaction();
     void finish_transaction_in_history(history::OpType type, std::string_view error);
     void restart_after_fatal_error();
+    void exit_once();
+    bool closing_ = false;
+    bool exit_requested_ = false;
 
     std::shared_ptr<const ClusterLayout> layout_;
     ProducerConfig config_;

@@ -43,6 +43,11 @@ void ProducerApp::after_transactional_send(const history::Element& element) {
 }
 
 void ProducerApp::begin_next_transaction() {
+    if (closing_) {
+        txn_phase_ = TxnPhase::none;
+        exit_once();
+        return;
+    }
     if (sent_ >= workload_.messages) {
         txn_phase_ = TxnPhase::none;  // done
         return;
@@ -122,6 +127,10 @@ void ProducerApp::restart_after_fatal_error() {
     sim().record_state(id(), sim::StateChange("producer.fatal_restart").with("failed_starts", failed_starts_));
     retired_client_ = std::move(client_);  // we are inside its callback
     txn_phase_ = TxnPhase::restarting;
+    if (closing_) {
+        exit_once();
+        return;
+    }
     sim::TimeUs delay_us = 0;
     if (!initialised_) {
         const ExponentialBackoff backoff(config_.retry_backoff_ms, config_.retry_backoff_max_ms);

@@ -80,11 +80,11 @@ void TransactionCoordinator::write(const std::string& id, TransactionMetadata ta
 
 ErrorCode TransactionCoordinator::check_producer(const TransactionMetadata* m,
                                                  std::int64_t producer_id,
-                                                 std::int16_t epoch) const {
+                                                 std::int16_t epoch, bool check_pending) const {
     if (!loaded_) return ErrorCode::COORDINATOR_LOAD_IN_PROGRESS;
     if (m == nullptr || m->producer_id != producer_id) return ErrorCode::INVALID_PRODUCER_ID_MAPPING;
     if (m->producer_epoch != epoch) return ErrorCode::PRODUCER_FENCED;
-    if (m->pending_state.has_value()) return ErrorCode::CONCURRENT_TRANSACTIONS;
+    if (check_pending && m->pending_state.has_value()) return ErrorCode::CONCURRENT_TRANSACTIONS;
     return ErrorCode::NONE;
 }
 
@@ -190,8 +190,11 @@ void TransactionCoordinator::handle_add_partitions(const AddPartitionsToTxnReque
                                                    Reply reply) {
     if (request.verify_only) {
         // KIP-890 part 1: is the partition already in this producer's ongoing transaction?
+        // TransactionCoordinator.handleVerifyPartitionsInTransaction does not check the pending
+        // state (a write under way, e.g. AddOffsetsToTxn's): partitions join the metadata only
+        // once their write is persisted, and the append is validated again at the log.
         const TransactionMetadata* m = find(request.transactional_id);
-        ErrorCode error = check_producer(m, request.producer_id, request.producer_epoch);
+        ErrorCode error = check_producer(m, request.producer_id, request.producer_epoch, false);
         if (error == ErrorCode::NONE && is_prepare(m->state)) error = ErrorCode::CONCURRENT_TRANSACTIONS;
         if (error == ErrorCode::NONE) {
             for (const TopicPartition& tp : request.partitions) {

@@ -90,7 +90,7 @@ private:
     ErrorCode end_txn_state_answer(const TransactionMetadata& m, bool commit) const;
     void init_existing(TransactionMetadata& m, const InitProducerIdRequest& request, Reply reply);
     ErrorCode check_producer(const TransactionMetadata* m, std::int64_t producer_id,
-                             std::int16_t epoch) const;
+                             std::int16_t epoch, bool check_pending = true) const;
     void add_partitions(const std::string& id, std::int64_t producer_id, std::int16_t epoch,
                         const std::vector<TopicPartition>& partitions, Reply reply,
                         std::function<MessageBody(ErrorCode)> answer);

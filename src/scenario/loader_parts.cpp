@@ -149,10 +149,10 @@ faults::NemesisFault parse_nemesis_fault(ObjectReader& f, const Scenario& s) {
     using Kind = faults::FaultSpec::Kind;
     faults::NemesisFault fault;
     const std::string type =
-        f.choice("type", {"crash", "power_loss", "pause", "drop_responses", "delay", "delay_request", "partition"}, "");
+        f.choice("type", {"crash", "power_loss", "clean_shutdown", "pause", "drop_responses", "delay", "delay_request", "partition"}, "");
     fault.mean_interval_us = sim::ms(f.required_integer("mean_interval_ms", 1, kDayMs));
-    if (type == "crash" || type == "power_loss" || type == "pause") {
-        fault.kind = type == "pause" ? Kind::pause : Kind::crash;
+    if (type == "crash" || type == "power_loss" || type == "pause" || type == "clean_shutdown") {
+        fault.kind = type == "pause" ? Kind::pause : type == "clean_shutdown" ? Kind::clean_shutdown : Kind::crash;
         fault.power_loss = type == "power_loss";
         fault.targets = node_list(f, "nodes", s, true);
         std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, type == "pause" ? "duration_ms" : "down_ms", 0);
@@ -226,7 +226,7 @@ void check_names(ObjectReader& root, const Scenario& s) {
 void parse_faults(ObjectReader& root, Scenario& s) {
     for (ObjectReader& f : root.objects("faults")) {
         const std::string type = f.choice(
-            "type", {"drop_responses", "delay", "crash", "pause", "delay_request", "slow_external", "partition"}, "");
+            "type", {"drop_responses", "delay", "crash", "clean_shutdown", "pause", "delay_request", "slow_external", "partition"}, "");
         if (type == "drop_responses") {
             parse_drop_responses(f, s, s.faults);
         } else if (type == "pause") {
@@ -256,7 +256,12 @@ void parse_faults(ObjectReader& root, Scenario& s) {
             spec.duration_us = f.has("restart_after_ms")
                                    ? sim::ms(f.integer("restart_after_ms", 0, kDayMs, 0))
                                    : -1;
-            spec.power_loss = f.boolean("power_loss", false);
+            if (type == "clean_shutdown") {
+                spec.kind = faults::FaultSpec::Kind::clean_shutdown;
+                spec.shutdown_timeout_us = sim::ms(f.integer("timeout_ms", 1, kDayMs, 60000));
+            } else {
+                spec.power_loss = f.boolean("power_loss", false);
+            }
             s.faults.push_back(spec);
         }
         f.finish();
@@ -344,7 +349,7 @@ const std::vector<std::string>& verdict_names() {
     static const std::vector<std::string> names{
         "at_most_once", "at_least_once",   "exactly_once",           "ordering",
         "aborted_read", "uncommitted_read", "atomicity", "exactly_once_processing",
-        "external_exactly_once", "no_hanging_transactions", "transactions_completed", "quiesced"};
+        "processing_order", "external_exactly_once", "no_hanging_transactions", "transactions_completed", "quiesced"};
     return names;
 }
 

@@ -75,6 +75,11 @@ void parse_processors(ObjectReader& root, Scenario& s) {
         spec.workload.rewind_after_abort = p.boolean("rewind_after_abort", true);
         spec.workload.abort_every = p.integer("abort_every", 0, 1'000'000, 0);
         spec.workload.restart_when_fenced = p.boolean("restart_when_fenced", true);
+        spec.workload.output_to_input_partition = p.choice("output_partition", {"key", "input"}, "key") == "input";
+        if (spec.workload.output_to_input_partition &&
+            partitions_of(s, spec.workload.output_topic) < partitions_of(s, spec.input_topic)) {
+            p.fail("output_partition", "\"input\" needs at least as many output partitions as input partitions");
+        }
         spec.workload.first_output_value = kOutputValueBlock * block++;
         parse_processor_clients(p, spec, s);
         p.finish();

@@ -44,6 +44,9 @@ public:
     virtual void on_crash() = 0;
     // After on_crash, when the whole machine lost power: unflushed persisted state goes too.
     virtual void on_power_loss() {}
+    // A clean shutdown was asked for (SIGTERM): the process winds down in its own way and then
+    // calls Simulation::exit. By default it exits at once.
+    virtual void on_shutdown();
 
 protected:
     Simulation& sim() const { return *sim_; }

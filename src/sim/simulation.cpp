@@ -212,9 +212,14 @@ void Simulation::close_connections_of(NodeId node) {
 }
 
 void Simulation::crash(NodeId node, bool power_loss) {
+    if (!nodes_[node].up) return;
+    stop_process(node, power_loss ? "node.power_loss" : "node.crash", power_loss);
+}
+
+void Simulation::stop_process(NodeId node, std::string_view how, bool power_loss) {
     NodeSlot& slot = nodes_[node];
-    if (!slot.up) return;
-    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note(power_loss ? "node.power_loss" : "node.crash", ""));
+    assert(slot.up);
+    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note(how, ""));
     slot.up = false;
     slot.paused = false;
     slot.deferred.clear();
@@ -222,6 +227,39 @@ void Simulation::crash(NodeId node, bool power_loss) {
     close_connections_of(node);
     slot.node->on_crash();
     if (power_loss) slot.node->on_power_loss();
+    slot.shutting_down = false;
+    slot.shutdown_deferred = false;
+    if (slot.on_exit) {
+        std::function<void()> on_exit = std::move(slot.on_exit);
+        slot.on_exit = nullptr;
+        on_exit();
+    }
+}
+
+void Node::on_shutdown() { sim().exit(id()); }
+
+void Simulation::shutdown(NodeId node, std::function<void()> on_exit) {
+    NodeSlot& slot = nodes_[node];
+    if (!slot.up || slot.shutting_down) return;
+    trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.shutdown", ""));
+    slot.shutting_down = true;
+    slot.on_exit = std::move(on_exit);
+    if (slot.paused) {
+        slot.shutdown_deferred = true;  // a frozen process handles its SIGTERM when it resumes
+        return;
+    }
+    slot.node->on_shutdown();
+}
+
+void Simulation::exit(NodeId node) {
+    assert(nodes_[node].up && nodes_[node].shutting_down);
+    // Not inside the caller's handler: the node's memory is dropped once its event is over.
+    const std::uint32_t incarnation = nodes_[node].incarnation;
+    schedule(now_us_, [this, node, incarnation] {
+        const NodeSlot& slot = nodes_[node];
+        if (!slot.up || slot.incarnation != incarnation) return;
+        stop_process(node, "node.exit", false);
+    });
 }
 
 void Simulation::restart(NodeId node) {
@@ -250,6 +288,10 @@ void Simulation::resume(NodeId node) {
         queue_.push(event);
     }
     slot.deferred.clear();
+    if (slot.shutdown_deferred) {
+        slot.shutdown_deferred = false;
+        slot.node->on_shutdown();
+    }
 }
 
 void Simulation::deliver(const Event& event) {

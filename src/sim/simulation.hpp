@@ -62,6 +62,14 @@ public:
     void restart(NodeId node);
     void pause(NodeId node);
     void resume(NodeId node);
+    // A clean shutdown: the node is told (Node::on_shutdown, deferred while it is paused) and
+    // leaves when it calls exit(). on_exit runs once it is down, by exit or by a crash meanwhile.
+    void shutdown(NodeId node, std::function<void()> on_exit);
+    // For a node ending its own clean shutdown: after the current event, the process stops;
+    // its memory is dropped (on_crash) and its connections are closed with a FIN behind what it
+    // sent. Persisted state stays.
+    void exit(NodeId node);
+    bool is_shutting_down(NodeId node) const { return nodes_[node].shutting_down; }
     bool is_up(NodeId node) const { return nodes_[node].up; }
     bool is_paused(NodeId node) const { return nodes_[node].paused; }
     void record_fault(std::string_view subject, const Describable& fault);
@@ -80,6 +88,9 @@ private:
         bool up = true;
         bool paused = false;
         std::vector<Event> deferred;  // events that arrived while paused
+        bool shutting_down = false;
+        bool shutdown_deferred = false;  // asked while paused: told on resume
+        std::function<void()> on_exit;
     };
     struct InFlight {
         NodeId from = 0;
@@ -91,6 +102,7 @@ private:
     void dispatch(const Event& event);
     void deliver(const Event& event);
     void close_connections_of(NodeId node);
+    void stop_process(NodeId node, std::string_view how, bool power_loss);
     void transmit(NodeId from, NodeId to, ConnectionId id, int direction, std::unique_ptr<Payload> payload);
     void transmit_fin(NodeId by, NodeId peer, ConnectionId id, int direction);
     void release_held(NodeId from, NodeId to);
