@@ -192,6 +192,8 @@ void ProcessorApp::commit_or_abort() {
 }
 
 void ProcessorApp::end_transaction_in_history(history::OpType type, std::string_view error) {
+    // A transaction aborted before it wrote anything (a clean shutdown mid-batch) left no trace.
+    if (outputs_.empty() && !txn_recorded_) return;
     if (!txn_recorded_) {
         std::vector<history::Element> values;
         for (const Output& output : outputs_) values.push_back(output_element(output));
