@@ -94,3 +94,26 @@ TEST_CASE("Partition.fetchOffsetForTimestamp: ListOffsets LATEST under read_comm
     CHECK(listed_offset(answers, 2) == 0);  // the open transaction's first offset
     CHECK(listed_offset(answers, 3) == 2);
 }
+
+// SocketServer's Processor mutes a connection until the response to its current request is sent
+// (RequestChannel): a ListOffsets behind a Fetch long poll on the same connection is read, and
+// answered, only after the poll's response.
+TEST_CASE("SocketServer.Processor mutes the connection: responses leave in request order") {
+    const TopicPartition tp{"t", 0};
+    FetchRequest poll;
+    poll.max_wait_ms = 100;  // nothing to read: the broker parks it for 100 ms
+    poll.max_records = 10;
+    poll.partitions.push_back({tp, 0});
+    const auto answers = run({
+        {sim::ms(1), poll},
+        {sim::ms(2), ListOffsetsRequest{{tp}, Isolation::read_uncommitted}},
+        {sim::ms(3), produce(batch(8, false, 1))},
+    });
+    REQUIRE(answers.size() == 3);
+    CHECK(answers[0].first == 0);
+    CHECK(std::holds_alternative<FetchResponse>(answers[0].second));
+    CHECK(answers[1].first == 1);
+    CHECK(answers[2].first == 2);
+    // The ListOffsets was read after the poll ended: it sees nothing yet; the write came after.
+    CHECK(listed_offset(answers, 1) == 0);
+}

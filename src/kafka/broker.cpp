@@ -73,6 +73,7 @@ void Broker::on_crash() {
     parked_fetches_.clear();
     actions_.clear();
     broker_channels_.clear();
+    muted_.clear();
     parked_joins_.clear();
     parked_syncs_.clear();
     group_timer_at_.clear();
@@ -120,10 +121,55 @@ PartitionRules Broker::rules() const {
 
 void Broker::reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body) {
     sim().send(id(), connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    unmute(connection, correlation);
 }
+
+namespace {
+
+// Answers to the broker's own requests and the controller's pushed metadata: not requests to it.
+bool is_request(const MessageBody& body) {
+    return !(std::holds_alternative<WriteTxnMarkersResponse>(body) ||
+             std::holds_alternative<AddPartitionsToTxnResponse>(body) ||
+             std::holds_alternative<BrokerHeartbeatResponse>(body) ||
+             std::holds_alternative<AlterPartitionResponse>(body) ||
+             std::holds_alternative<ReplicaFetchResponse>(body) || std::holds_alternative<MetadataUpdate>(body));
+}
+
+}  // namespace
 
 void Broker::on_message(const sim::Envelope& envelope) {
     const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
+    if (is_request(message.body)) {
+        const auto [it, first] = muted_.try_emplace(envelope.connection);
+        if (!first) {  // muted: read once the current request's response is sent
+            it->second.waiting.emplace_back(envelope, message);
+            return;
+        }
+        it->second.in_progress = message.correlation_id;
+    }
+    dispatch(envelope, message);
+}
+
+void Broker::unmute(sim::ConnectionId connection, std::int32_t correlation) {
+    const auto found = muted_.find(connection);
+    if (found == muted_.end() || found->second.in_progress != correlation) return;
+    if (found->second.waiting.empty()) {
+        muted_.erase(found);
+        return;
+    }
+    // The next request is read in its own event, after the response went out.
+    after(0, [this, connection] {
+        const auto muted = muted_.find(connection);
+        if (muted == muted_.end() || muted->second.waiting.empty()) return;
+        auto [envelope, message] = std::move(muted->second.waiting.front());
+        muted->second.waiting.pop_front();
+        muted->second.in_progress = message.correlation_id;
+        envelope.payload = &message;
+        dispatch(envelope, message);
+    });
+}
+
+void Broker::dispatch(const sim::Envelope& envelope, const KafkaMessage& message) {
     const std::int32_t correlation = message.correlation_id;
     const MessageBody& body = message.body;
     if (const auto* r = std::get_if<ProduceRequest>(&body)) return handle_produce(envelope, correlation, *r);
@@ -316,7 +362,10 @@ void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPart
         }
         complete_parked_fetches(data.partition);
     }
-    if (held.request.acks == 0) return;  // acks=0: the broker sends no response at all
+    if (held.request.acks == 0) {  // acks=0: no response at all; the connection is unmuted at once
+        unmute(held.connection, held.correlation);
+        return;
+    }
     if (held.request.acks == 1 || !replicated() || waiting.empty()) {
         reply(held.connection, held.correlation, std::move(response));
         return;
@@ -556,16 +605,21 @@ void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
 
 void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response) {
     assert(broker != broker_id_);
-    BrokerChannel& channel = broker_channels_[broker];
+    Purpose purpose = Purpose::controller;
+    if (std::holds_alternative<ReplicaFetchRequest>(request)) purpose = Purpose::replica_fetch;
+    if (std::holds_alternative<WriteTxnMarkersRequest>(request)) purpose = Purpose::markers;
+    if (std::holds_alternative<AddPartitionsToTxnRequest>(request)) purpose = Purpose::verification;
+    const std::int32_t key = channel_key(broker, purpose);
+    BrokerChannel& channel = broker_channels_[key];
     if (!channel.open) {
         channel.connection = sim().connect(id(), peer_node(broker));
         channel.open = true;
     }
     const std::int32_t correlation = next_correlation_++;
     const std::uint64_t tag = next_tag_++;
-    actions_.emplace(tag, [this, broker] {
-        sim().close(id(), broker_channels_[broker].connection);
-        fail_broker_channel(broker);
+    actions_.emplace(tag, [this, key] {
+        sim().close(id(), broker_channels_[key].connection);
+        fail_broker_channel(key);
     });
     const sim::TimerId timeout = sim().set_timer(id(), sim::ms(config_.request_timeout_ms), tag);
     channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout, tag});
@@ -585,8 +639,8 @@ void Broker::handle_broker_response(const sim::Envelope& env, const KafkaMessage
     }
 }
 
-void Broker::fail_broker_channel(std::int32_t broker) {
-    BrokerChannel& channel = broker_channels_[broker];
+void Broker::fail_broker_channel(std::int32_t key) {
+    BrokerChannel& channel = broker_channels_[key];
     channel.open = false;
     std::map<std::int32_t, PendingBrokerRequest> failed = std::move(channel.in_flight);
     channel.in_flight.clear();
@@ -603,9 +657,10 @@ void Broker::settle(PendingBrokerRequest& pending) {
 }
 
 void Broker::on_connection_closed(sim::ConnectionId connection) {
-    for (auto& [broker, channel] : broker_channels_) {
+    muted_.erase(connection);  // the client went away: its unread requests with it
+    for (auto& [key, channel] : broker_channels_) {
         if (channel.open && channel.connection == connection) {
-            fail_broker_channel(broker);
+            fail_broker_channel(key);
             return;
         }
     }

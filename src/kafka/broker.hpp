@@ -5,6 +5,7 @@
 // fetches as a follower, tracks followers, the ISR and the high watermark as a leader, and holds
 // acks=all writes until they are replicated (broker_replication.cpp).
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -205,9 +206,27 @@ private:
     void complete_parked_fetches(const TopicPartition& appended);
     void complete_parked_replica_fetches(const TopicPartition& appended);
     void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
+    // SocketServer's Processor mutes a connection while one of its requests is being handled and
+    // unmutes it once the response is sent: one request per connection at a time, so responses
+    // leave in request order. Requests that arrive meanwhile wait here, in order.
+    struct MutedConnection {
+        std::int32_t in_progress = 0;  // correlation id of the request being handled
+        std::deque<std::pair<sim::Envelope, KafkaMessage>> waiting;
+    };
+    void dispatch(const sim::Envelope& envelope, const KafkaMessage& message);
+    void unmute(sim::ConnectionId connection, std::int32_t correlation);
+    std::map<sim::ConnectionId, MutedConnection> muted_;
+    // The broker's client connections: one per peer and purpose, as Kafka's broker keeps a
+    // NetworkClient per job (replica fetcher, TransactionMarkerChannelManager,
+    // AddPartitionsToTxnManager, the controller channel), so a long poll on one never holds
+    // another's requests behind it.
+    enum class Purpose : std::int32_t { controller = 0, replica_fetch = 1, markers = 2, verification = 3 };
+    static std::int32_t channel_key(std::int32_t peer, Purpose purpose) {
+        return (peer + 1) * 4 + static_cast<std::int32_t>(purpose);
+    }
     PartitionRules rules() const;
     void schedule_timeout_check();
-    void fail_broker_channel(std::int32_t broker);
+    void fail_broker_channel(std::int32_t key);
 
     // TxnCoordinatorHost
     sim::TimeUs now() const override;
@@ -274,7 +293,7 @@ private:
     void retire_coordinator(std::int32_t partition);
     std::map<std::uint64_t, ParkedFetch> parked_fetches_;
     std::map<std::uint64_t, std::function<void()>> actions_;
-    std::map<std::int32_t, BrokerChannel> broker_channels_;  // peer: broker id or kControllerPeer
+    std::map<std::int32_t, BrokerChannel> broker_channels_;  // by channel_key(peer, purpose)
     // Replication, volatile: the metadata image, leader and follower bookkeeping.
     std::map<TopicPartition, PartitionRegistration> image_;
     std::int64_t image_version_ = -1;

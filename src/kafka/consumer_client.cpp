@@ -109,7 +109,13 @@ void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody bod
         request_failed(kind, ErrorCode::COORDINATOR_NOT_AVAILABLE);
         return;
     }
-    Channel& ch = channels_[broker];
+    // The group coordinator gets its own connection (ConsumerCoordinator talks to node id
+    // Integer.MAX_VALUE - coordinator id), so a fetch long poll at the same broker, which mutes
+    // that connection, never holds a commit, heartbeat or JoinGroup behind it.
+    const bool coordinator_request = kind == RequestKind::offset_fetch || kind == RequestKind::offset_commit ||
+                                     kind == RequestKind::join_group || kind == RequestKind::sync_group ||
+                                     kind == RequestKind::heartbeat || kind == RequestKind::leave_group;
+    Channel& ch = channels_[coordinator_request ? kCoordinatorChannel - broker : broker];
     if (!ch.open) {
         ch.connection = sim_.connect(host_, layout_->broker_nodes.at(broker));
         ch.open = true;

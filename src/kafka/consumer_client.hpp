@@ -191,6 +191,9 @@ private:
     WakeupTimer wakeup_;
     LeaderCache leaders_;
 
+    // By broker id for fetches, ListOffsets and metadata; kCoordinatorChannel - broker id for the
+    // group coordinator's connection.
+    static constexpr std::int32_t kCoordinatorChannel = -2;
     std::map<std::int32_t, Channel> channels_;
     std::int32_t next_correlation_ = 0;
     bool started_ = false;
