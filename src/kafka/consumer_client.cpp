@@ -109,9 +109,10 @@ void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody bod
         request_failed(kind, ErrorCode::COORDINATOR_NOT_AVAILABLE);
         return;
     }
-    // The group coordinator gets its own connection (ConsumerCoordinator talks to node id
-    // Integer.MAX_VALUE - coordinator id), so a fetch long poll at the same broker, which mutes
-    // that connection, never holds a commit, heartbeat or JoinGroup behind it.
+    // The group coordinator gets its own connection (AbstractCoordinator's FindCoordinator
+    // handler addresses it as node id Integer.MAX_VALUE - coordinator id "to allow separate
+    // connections"), so a fetch long poll at the same broker, which mutes that connection, never
+    // holds a commit, heartbeat or JoinGroup behind it.
     const bool coordinator_request = kind == RequestKind::offset_fetch || kind == RequestKind::offset_commit ||
                                      kind == RequestKind::join_group || kind == RequestKind::sync_group ||
                                      kind == RequestKind::heartbeat || kind == RequestKind::leave_group;
