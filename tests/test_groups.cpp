@@ -390,3 +390,15 @@ TEST_CASE("max.poll.interval.ms in a run: a member stuck in one batch leaves (Le
     CHECK(leave_at < rejoin_at);
     CHECK(rejoin_at < lines.size());
 }
+
+TEST_CASE("updateStaticMemberThenRebalanceOrCompleteJoin in a run: a crashed process's late JoinGroup fences its successor, and the application replaces its consumer") {
+    const auto lines = trace_lines("group-static-predecessor-join", 1);
+    std::size_t fenced_at = lines.size();
+    std::size_t joined_at = lines.size();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (fenced_at == lines.size() && has(lines[i], "reader-0 consumer.fatal error=FENCED_INSTANCE_ID")) fenced_at = i;
+        if (fenced_at < i && joined_at == lines.size() && has(lines[i], "reader-0 consumer.joined")) joined_at = i;
+    }
+    CHECK(fenced_at < lines.size());  // the predecessor's join took the instance over
+    CHECK(joined_at < lines.size());  // the replacement consumer took it back and joined
+}

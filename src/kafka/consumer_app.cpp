@@ -13,6 +13,7 @@ constexpr std::uint64_t kClientTimer = 1;
 constexpr std::uint64_t kProcessTimer = 2;
 constexpr std::uint64_t kStartTimer = 3;
 constexpr std::uint64_t kSinkTimeout = 4;
+constexpr std::uint64_t kReplaceTimer = 5;
 
 }  // namespace
 
@@ -68,8 +69,50 @@ void ConsumerApp::on_partitions_assigned(const std::vector<TopicPartition>& part
     record_assignment(partitions);
 }
 
+// KafkaConsumer throws FencedInstanceIdException and is unusable: another process joined with
+// this group.instance.id after this one did. That may be this process's own predecessor, whose
+// JoinGroup was still on the wire when it crashed and reached the coordinator after this
+// process's join (the coordinator cannot tell: GroupMetadataManager
+// .updateStaticMemberThenRebalanceOrCompleteJoin fences whoever joined before). With
+// restart_when_fenced the application replaces its consumer after retry.backoff.ms; the new
+// one joins without a member id and takes the instance over again.
+void ConsumerApp::on_consumer_fatal(ErrorCode error) {
+    sim().record_state(id(), sim::StateChange("consumer_app.fatal")
+                                 .with("error", std::string(error_name(error)))
+                                 .with("restart", workload_.restart_when_fenced ? 1 : 0));
+    if (!workload_.restart_when_fenced || replacing_client_) return;
+    replacing_client_ = true;
+    sim().set_timer(id(), sim::ms(config_.retry_backoff_ms), kReplaceTimer);
+}
+
+// Inside a batch the records are processed first (the process timers refer to it); a commit
+// of a fatal client never completes, so it fails here. The new consumer is a new history
+// process: it starts from the group's committed offsets, so what this one processed without
+// committing comes again (at-least-once), as after a restart.
+void ConsumerApp::replace_client() {
+    if (phase_ == Phase::processing || phase_ == Phase::calling_sink) {
+        sim().set_timer(id(), workload_.processing_us + 1, kReplaceTimer);
+        return;
+    }
+    if (phase_ == Phase::committing_before || phase_ == Phase::committing_after) {
+        recorder_.complete(sim().now(), process_, history::OpType::fail, history::OpFunction::commit, group_,
+                           commit_elements(), "FENCED_INSTANCE_ID");
+    }
+    replacing_client_ = false;
+    client_->close();
+    client_.reset();
+    batch_.clear();
+    batch_commit_.clear();
+    last_committed_.clear();
+    next_record_ = 0;
+    ++incarnation_;
+    process_ = recorder_.new_process(name() + "#" + std::to_string(incarnation_));
+    start_client();
+}
+
 void ConsumerApp::on_crash() {
     recorder_.crash(sim().now(), process_);
+    replacing_client_ = false;
     client_.reset();
     batch_.clear();
     batch_commit_.clear();
@@ -79,6 +122,7 @@ void ConsumerApp::on_crash() {
 }
 
 bool ConsumerApp::idle() const {
+    if (replacing_client_) return false;
     if (client_ != nullptr && client_->fatal()) return true;  // e.g. fenced by its group.instance.id
     return client_ != nullptr && phase_ == Phase::polling && !client_->has_records() &&
            !client_->commit_pending() && client_->settled();
@@ -201,6 +245,7 @@ void ConsumerApp::on_timer(std::uint64_t tag) {
             return;
         case kProcessTimer: process_next(); return;
         case kStartTimer: start_client(); return;
+        case kReplaceTimer: replace_client(); return;
         case kSinkTimeout:
             if (phase_ == Phase::calling_sink) call_sink();  // the call timed out: retry it
             return;

@@ -27,6 +27,9 @@ struct ConsumerWorkload {
     sim::TimeUs start_us = 0;         // a late reader starts consuming then
     std::string sink;                 // external sink node called with each record, "" for none
     sim::TimeUs sink_timeout_us = sim::ms(30000);
+    // After a fatal consumer error (FENCED_INSTANCE_ID) start a new consumer, as a supervisor
+    // would (Kafka Streams' REPLACE_THREAD); else the application stops.
+    bool restart_when_fenced = false;
 };
 
 class ConsumerApp final : public sim::Node, private ConsumerListener {
@@ -53,6 +56,8 @@ private:
     bool polling() const override { return phase_ == Phase::polling; }
     void on_partitions_revoked(const std::vector<TopicPartition>& partitions) override;
     void on_partitions_assigned(const std::vector<TopicPartition>& partitions) override;
+    void on_consumer_fatal(ErrorCode error) override;
+    void replace_client();
     void record_assignment(const std::vector<TopicPartition>& partitions);
     void begin_batch();
     void process_next();
@@ -78,6 +83,7 @@ private:
     bool sink_connected_ = false;
     std::int32_t sink_request_ = 0;
     sim::TimerId sink_timer_ = 0;
+    bool replacing_client_ = false;  // a fatal client is replaced once the batch is over
 };
 
 }  // namespace eosim::kafka

@@ -246,6 +246,7 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
             spec.partitions.push_back(static_cast<std::int32_t>(p));
         }
         spec.workload.subscribe = parse_subscribe(c, !spec.partitions.empty());
+        spec.workload.restart_when_fenced = c.boolean("restart_when_fenced", false);
         spec.config = parse_consumer_config(c.object("config"));
         c.finish();
         s.consumers.push_back(std::move(spec));
