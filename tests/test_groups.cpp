@@ -402,3 +402,15 @@ TEST_CASE("updateStaticMemberThenRebalanceOrCompleteJoin in a run: a crashed pro
     CHECK(fenced_at < lines.size());  // the predecessor's join took the instance over
     CHECK(joined_at < lines.size());  // the replacement consumer took it back and joined
 }
+
+TEST_CASE("ConsumerCoordinator.poll (ensureActiveGroup) in a run: a subscribed processor without transactions joins at its first poll, and again after a restart") {
+    const auto lines = trace_lines("pipeline-at-least-once-subscribe", 1);
+    std::size_t joins_0 = 0;
+    std::size_t joins_1 = 0;
+    for (const std::string& line : lines) {
+        if (has(line, "processor-0 consumer.joined")) ++joins_0;
+        if (has(line, "processor-1 consumer.joined")) ++joins_1;
+    }
+    CHECK(joins_0 >= 1);
+    CHECK(joins_1 >= 2);  // before the crash and after the restart
+}

@@ -48,14 +48,13 @@ void ProcessorApp::start_clients() {
     } else {
         record_assignment(workload_.assignment);
     }
-    consumer_->start();
     initialised_ = false;
-    if (transactional()) {
-        phase_ = Phase::initializing;
-        producer_->init_transactions();  // fences any older producer with this transactional.id
-    } else {
-        phase_ = Phase::idle;
-    }
+    // Without transactions the application polls at once, and its first poll joins the group
+    // (ConsumerCoordinator.poll → ensureActiveGroup); a transactional one polls, and so joins,
+    // once initTransactions is done (after_batch).
+    phase_ = transactional() ? Phase::initializing : Phase::idle;
+    consumer_->start();
+    if (transactional()) producer_->init_transactions();  // fences any older producer with this transactional.id
 }
 
 void ProcessorApp::on_crash() {
