@@ -225,3 +225,55 @@ TEST_CASE("a new transaction coordinator completes a PrepareCommit left by the c
         CHECK(outcome.check.verdicts.at("transactions_completed").holds);
     }
 }
+
+namespace {
+
+// The correlation ids of `from`'s transaction-coordinator requests delivered to `to`, and of the
+// answers `from` got back from `to`, read off a trace.
+struct TxnRequests {
+    std::set<std::string> asked, answered;
+    int not_coordinator = 0;
+};
+
+TxnRequests txn_requests(const std::string& trace, const std::string& client, const std::string& broker) {
+    TxnRequests r;
+    std::istringstream lines(trace);
+    const std::string asked = "deliver " + broker + " <- " + client + " ";
+    const std::string answered = "deliver " + client + " <- " + broker + " ";
+    for (std::string line; std::getline(lines, line);) {
+        const bool is_ask = line.find(asked) != std::string::npos;
+        const bool is_answer = line.find(answered) != std::string::npos;
+        const bool txn = line.find("AddPartitionsToTxn") != std::string::npos ||
+                         line.find("AddOffsetsToTxn") != std::string::npos ||
+                         line.find("EndTxn") != std::string::npos || line.find("InitProducerId") != std::string::npos;
+        const auto at = line.find("correlation=");
+        if (!txn || at == std::string::npos || !(is_ask || is_answer)) continue;
+        const std::string id = line.substr(at, line.find(' ', at) - at);
+        (is_ask ? r.asked : r.answered).insert(id);
+        if (is_answer && line.find("error=NOT_COORDINATOR") != std::string::npos) ++r.not_coordinator;
+    }
+    return r;
+}
+
+}  // namespace
+
+// ReplicaManager.applyLocalFollowersDelta completes the delayed produces of partitions the broker
+// stopped leading (completeDelayedFetchOrProduceRequests: NOT_LEADER_OR_FOLLOWER) before the
+// coordinator resigns, so TransactionStateManager.appendTransactionToLog's callback answers the
+// client NOT_COORDINATOR: no request is dropped with the coordinator.
+TEST_CASE("ReplicaManager.completeDelayedFetchOrProduceRequests: a resigning coordinator answers its pending writes") {
+    using namespace eosim::scenario;
+    const Scenario s =
+        load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/replication-coordinator-resigns-answers-pending.json");
+    int not_coordinator = 0;
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        std::ostringstream trace;
+        RunOptions options{seed, &trace, nullptr};
+        const RunOutcome outcome = run_scenario(s, options);
+        const TxnRequests r = txn_requests(trace.str(), "processor-0", "broker-1");
+        CHECK(r.asked == r.answered);
+        not_coordinator += r.not_coordinator;
+        CHECK(outcome.check.verdicts.at("quiesced").holds);
+    }
+    CHECK(not_coordinator > 0);  // the partition did catch writes pending at the old coordinator
+}

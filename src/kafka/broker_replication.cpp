@@ -94,6 +94,13 @@ void Broker::apply_image(const MetadataImage& image) {
         if (partitions_.count(tp) > 0 && p.leader != broker_id_ && p.leader != kNoLeader) leaders.insert(p.leader);
     }
     for (std::int32_t leader : leaders) fetch_from_leader(leader);
+    // ReplicaManager completes the delayed produces of partitions it stopped leading
+    // (completeDelayedFetchOrProduceRequests: NOT_LEADER_OR_FOLLOWER) before the metadata
+    // publisher resigns their coordinators, so a coordinator's pending log write still answers
+    // its client (TransactionStateManager.appendTransactionToLog: NOT_COORDINATOR) instead of
+    // being dropped with the coordinator, which would hold the muted connection until the
+    // client's request timeout.
+    check_delayed_appends();
     for (const auto& [tp, p] : image_) {
         if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
     }
