@@ -5,6 +5,7 @@
 
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario_error.hpp"
 
 using eosim::scenario::parse_scenario;
 using eosim::scenario::ScenarioError;
@@ -18,15 +19,7 @@ const std::string kMinimal = R"({
   "consumers": [{"name": "c", "group": "g", "topic": "t"}]
 })";
 
-// The error message for a scenario text, or "" if it loads.
-std::string error_of(const std::string& text) {
-    try {
-        parse_scenario(text, "s.json");
-    } catch (const ScenarioError& e) {
-        return e.what();
-    }
-    return "";
-}
+std::string error_of(const std::string& text) { return eosim::test::scenario_error_of(text); }
 
 std::string with(const std::string& from, const std::string& to) {
     std::string text = kMinimal;

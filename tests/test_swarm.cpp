@@ -7,6 +7,7 @@
 #include "explore/sweep.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario_error.hpp"
 
 using namespace eosim::scenario;
 
@@ -22,14 +23,7 @@ std::string scenario_with(const std::string& swarm, const std::string& extra = "
       "swarm": )" + swarm + "}";
 }
 
-std::string error_of(const std::string& text) {
-    try {
-        parse_scenario(text, "s.json");
-    } catch (const ScenarioError& e) {
-        return e.what();
-    }
-    return "";
-}
+std::string error_of(const std::string& text) { return eosim::test::scenario_error_of(text); }
 
 }  // namespace
 
