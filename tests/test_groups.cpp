@@ -414,3 +414,15 @@ TEST_CASE("ConsumerCoordinator.poll (ensureActiveGroup) in a run: a subscribed p
     CHECK(joins_0 >= 1);
     CHECK(joins_1 >= 2);  // before the crash and after the restart
 }
+
+TEST_CASE("ClassicGroup.fromRecords in a run: a new coordinator loads the last stored round, not its predecessor's memory, so a static member is not fenced by a round that never completed") {
+    const auto lines = trace_lines("group-coordinator-load-stored-round", 1687);
+    bool fatal = false;
+    bool joined = false;
+    for (const std::string& line : lines) {
+        fatal = fatal || has(line, "reader-0 consumer.fatal");
+        joined = joined || has(line, "reader-0 consumer.joined");
+    }
+    CHECK_FALSE(fatal);
+    CHECK(joined);
+}

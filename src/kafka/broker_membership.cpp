@@ -61,9 +61,16 @@ void Broker::handle_membership_request(const sim::Envelope& env, std::int32_t co
 // COORDINATOR_NOT_AVAILABLE, Kafka's appendGroupMetadataErrorToResponseError).
 void Broker::finish_group_effects(const std::string& group_id, GroupEffects effects) {
     schedule_group_timer(group_id);
-    if (!effects.store || !replicated()) return deliver_group_effects(group_id, effects, ErrorCode::NONE);
+    if (!effects.store) return deliver_group_effects(group_id, effects, ErrorCode::NONE);
+    GroupStorage* state = group_state_for(group_id);
+    assert(state != nullptr);
+    if (!replicated()) {
+        state->store_classic_group(group_id);
+        return deliver_group_effects(group_id, effects, ErrorCode::NONE);
+    }
     const TopicPartition tp = layout_->offsets_partition_of_group(group_id);
     if (!enough_replicas(tp)) return deliver_group_effects(group_id, effects, ErrorCode::COORDINATOR_NOT_AVAILABLE);
+    state->store_classic_group(group_id);
     append_group_snapshot(tp);
     wait_for_replication({{tp, partitions_.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
                          [this, group_id, effects](const std::vector<DelayedAppend::Waiting>& results) {
@@ -129,8 +136,12 @@ void Broker::on_group_timer(const std::string& group_id, sim::TimeUs at_us) {
     finish_group_effects(group_id, std::move(coordinator.effects()));
 }
 
-// A coordinator took over these groups (a load after failover, or a restart): see on_load.
+// A coordinator took over these groups (a load after failover, or a restart). As Kafka replays
+// the GroupMetadata records, it gets each group's last stored round; joins, members and rounds
+// that were only in the old coordinator's memory are gone (their members get UNKNOWN_MEMBER_ID
+// or ILLEGAL_GENERATION and rejoin). Then on_load restarts the sessions.
 void Broker::groups_loaded(GroupStorage& state) {
+    state.load_stored_classic_groups();
     for (auto& [group_id, group] : state.classic_groups) {
         ClassicGroupCoordinator(group, config_.groups, now()).on_load();
         group_timer_at_.erase(group_id);

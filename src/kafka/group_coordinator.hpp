@@ -19,7 +19,14 @@ struct GroupStorage {
     // group -> producer id -> offsets of its open transaction
     std::map<std::string, std::map<std::int64_t, std::map<TopicPartition, std::int64_t>>> pending;
     std::map<std::int64_t, std::int16_t> producer_epochs;  // fencing of TxnOffsetCommit
-    std::map<std::string, ClassicGroup> classic_groups;  // membership (the GroupMetadata record)
+    std::map<std::string, ClassicGroup> classic_groups;  // membership, the coordinator's memory
+    // The last round each group wrote (Kafka's GroupMetadata record: storeGroup after the
+    // leader's SyncGroup, a static member replaced in a Stable group, a group left Empty). This,
+    // not the memory above, is what a coordinator loads (ClassicGroup.fromRecords).
+    std::map<std::string, ClassicGroup> stored_classic_groups;
+
+    void store_classic_group(const std::string& group_id) { stored_classic_groups[group_id] = classic_groups.at(group_id); }
+    void load_stored_classic_groups() { classic_groups = stored_classic_groups; }
 };
 
 class GroupCoordinator {
