@@ -216,3 +216,15 @@ TEST_CASE("a transactional producer application: aborted values reach only read_
     CHECK(committed_only.check.verdicts.at("at_least_once").holds);
     CHECK(committed_only.check.counts.aborted_reads == 0);
 }
+
+// Partition.maybeIncrementLeaderHW: acknowledged records above the leader's high watermark are
+// not readable yet. The controller can have taken a follower back into the ISR while the
+// leader's AlterPartition answer is still on the wire; the run is not quiet until the leader's
+// high watermark reaches its log end (before: it stopped there and an acknowledged value counted
+// as never delivered).
+TEST_CASE("quiescence waits for every leader's high watermark to reach its log end") {
+    const RunOutcome outcome = run(shipped("replication-quiet-after-high-watermark"), 8979);
+    CHECK(outcome.quiesced);
+    CHECK(outcome.check.verdicts.at("at_least_once").holds);
+    CHECK(outcome.expectations_met());
+}

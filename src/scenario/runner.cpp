@@ -221,6 +221,13 @@ std::string blocker(const Assembly& a) {
         for (const auto& [tp, p] : a.controller->partitions()) {
             if (leader_of(a, tp) == nullptr) return tp.str() + " has no leader";
             if (p.isr.size() < p.replicas.size()) return tp.str() + " is under-replicated";
+            // The controller may have taken a follower back into the ISR while the leader has
+            // not heard yet (AlterPartition answer in flight): its high watermark still lags its
+            // log end, and acknowledged records above it are not readable yet.
+            const kafka::Partition* led = leader_of(a, tp)->partition(tp);
+            if (led != nullptr && led->high_watermark() < led->log().log_end_offset()) {
+                return tp.str() + " has records above its high watermark";
+            }
         }
     }
     for (const kafka::Broker* broker : a.brokers) {
