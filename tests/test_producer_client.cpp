@@ -178,6 +178,49 @@ TEST_CASE("a definite rejection after an unanswered attempt is indeterminate") {
     CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
 }
 
+// DelayedProduce (Kafka's purgatory for acks=all) answers an appended batch with
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank (Partition.checkEnoughReplicasReachOffset),
+// NOT_LEADER_OR_FOLLOWER when leadership moved, or REQUEST_TIMED_OUT on expiry: the records are in
+// the leader's log, so a send that ends on one of them is indeterminate, never a failure.
+TEST_CASE("DelayedProduce: a send that ran out of retries on NOT_ENOUGH_REPLICAS_AFTER_APPEND is indeterminate") {
+    for (const ErrorCode after_append : {ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND, ErrorCode::NOT_LEADER_OR_FOLLOWER,
+                                         ErrorCode::REQUEST_TIMED_OUT}) {
+        CAPTURE(error_name(after_append));
+        ProducerConfig c = fast_config();
+        c.retries = 1;
+        Harness h(c, {after_append, after_append});
+        h.send_and_run(7);
+        REQUIRE(h.broker->seen.size() == 2);
+        REQUIRE(h.host->outcomes.size() == 1);
+        CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::info);
+        CHECK(h.host->outcomes[0].second.error == after_append);
+    }
+}
+
+// Partition.appendRecordsToLeader refuses an acks=all batch with NOT_ENOUGH_REPLICAS before it
+// writes anything: a definite failure.
+TEST_CASE("Partition.appendRecordsToLeader: NOT_ENOUGH_REPLICAS on every attempt is a failure") {
+    ProducerConfig c = fast_config();
+    c.retries = 1;
+    Harness h(c, {ErrorCode::NOT_ENOUGH_REPLICAS, ErrorCode::NOT_ENOUGH_REPLICAS});
+    h.send_and_run(7);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::fail);
+}
+
+// With acks=1 the leader answers right after its own append (no DelayedProduce), so
+// NOT_LEADER_OR_FOLLOWER means it refused the batch.
+TEST_CASE("ReplicaManager.delayedProduceRequestRequired: with acks=1 NOT_LEADER_OR_FOLLOWER is a refusal") {
+    ProducerConfig c = fast_config();
+    c.enable_idempotence = false;
+    c.acks = 1;
+    c.retries = 0;
+    Harness h(c, {ErrorCode::NOT_LEADER_OR_FOLLOWER});
+    h.send_and_run(7);
+    REQUIRE(h.host->outcomes.size() == 1);
+    CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::fail);
+}
+
 TEST_CASE("without idempotence there is no producer id and no sequence") {
     ProducerConfig c = fast_config();
     c.enable_idempotence = false;

@@ -62,4 +62,9 @@ bool is_retriable(ErrorCode code) {
     }
 }
 
+bool may_follow_append(ErrorCode code) {
+    return code == ErrorCode::REQUEST_TIMED_OUT || code == ErrorCode::NOT_LEADER_OR_FOLLOWER ||
+           code == ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+}
+
 }  // namespace eosim::kafka

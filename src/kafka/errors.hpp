@@ -46,4 +46,11 @@ std::string_view error_name(ErrorCode code);
 // Kafka's RetriableException subclasses among the codes above.
 bool is_retriable(ErrorCode code);
 
+// A produce error the leader can answer after it appended the batch: DelayedProduce starts every
+// appended partition at REQUEST_TIMED_OUT (kept on expiry), and tryComplete sets
+// NOT_LEADER_OR_FOLLOWER (leadership moved, getPartitionOrError) or
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND (Partition.checkEnoughReplicasReachOffset). The client cannot
+// tell these from a refusal before the append, so the write may have happened.
+bool may_follow_append(ErrorCode code);
+
 }  // namespace eosim::kafka

@@ -383,6 +383,10 @@ void ProducerClient::handle_produce_response(InFlightRequest& request,
         }
         forget_in_flight(*batch);
         if (batch->done) continue;  // expired meanwhile
+        // The history records what the client knows: with acks=all such an answer can come after
+        // the append (e.g. NOT_ENOUGH_REPLICAS_AFTER_APPEND), so a final failure is indeterminate.
+        // With acks=1 the leader answers right after its append, so these errors are refusals.
+        if (config_.acks == -1 && may_follow_append(result->error)) batch->maybe_written = true;
         complete_batch(std::move(batch), result->error, result->base_offset);
     }
 }
