@@ -4,12 +4,14 @@
 // RoundRobinAssignor).
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "kafka/classic_group.hpp"
 #include "kafka/group_coordinator.hpp"
+#include "kafka/partition_log.hpp"
 #include "kafka/partition_assignor.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
@@ -413,6 +415,33 @@ TEST_CASE("ConsumerCoordinator.poll (ensureActiveGroup) in a run: a subscribed p
     }
     CHECK(joins_0 >= 1);
     CHECK(joins_1 >= 2);  // before the crash and after the restart
+}
+
+// GroupCoordinatorService.fetchOffsets without require_stable is a read operation, which
+// CoordinatorRuntime.scheduleReadOperation runs at the last committed offset: an OffsetCommit
+// whose record is still above the high watermark (or whose write failed after the append, e.g.
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND) is not returned. Returning it let a restarted reader start
+// past offsets whose commit a new coordinator never had (swarm-idempotent-producer seed 5086).
+TEST_CASE("CoordinatorRuntime.scheduleReadOperation: OffsetFetch reads the group state below the high watermark") {
+    const TopicPartition tp{"in", 0};
+    auto snapshot = [&tp](std::int64_t offset) {
+        GroupStorage state;
+        state.committed["g"][tp] = offset;
+        RecordBatch batch;
+        batch.records.push_back(Record{0, 0, kNoSource});
+        batch.group_state = std::make_shared<const GroupStorage>(state);
+        return batch;
+    };
+    PartitionLog log;
+    CHECK(committed_group_state(log).committed.empty());
+    log.append(snapshot(10));
+    log.append(snapshot(20));
+    log.append(snapshot(30));
+    CHECK(committed_group_state(log).committed.empty());  // nothing replicated yet
+    log.set_high_watermark(2);
+    CHECK(committed_group_state(log).committed.at("g").at(tp) == 20);
+    log.set_high_watermark(3);
+    CHECK(committed_group_state(log).committed.at("g").at(tp) == 30);
 }
 
 TEST_CASE("ClassicGroup.fromRecords in a run: a new coordinator loads the last stored round, not its predecessor's memory, so a static member is not fenced by a round that never completed") {

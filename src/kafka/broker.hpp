@@ -270,6 +270,7 @@ private:
     ErrorCode write_group_marker(const TopicPartition& offsets_partition, std::int64_t producer_id,
                                  std::int16_t epoch, bool committed);
     void append_group_snapshot(const TopicPartition& offsets_partition);
+    void handle_offset_fetch(const sim::Envelope& env, std::int32_t correlation, const OffsetFetchRequest& request);
     // The classic group protocol (broker_membership.cpp): JoinGroup and SyncGroup requests wait
     // here, by group and member id, until their round completes; the coordinator's timers and
     // these parked requests are volatile, as Kafka's are (lost on failover or crash).

@@ -52,6 +52,39 @@ void Broker::append_group_snapshot(const TopicPartition& offsets_partition) {
     complete_parked_fetches(offsets_partition);
 }
 
+// GroupCoordinatorService.fetchOffsets: without require_stable a read operation, which
+// CoordinatorRuntime.scheduleReadOperation runs against the last committed offset, so a commit
+// not yet replicated (or one whose write failed after the append) is not returned; with
+// require_stable a write operation without records, which reads the latest state but is answered
+// only once everything written before it is committed.
+void Broker::handle_offset_fetch(const sim::Envelope& env, std::int32_t correlation, const OffsetFetchRequest& request) {
+    OffsetFetchResponse refused;
+    refused.error = ErrorCode::NOT_COORDINATOR;
+    GroupStorage* state = group_state_for(request.group_id);
+    if (state == nullptr) return reply(env.connection, correlation, std::move(refused));
+    if (!replicated()) {
+        GroupStorage copy = *state;  // reading needs no write
+        return reply(env.connection, correlation, GroupCoordinator(copy).handle_offset_fetch(request));
+    }
+    const TopicPartition tp = layout_->offsets_partition_of_group(request.group_id);
+    if (!request.require_stable) {
+        GroupStorage committed = committed_group_state(partitions_.at(tp).log());
+        return reply(env.connection, correlation, GroupCoordinator(committed).handle_offset_fetch(request));
+    }
+    GroupStorage copy = *state;
+    OffsetFetchResponse response = GroupCoordinator(copy).handle_offset_fetch(request);
+    const sim::ConnectionId connection = env.connection;
+    wait_for_replication({{tp, partitions_.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+                         [this, connection, correlation, response](const std::vector<DelayedAppend::Waiting>& results) {
+                             const ErrorCode error = results.front().result;
+                             if (error == ErrorCode::NONE) return reply(connection, correlation, response);
+                             OffsetFetchResponse failed;
+                             failed.error = error == ErrorCode::NOT_LEADER_OR_FOLLOWER ? ErrorCode::NOT_COORDINATOR
+                                                                                      : ErrorCode::COORDINATOR_NOT_AVAILABLE;
+                             reply(connection, correlation, std::move(failed));
+                         });
+}
+
 template <typename Response>
 void Broker::write_group_change(const sim::Envelope& env, std::int32_t correlation, const std::string& group_id,
                                 const std::function<Response(GroupCoordinator&)>& change,
@@ -82,17 +115,7 @@ void Broker::write_group_change(const sim::Envelope& env, std::int32_t correlati
 
 void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correlation, const KafkaMessage& message) {
     const MessageBody& body = message.body;
-    if (const auto* r = std::get_if<OffsetFetchRequest>(&body)) {
-        OffsetFetchResponse response;
-        const GroupStorage* state = group_state_for(r->group_id);
-        if (state == nullptr) {
-            response.error = ErrorCode::NOT_COORDINATOR;
-        } else {
-            GroupStorage copy = *state;  // reading needs no write
-            response = GroupCoordinator(copy).handle_offset_fetch(*r);
-        }
-        return reply(env.connection, correlation, std::move(response));
-    }
+    if (const auto* r = std::get_if<OffsetFetchRequest>(&body)) return handle_offset_fetch(env, correlation, *r);
     if (const auto* r = std::get_if<OffsetCommitRequest>(&body)) {
         const OffsetCommitRequest request = *r;
         return write_group_change<OffsetCommitResponse>(

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "kafka/partition_log.hpp"
+
 namespace eosim::kafka {
 
 OffsetCommitResponse GroupCoordinator::handle_offset_commit(const OffsetCommitRequest& request) {
@@ -13,6 +15,15 @@ OffsetCommitResponse GroupCoordinator::handle_offset_commit(const OffsetCommitRe
         response.partitions.push_back({p.partition, error});
     }
     return response;
+}
+
+GroupStorage committed_group_state(const PartitionLog& log) {
+    GroupStorage state;
+    for (const LogBatch& stored : log.batches()) {
+        if (stored.last_offset() >= log.high_watermark()) break;
+        if (stored.batch.group_state != nullptr) state = *stored.batch.group_state;
+    }
+    return state;
 }
 
 OffsetFetchResponse GroupCoordinator::handle_offset_fetch(const OffsetFetchRequest& request) const {

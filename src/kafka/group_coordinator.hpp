@@ -29,6 +29,15 @@ struct GroupStorage {
     void load_stored_classic_groups() { classic_groups = stored_classic_groups; }
 };
 
+class PartitionLog;
+
+// The group state as of a __consumer_offsets replica's high watermark: the last snapshot record
+// wholly below it, or an empty state. CoordinatorRuntime.scheduleReadOperation runs reads
+// (OffsetFetch without require_stable) against the last committed offset of the coordinator's
+// timeline, so a commit that is not replicated yet, or whose write failed after the append, is
+// not visible to them.
+GroupStorage committed_group_state(const PartitionLog& log);
+
 class GroupCoordinator {
 public:
     explicit GroupCoordinator(GroupStorage& storage) : storage_(storage) {}
