@@ -47,10 +47,21 @@ void ProcessorApp::on_send_complete(std::uint64_t value, const TopicPartition& p
 }
 
 void ProcessorApp::maybe_finish_flush() {
+    bool all_ok = true;
     for (const Output& output : outputs_) {
         if (!output.outcome) return;
+        all_ok = all_ok && output.outcome->kind == SendOutcome::Kind::ok;
     }
     outputs_.clear();
+    if (!all_ok) {
+        // As Kafka Streams at-least-once: a failed send (RecordCollectorImpl.recordSendError:
+        // OutOfOrderSequenceException -> TaskMigratedException, a timeout -> the default
+        // ProductionExceptionHandler's FAIL) means "written offsets would not be recorded": the
+        // batch's offsets are not committed and its inputs are processed again.
+        sim().record_state(id(), sim::StateChange("processor.output_failed"));
+        consumer_->rewind_to_committed();
+        return after_batch();
+    }
     commit_offsets_outside();
 }
 
