@@ -178,9 +178,16 @@ void ProducerClient::maybe_send_transaction_request(sim::TimeUs now) {
                !has_unfinished_batches()) {
         const bool commit = txn_state_ == ClientTxnState::COMMITTING_TRANSACTION;
         if (txn_partitions_.empty() && !txn_offsets_added_ && !config_.transaction_version_2) {
-            // Nothing reached the coordinator: the transaction never started there.
+            // Nothing reached the coordinator: the transaction never started there
+            // (TransactionManager.nextRequest skips the EndTxn when !transactionStarted).
             transition_to(txn_epoch_bump_after_abort_ ? ClientTxnState::INITIALIZING : ClientTxnState::READY);
-            if (txn_state_ == ClientTxnState::READY) finish_operation(ErrorCode::NONE);
+            if (txn_state_ == ClientTxnState::READY) {
+                finish_operation(ErrorCode::NONE);
+                return;
+            }
+            // nextRequest then polls the next handler at once: the epoch-bumping InitProducerId
+            // goes out in this same pass. Nothing else would wake the client to send it later.
+            maybe_send_transaction_request(now);
             return;
         }
         body = EndTxnRequest{id, producer_id_, producer_epoch_, commit};
