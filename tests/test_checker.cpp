@@ -5,6 +5,7 @@
 #include <string>
 
 #include "check/delivery_checker.hpp"
+#include "check/queue_anomalies.hpp"
 
 using namespace eosim;
 using history::OpFunction;
@@ -14,7 +15,7 @@ namespace {
 
 class HistoryBuilder {
 public:
-    HistoryBuilder() : checker_(names_) {}
+    HistoryBuilder() : checker_(names_), anomalies_(names_) {}
 
     void send(const std::string& process, std::uint64_t value, const std::string& key) {
         op(process, OpType::invoke, OpFunction::send, "", {{names_.key(key), -1, value}});
@@ -42,6 +43,7 @@ public:
         op("sink", OpType::ok, OpFunction::effect, group, {{names_.key("sink"), -1, value}});
     }
     check::CheckResult result() const { return checker_.finish(); }
+    check::Anomalies anomalies() const { return anomalies_.finish(); }
 
 private:
     void op(const std::string& process, OpType type, OpFunction f, const std::string& group,
@@ -57,9 +59,11 @@ private:
         o.processor = processor;
         if (type != OpType::ok || f == OpFunction::nemesis) o.error = std::move(error);
         checker_.observe(o);
+        anomalies_.observe(o);
     }
     history::Names names_;
     check::DeliveryChecker checker_;
+    check::QueueAnomalyChecker anomalies_;
     std::uint64_t index_ = 0;
 };
 
@@ -191,6 +195,38 @@ TEST_CASE("values landing out of send order violate ordering, per producer and k
     CHECK_FALSE(r.verdicts.at("ordering").holds);
     CHECK(r.verdicts.at("ordering").violations == 1);
     CHECK(r.verdicts.at("exactly_once").holds);  // ordering is a separate verdict
+}
+
+// Kafka's producer pipelines sends: a retried batch and a later one are in flight together
+// (RecordAccumulator.shouldStopDrainBatchesForPartition drains a batch without a sequence while the
+// first in-flight batch is a retry) and Sender.completeBatch completes each on its own response,
+// so the later send may be acknowledged first while the log holds both in send order.
+TEST_CASE("nonmonotonic-send compares sends in invocation order, not acknowledgement order") {
+    HistoryBuilder h;
+    h.send("p", 37, "t-0");
+    h.send("p", 41, "t-0");
+    h.ack("p", 41, "t-0", 25);  // the later batch's response arrives first
+    h.ack("p", 37, "t-0", 23);  // the retried batch, a duplicate the broker answers with its offset
+    const auto a = h.anomalies();
+    CHECK(a.found.at("nonmonotonic-send").holds);
+    CHECK(a.valid());
+    CHECK(h.result().verdicts.at("ordering").holds);
+}
+
+TEST_CASE("nonmonotonic-send: a later send landing before an earlier one is found, in any ack order") {
+    for (const bool later_acked_first : {false, true}) {
+        HistoryBuilder h;
+        h.send("p", 1, "t-0");
+        h.send("p", 2, "t-0");
+        if (later_acked_first) h.ack("p", 2, "t-0", 0);
+        h.ack("p", 1, "t-0", 1);
+        if (!later_acked_first) h.ack("p", 2, "t-0", 0);
+        const auto a = h.anomalies();
+        CHECK_FALSE(a.found.at("nonmonotonic-send").holds);
+        CHECK(a.found.at("nonmonotonic-send").violations == 1);
+        CHECK_FALSE(a.valid());
+        CHECK_FALSE(h.result().verdicts.at("ordering").holds);
+    }
 }
 
 TEST_CASE("different producers on one key do not order each other") {

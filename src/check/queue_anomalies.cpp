@@ -52,7 +52,11 @@ QueueAnomalyChecker::OpValues QueueAnomalyChecker::store(const history::Operatio
 }
 
 void QueueAnomalyChecker::observe(const history::Operation& op) {
-    if (op.type == OpType::invoke) return;
+    if (op.type == OpType::invoke) {
+        if (op.f == OpFunction::send)
+            for (const auto& e : op.elements) send_invoked_at_.emplace(e.value, op.index);
+        return;
+    }
     if (op.f == OpFunction::assign && op.type != OpType::fail) {
         if (op.subscribe) subscribers_.insert(op.process);
         std::set<std::uint32_t> keys;
@@ -266,9 +270,31 @@ void QueueAnomalyChecker::poll_anomalies(const std::map<std::uint32_t, KeyIndex>
     }
 }
 
+std::vector<const QueueAnomalyChecker::OpValues*> QueueAnomalyChecker::sends_in_invocation_order() const {
+    // Jepsen's "previous op" of a process is the one it invoked before: its processes run one
+    // operation at a time, so that is also the one completed before. A Kafka producer pipelines
+    // sends, and their acknowledgements may come back in another order than the sends while the
+    // log still holds them in send order: a retried batch and a later, new one are in flight
+    // together (RecordAccumulator.shouldStopDrainBatchesForPartition drains a batch without a
+    // sequence while the first in-flight one is retried) and Sender.completeBatch completes each
+    // on its own response. So sends are compared in invocation order, as `ordering` does.
+    const auto invoked_at = [this](const OpValues& send) {
+        if (send.count == 0) return send.index;
+        const auto at = send_invoked_at_.find(elements_[send.first].value);
+        return at == send_invoked_at_.end() ? send.index : at->second;  // no invocation recorded
+    };
+    std::vector<const OpValues*> order;
+    order.reserve(sends_.size());
+    for (const OpValues& send : sends_) order.push_back(&send);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const OpValues* a, const OpValues* b) { return invoked_at(*a) < invoked_at(*b); });
+    return order;
+}
+
 void QueueAnomalyChecker::send_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const {
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> last;
-    for (const OpValues& send : sends_) {
+    for (const OpValues* sent : sends_in_invocation_order()) {
+        const OpValues& send = *sent;
         if (send.type == OpType::fail) continue;
         std::map<std::uint32_t, std::size_t> previous_in_op;
         for (const auto& e : elements(send)) {
@@ -284,7 +310,8 @@ void QueueAnomalyChecker::send_anomalies(const std::map<std::uint32_t, KeyIndex>
                 if (at > in_op->second + 1) add_violation(out.found["int-send-skip"], who);
             } else if (const auto before = last.find({send.process, e.key}); before != last.end() && at <= before->second) {
                 add_violation(out.found["nonmonotonic-send"],
-                              who + fmt::format(": landed at index {}, not after its previous send's index {}", at, before->second));
+                              who + fmt::format(": landed at index {}, not after index {} of the send invoked before it", at,
+                                                    before->second));
             }
             previous_in_op[e.key] = at;
         }

@@ -71,12 +71,16 @@ private:
     void aborted_reads(Anomalies& out) const;
     void poll_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
     void send_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
+    std::vector<const OpValues*> sends_in_invocation_order() const;
     // transaction_graph.cpp: precommitted-read, G0 (ww cycles), G1c (wr-only cycles).
     void transaction_anomalies(const std::map<std::uint32_t, Order>& orders, Anomalies& out) const;
 
     const history::Names& names_;
     std::vector<OpValues> polls_;      // completed polls, in history order
     std::vector<OpValues> sends_;      // completed sends (ok / info / fail), in history order
+    // value -> index of the send invocation that carried it; looked up, never iterated. A process
+    // may pipeline sends (KafkaProducer.send is asynchronous), so completion order is not send order.
+    std::unordered_map<std::uint64_t, std::uint64_t> send_invoked_at_;
     std::vector<OpValues> txns_;       // completed transactions, with their micro-ops
     std::vector<history::Element> elements_;
     std::set<std::uint32_t> subscribers_;  // processes whose partitions a rebalance may move
