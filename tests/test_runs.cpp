@@ -251,3 +251,18 @@ TEST_CASE("swarm-idempotent-producer: the seeds of each liveness cause meet the 
         CHECK(outcome.check.verdicts.at("quiesced").holds);
     }
 }
+
+// ConsumerCoordinator.maybeAutoCommitOffsetsAsync (and a poll loop's commitSync()): positions are
+// committed again while nothing new arrives, so a crashed predecessor's late OffsetCommit, which
+// moved an assign() group's offset back, is overwritten.
+TEST_CASE("ConsumerCoordinator.maybeAutoCommitOffsetsAsync: an idle reader commits its positions again") {
+    Scenario s = shipped("consumer-commits-again-after-stale-commit");
+    REQUIRE(s.consumers.size() == 2);
+    const RunOutcome again = run(s, 7973);
+    CHECK(again.quiesced);
+    CHECK(again.check.verdicts.at("quiesced").holds);
+    for (auto& consumer : s.consumers) consumer.workload.commit_interval_us = 0;
+    const RunOutcome never = run(s, 7973);
+    CHECK_FALSE(never.quiesced);
+    CHECK_FALSE(never.check.verdicts.at("quiesced").holds);
+}

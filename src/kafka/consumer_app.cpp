@@ -14,6 +14,7 @@ constexpr std::uint64_t kProcessTimer = 2;
 constexpr std::uint64_t kStartTimer = 3;
 constexpr std::uint64_t kSinkTimeout = 4;
 constexpr std::uint64_t kReplaceTimer = 5;
+constexpr std::uint64_t kCommitAgainTimer = 6;
 
 }  // namespace
 
@@ -198,6 +199,18 @@ void ConsumerApp::after_record() {
     begin_batch();
 }
 
+// Only between batches: a batch in progress commits when it is done anyway.
+void ConsumerApp::commit_again() {
+    if (phase_ != Phase::polling || client_ == nullptr || replacing_client_ || client_->fatal() ||
+        client_->commit_pending() || client_->has_records()) {
+        return;
+    }
+    batch_commit_ = client_->positions();
+    if (batch_commit_.empty()) return;
+    phase_ = Phase::committing_after;
+    commit();
+}
+
 std::vector<history::Element> ConsumerApp::commit_elements() const {
     std::vector<history::Element> elements;
     for (const auto& [tp, offset] : batch_commit_) {
@@ -244,7 +257,16 @@ void ConsumerApp::on_timer(std::uint64_t tag) {
             if (client_) client_->on_timer();
             return;
         case kProcessTimer: process_next(); return;
-        case kStartTimer: start_client(); return;
+        case kStartTimer:
+            start_client();
+            if (workload_.commit_interval_us > 0) {
+                sim().set_timer(id(), workload_.commit_interval_us, kCommitAgainTimer);
+            }
+            return;
+        case kCommitAgainTimer:
+            commit_again();
+            sim().set_timer(id(), workload_.commit_interval_us, kCommitAgainTimer);
+            return;
         case kReplaceTimer: replace_client(); return;
         case kSinkTimeout:
             if (phase_ == Phase::calling_sink) call_sink();  // the call timed out: retry it

@@ -30,6 +30,11 @@ struct ConsumerWorkload {
     // After a fatal consumer error (FENCED_INSTANCE_ID) start a new consumer, as a supervisor
     // would (Kafka Streams' REPLACE_THREAD); else the application stops.
     bool restart_when_fenced = false;
+    // While polling, the application commits its positions again this often even when nothing
+    // new was consumed, as a poll loop's commitSync() or enable.auto.commit does
+    // (auto.commit.interval.ms). It repairs a commit that a crashed predecessor's late
+    // OffsetCommit overwrote (an assign() commit is not fenced). 0: never.
+    sim::TimeUs commit_interval_us = sim::ms(5000);
 };
 
 class ConsumerApp final : public sim::Node, private ConsumerListener {
@@ -64,6 +69,7 @@ private:
     void call_sink();
     void after_record();
     void commit();
+    void commit_again();
     std::vector<history::Element> commit_elements() const;
 
     std::shared_ptr<const ClusterLayout> layout_;

@@ -247,6 +247,7 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
         }
         spec.workload.subscribe = parse_subscribe(c, !spec.partitions.empty());
         spec.workload.restart_when_fenced = c.boolean("restart_when_fenced", false);
+        spec.workload.commit_interval_us = sim::ms(c.integer("commit_interval_ms", 0, kHourMs, 5000));
         spec.config = parse_consumer_config(c.object("config"));
         c.finish();
         s.consumers.push_back(std::move(spec));
