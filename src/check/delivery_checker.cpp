@@ -3,7 +3,6 @@
 #include "check/checker_text.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 

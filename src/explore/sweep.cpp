@@ -1,13 +1,13 @@
 #include "explore/sweep.hpp"
 
 #include <atomic>
-#include <cassert>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 
+#include "base/assert.hpp"
 #include "scenario/json_reader.hpp"
 
 namespace eosim::explore {
@@ -101,7 +101,7 @@ bool SweepSummary::all_met() const {
 
 SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::uint64_t last_seed,
                    unsigned jobs) {
-    assert(first_seed <= last_seed);
+    EOSIM_ASSERT(first_seed <= last_seed);
     SweepSummary summary;
     summary.scenario = s.name;
     summary.first_seed = first_seed;

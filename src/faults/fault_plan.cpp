@@ -1,12 +1,12 @@
 #include "faults/fault_plan.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::faults {
@@ -82,7 +82,7 @@ void FaultPlan::install_link_fault(sim::Simulation& sim, std::size_t index) {
                 }
             } else {
                 link.extra_delay_us += active ? s.extra_latency_us : -s.extra_latency_us;
-                assert(link.extra_delay_us >= 0);
+                EOSIM_ASSERT(link.extra_delay_us >= 0);
             }
         };
         set(from, to);

@@ -1,7 +1,6 @@
 #include "faults/nemesis.hpp"
 
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "sim/prng.hpp"
 
 namespace eosim::faults {
@@ -34,7 +33,8 @@ std::vector<FaultSpec> draw_nemesis(const NemesisSpec& nemesis, std::uint64_t se
     std::vector<FaultSpec> drawn;
     for (std::size_t f = 0; f < nemesis.faults.size(); ++f) {
         const NemesisFault& fault = nemesis.faults[f];
-        assert(fault.mean_interval_us > 0 && fault.min_duration_us <= fault.max_duration_us);
+        EOSIM_ASSERT(fault.mean_interval_us > 0);
+        EOSIM_ASSERT(fault.min_duration_us <= fault.max_duration_us);
         for (const std::string& target : fault.targets) {
             // One stream per (fault, target): adding a target does not reshuffle the others.
             sim::Prng prng = sim::Prng::stream(seed, "nemesis/" + std::to_string(f) + "/" + target);

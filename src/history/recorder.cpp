@@ -1,6 +1,6 @@
 #include "history/recorder.hpp"
 
-#include <cassert>
+#include "base/assert.hpp"
 
 namespace eosim::history {
 
@@ -11,15 +11,14 @@ void Recorder::emit(Operation op) {
 
 void Recorder::invoke(std::int64_t time_us, std::uint32_t process, OpFunction f,
                       std::uint32_t group, std::vector<Element> elements) {
-    assert(!elements.empty() || f == OpFunction::assign || f == OpFunction::commit);
+    EOSIM_ASSERT(!elements.empty() || f == OpFunction::assign || f == OpFunction::commit);
     if (f == OpFunction::send) {
         const auto inserted = open_.emplace(std::make_pair(process, elements.front().value),
                                             std::make_pair(f, elements.front()));
-        assert(inserted.second && "a value is sent once");
-        (void)inserted;
+        EOSIM_ASSERT(inserted.second && "a value is sent once");
     }
     if (f == OpFunction::txn) {
-        assert(open_txn_.count(process) == 0 && "one transaction at a time per process");
+        EOSIM_ASSERT(open_txn_.count(process) == 0 && "one transaction at a time per process");
         open_txn_[process] = elements;
     }
     emit(Operation{0, time_us, process, OpType::invoke, f, group, std::move(elements), {}, false});
@@ -28,12 +27,11 @@ void Recorder::invoke(std::int64_t time_us, std::uint32_t process, OpFunction f,
 void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type, OpFunction f,
                         std::uint32_t group, std::vector<Element> elements,
                         std::string_view error) {
-    assert(type != OpType::invoke);
+    EOSIM_ASSERT(type != OpType::invoke);
     if (f == OpFunction::send) {
-        assert(!elements.empty());
+        EOSIM_ASSERT(!elements.empty());
         const auto erased = open_.erase(std::make_pair(process, elements.front().value));
-        assert(erased == 1 && "completion without invocation");
-        (void)erased;
+        EOSIM_ASSERT(erased == 1 && "completion without invocation");
     }
     if (f == OpFunction::txn) open_txn_.erase(process);
     emit(Operation{0, time_us, process, type, f, group, std::move(elements), std::string(error), false});
@@ -42,7 +40,7 @@ void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type
 void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f,
                        std::uint32_t group, const std::vector<Element>& elements,
                        bool read_committed, bool processor, bool subscribe) {
-    assert(f != OpFunction::send);
+    EOSIM_ASSERT(f != OpFunction::send);
     Operation op{0, time_us, process, OpType::invoke, f, group, elements, {}, read_committed};
     op.processor = processor;
     op.subscribe = subscribe;

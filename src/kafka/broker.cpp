@@ -1,8 +1,8 @@
 #include "kafka/broker.hpp"
 
 #include <algorithm>
-#include <cassert>
 
+#include "base/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -231,7 +231,7 @@ void Broker::handle_transaction_request(const sim::Envelope& env, std::int32_t c
     if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
     if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
     if (const auto* r = std::get_if<EndTxnRequest>(&message.body)) txn_id = &r->transactional_id;
-    assert(txn_id != nullptr);
+    EOSIM_ASSERT(txn_id != nullptr);
     TransactionCoordinator* coordinator = coordinator_for(*txn_id);
     if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) {
         if (coordinator == nullptr) return answer(AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, r->partitions});
@@ -571,7 +571,7 @@ sim::TimeUs Broker::now() const { return sim().now(); }
 std::int64_t Broker::allocate_producer_id() {
     const std::int64_t pid = broker_id_ * kProducerIdBlock + storage_.producer_ids_allocated;
     ++storage_.producer_ids_allocated;
-    assert(storage_.producer_ids_allocated < kProducerIdBlock);
+    EOSIM_ASSERT(storage_.producer_ids_allocated < kProducerIdBlock);
     return pid;
 }
 
@@ -604,7 +604,7 @@ void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
 }
 
 void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response) {
-    assert(broker != broker_id_);
+    EOSIM_ASSERT(broker != broker_id_);
     Purpose purpose = Purpose::controller;
     if (std::holds_alternative<ReplicaFetchRequest>(request)) purpose = Purpose::replica_fetch;
     if (std::holds_alternative<WriteTxnMarkersRequest>(request)) purpose = Purpose::markers;

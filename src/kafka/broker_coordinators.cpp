@@ -4,8 +4,6 @@
 // this broker leads, loaded from that partition's replica when leadership arrives (coordinator
 // epoch = the partition's leader epoch) and retired when it leaves; its records are batches
 // appended to the partition as leader and acknowledged once replicated (acks=all).
-#include <cassert>
-
 #include "kafka/broker.hpp"
 #include "kafka/transaction_state.hpp"
 #include "sim/simulation.hpp"

@@ -5,8 +5,7 @@
 // members), where Kafka writes one compacted record per key; the newest snapshot is what a new
 // leader loads. A change is applied to a copy, kept only if the partition can take an acks=all
 // write, and answered once its snapshot is replicated.
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "kafka/broker.hpp"
 #include "sim/simulation.hpp"
 
@@ -140,7 +139,7 @@ void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correla
         std::holds_alternative<HeartbeatRequest>(body) || std::holds_alternative<LeaveGroupRequest>(body)) {
         return handle_membership_request(env, correlation, body);
     }
-    assert(false && "unexpected message at a broker");
+    EOSIM_UNREACHABLE("unexpected message at a broker");
 }
 
 // A transaction marker for an offsets partition: pending transactional offsets of that producer

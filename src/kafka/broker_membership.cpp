@@ -4,8 +4,7 @@
 // Kafka, only the outcome of a round (the GroupMetadata record: generation, members,
 // assignment) is written to __consumer_offsets, before the SyncGroup answers go out; heartbeats
 // and joins change only the coordinator's memory, which here rides along in the next snapshot.
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "kafka/broker.hpp"
 #include "sim/simulation.hpp"
 
@@ -63,7 +62,7 @@ void Broker::finish_group_effects(const std::string& group_id, GroupEffects effe
     schedule_group_timer(group_id);
     if (!effects.store) return deliver_group_effects(group_id, effects, ErrorCode::NONE);
     GroupStorage* state = group_state_for(group_id);
-    assert(state != nullptr);
+    EOSIM_ASSERT(state != nullptr);
     if (!replicated()) {
         state->store_classic_group(group_id);
         return deliver_group_effects(group_id, effects, ErrorCode::NONE);

@@ -2,10 +2,10 @@
 // follower roles, follower fetching with truncation on divergence (KIP-320), follower tracking,
 // ISR changes through AlterPartition, the high watermark, and writes held until replicated.
 #include <algorithm>
-#include <cassert>
 #include <set>
 #include <string>
 
+#include "base/assert.hpp"
 #include "kafka/broker.hpp"
 #include "sim/simulation.hpp"
 
@@ -177,7 +177,8 @@ bool Broker::enough_replicas(const TopicPartition& tp) const {
 // --- follower side ---
 
 void Broker::fetch_from_leader(std::int32_t leader) {
-    assert(leader != broker_id_ && leader != kNoLeader);
+    EOSIM_ASSERT(leader != broker_id_);
+    EOSIM_ASSERT(leader != kNoLeader);
     if (fetching_from_[leader]) return;
     ReplicaFetchRequest request{broker_id_, layout_->replication.replica_fetch_wait_max_ms, {}};
     for (const auto& [tp, p] : image_) {

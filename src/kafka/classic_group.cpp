@@ -1,7 +1,8 @@
 #include "kafka/classic_group.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 
@@ -56,7 +57,7 @@ ErrorCode ClassicGroupCoordinator::validate_offset_commit(const std::string& mem
 std::string ClassicGroupCoordinator::select_protocol() const {
     // Each eosim member supports one assignor; a join with another one is refused while the
     // group has members, so they all agree (ClassicGroup.selectProtocol's vote is unanimous).
-    assert(!group_.members.empty());
+    EOSIM_ASSERT(!group_.members.empty());
     return group_.members.begin()->second.protocol;
 }
 
@@ -134,7 +135,7 @@ JoinOutcome ClassicGroupCoordinator::replace_static_member(const JoinGroupReques
                                                            const std::string& old_member_id,
                                                            const std::string& member_id) {
     auto node = group_.members.extract(old_member_id);
-    assert(!node.empty());
+    EOSIM_ASSERT(!node.empty());
     ClassicGroupMember member = std::move(node.mapped());
     if (member.awaiting_join) {
         effects_.joins.push_back({old_member_id, JoinGroupResponse{ErrorCode::FENCED_INSTANCE_ID, old_member_id, -1, "", "", {}}});
@@ -162,7 +163,7 @@ JoinOutcome ClassicGroupCoordinator::replace_static_member(const JoinGroupReques
         // The leader may have assigned to the old member id: rebalance again.
         prepare_rebalance();
     } else {
-        assert(group_.state == ClassicGroupState::PreparingRebalance);
+        EOSIM_ASSERT(group_.state == ClassicGroupState::PreparingRebalance);
         maybe_complete_join_phase();
     }
     return {std::nullopt, member_id};
@@ -246,7 +247,7 @@ void ClassicGroupCoordinator::maybe_complete_join_phase() {
 // until their session expires), the leader must be among those that joined, then the next
 // generation starts and every parked join is answered (the leader gets the member list).
 void ClassicGroupCoordinator::complete_join() {
-    assert(group_.state == ClassicGroupState::PreparingRebalance);
+    EOSIM_ASSERT(group_.state == ClassicGroupState::PreparingRebalance);
     std::vector<std::string> dropped;
     for (const auto& [id, member] : group_.members) {
         if (!member.awaiting_join && member.group_instance_id.empty()) dropped.push_back(id);

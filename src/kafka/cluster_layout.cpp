@@ -1,8 +1,8 @@
 #include "kafka/cluster_layout.hpp"
 
 #include <algorithm>
-#include <cassert>
 
+#include "base/assert.hpp"
 #include "sim/prng.hpp"
 
 namespace eosim::kafka {
@@ -19,12 +19,12 @@ bool ClusterLayout::is_internal(const std::string& topic) {
 }
 
 TopicPartition ClusterLayout::offsets_partition_of_group(const std::string& group_id) const {
-    assert(!broker_nodes.empty());
+    EOSIM_ASSERT(!broker_nodes.empty());
     return {kConsumerOffsets, static_cast<std::int32_t>(sim::stable_hash(group_id) % broker_nodes.size())};
 }
 
 TopicPartition ClusterLayout::transaction_partition_of(const std::string& transactional_id) const {
-    assert(!broker_nodes.empty());
+    EOSIM_ASSERT(!broker_nodes.empty());
     return {kTransactionState, static_cast<std::int32_t>(sim::stable_hash(transactional_id) % broker_nodes.size())};
 }
 
@@ -33,18 +33,20 @@ std::int32_t ClusterLayout::coordinator_of_transaction(const std::string& transa
 }
 
 std::int32_t ClusterLayout::leader_of(const TopicPartition& partition) const {
-    assert(!broker_nodes.empty());
+    EOSIM_ASSERT(!broker_nodes.empty());
     if (is_internal(partition.topic)) {
-        assert(partition.partition >= 0 && partition.partition < broker_count());
+        EOSIM_ASSERT(partition.partition >= 0);
+        EOSIM_ASSERT(partition.partition < broker_count());
         return partition.partition;
     }
     for (std::size_t i = 0; i < topics.size(); ++i) {
         if (topics[i].name != partition.topic) continue;
-        assert(partition.partition >= 0 && partition.partition < topics[i].partitions);
+        EOSIM_ASSERT(partition.partition >= 0);
+        EOSIM_ASSERT(partition.partition < topics[i].partitions);
         return static_cast<std::int32_t>((i + static_cast<std::size_t>(partition.partition)) %
                                          broker_nodes.size());
     }
-    assert(false && "unknown topic");
+    EOSIM_UNREACHABLE("unknown topic");
     return 0;
 }
 
@@ -55,7 +57,7 @@ std::int32_t ClusterLayout::coordinator_of_group(const std::string& group_id) co
 std::vector<TopicPartition> ClusterLayout::partitions_of(const std::string& topic) const {
     std::vector<TopicPartition> result;
     const TopicSpec* spec = find_topic(topic);
-    assert(spec != nullptr);
+    EOSIM_ASSERT(spec != nullptr);
     for (std::int32_t p = 0; p < spec->partitions; ++p) result.push_back({topic, p});
     return result;
 }
@@ -70,7 +72,8 @@ std::vector<std::int32_t> ClusterLayout::replicas_of(const TopicPartition& parti
     if (partition.topic == kConsumerOffsets && replication.enabled) {
         factor = std::min(replication.offsets_topic_replication_factor, broker_count());
     }
-    assert(factor >= 1 && factor <= broker_count());
+    EOSIM_ASSERT(factor >= 1);
+    EOSIM_ASSERT(factor <= broker_count());
     std::vector<std::int32_t> replicas;
     for (std::int32_t i = 0; i < factor; ++i) replicas.push_back((first + i) % broker_count());
     return replicas;

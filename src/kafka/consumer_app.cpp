@@ -1,8 +1,8 @@
 #include "kafka/consumer_app.hpp"
 
-#include <cassert>
 #include <string>
 
+#include "base/assert.hpp"
 #include "kafka/external_sink.hpp"
 #include "sim/simulation.hpp"
 
@@ -134,7 +134,7 @@ void ConsumerApp::on_records_available() {
 }
 
 void ConsumerApp::begin_batch() {
-    assert(phase_ == Phase::polling);
+    EOSIM_ASSERT(phase_ == Phase::polling);
     batch_ = client_->take_records();
     next_record_ = 0;
     batch_commit_ = client_->positions();
@@ -156,7 +156,8 @@ void ConsumerApp::begin_batch() {
 }
 
 void ConsumerApp::process_next() {
-    assert(phase_ == Phase::processing && next_record_ < batch_.size());
+    EOSIM_ASSERT(phase_ == Phase::processing);
+    EOSIM_ASSERT(next_record_ < batch_.size());
     const ConsumedRecord& record = batch_[next_record_++];
     // The side effect is done: the sink has the record.
     const history::Element element{recorder_.names().key(record.partition.str()), record.offset,
@@ -173,7 +174,8 @@ void ConsumerApp::process_next() {
 // The record's external effect (a database write): answered once applied, retried when the
 // answer does not come within sink_timeout_us.
 void ConsumerApp::call_sink() {
-    assert(phase_ == Phase::calling_sink && next_record_ > 0);
+    EOSIM_ASSERT(phase_ == Phase::calling_sink);
+    EOSIM_ASSERT(next_record_ > 0);
     if (!sink_connected_ || !sim().is_open(sink_connection_)) {
         sink_connection_ = sim().connect(id(), sim().find_node(workload_.sink));
         sink_connected_ = true;
@@ -271,7 +273,7 @@ void ConsumerApp::on_timer(std::uint64_t tag) {
         case kSinkTimeout:
             if (phase_ == Phase::calling_sink) call_sink();  // the call timed out: retry it
             return;
-        default: assert(false && "unknown timer");
+        default: EOSIM_UNREACHABLE("unknown timer");
     }
 }
 

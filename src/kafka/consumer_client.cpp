@@ -1,9 +1,9 @@
 #include "kafka/consumer_client.hpp"
 
-#include <cassert>
 #include <algorithm>
 #include <set>
 
+#include "base/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -44,7 +44,7 @@ std::vector<ConsumedRecord> ConsumerClient::take_records() {
 }
 
 void ConsumerClient::commit(std::map<TopicPartition, std::int64_t> offsets) {
-    assert(!pending_commit_.has_value());
+    EOSIM_ASSERT(!pending_commit_.has_value());
     pending_commit_ = std::move(offsets);
     commit_sent_ = false;
     poll();

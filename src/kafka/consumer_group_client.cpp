@@ -3,8 +3,6 @@
 // HeartbeatResponseHandler, the heartbeat thread's poll-timeout check, maybeLeaveGroup;
 // ConsumerCoordinator: onJoinPrepare revokes, onJoinComplete assigns). Rebalances run only while
 // the application is in poll(), as in Kafka, so a batch in progress finishes first.
-#include <cassert>
-
 #include "kafka/consumer_client.hpp"
 #include "kafka/partition_assignor.hpp"
 #include "sim/simulation.hpp"

@@ -1,16 +1,16 @@
 #include "kafka/controller.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
 
+#include "base/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
 
 Controller::Controller(std::string name, std::shared_ptr<const ClusterLayout> layout)
     : sim::Node(std::move(name)), layout_(std::move(layout)) {
-    assert(layout_->replication.enabled);
+    EOSIM_ASSERT(layout_->replication.enabled);
     for (PartitionRegistration& p : layout_->initial_image().partitions) {
         const TopicPartition tp = p.partition;
         partitions_.emplace(tp, std::move(p));
@@ -49,7 +49,7 @@ void Controller::on_message(const sim::Envelope& envelope) {
     if (const auto* r = std::get_if<AlterPartitionRequest>(&message.body)) {
         return handle_alter_partition(envelope, message.correlation_id, *r);
     }
-    assert(false && "unexpected message at the controller");
+    EOSIM_UNREACHABLE("unexpected message at the controller");
 }
 
 void Controller::handle_heartbeat(const sim::Envelope& env, std::int32_t correlation,
@@ -164,7 +164,7 @@ bool Controller::controlled_shutdown(std::int32_t broker_id) {
         if (current != next) enter_controlled_shutdown(broker_id);
         return false;
     }
-    assert(next == BrokerControlState::shutdown_now);
+    EOSIM_ASSERT(next == BrokerControlState::shutdown_now);
     // SHUTDOWN_NOW: handleBrokerFenced, so that nobody waits for its session to time out.
     if (!broker.fenced) {
         broker.in_controlled_shutdown = false;

@@ -1,7 +1,8 @@
 #include "kafka/exponential_backoff.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 namespace {
@@ -12,7 +13,8 @@ constexpr std::int64_t kJitterPermille = 200;  // CommonClientConfigs.RETRY_BACK
 
 ExponentialBackoff::ExponentialBackoff(std::int32_t initial_ms, std::int32_t max_ms)
     : initial_us_(sim::ms(std::min(initial_ms, max_ms))), max_us_(sim::ms(max_ms)) {
-    assert(initial_ms >= 0 && max_ms >= 0);
+    EOSIM_ASSERT(initial_ms >= 0);
+    EOSIM_ASSERT(max_ms >= 0);
 }
 
 sim::TimeUs ExponentialBackoff::backoff_us(std::int64_t attempts, sim::Prng& prng) const {

@@ -1,7 +1,5 @@
 #include "kafka/group_coordinator.hpp"
 
-#include <cassert>
-
 #include "kafka/partition_log.hpp"
 
 namespace eosim::kafka {

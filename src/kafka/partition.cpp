@@ -1,7 +1,8 @@
 #include "kafka/partition.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 
@@ -12,7 +13,7 @@ std::int64_t Partition::append(RecordBatch batch) {
 }
 
 AppendResult Partition::append_data(const RecordBatch& batch, const PartitionRules& rules) {
-    assert(!batch.is_control());
+    EOSIM_ASSERT(!batch.is_control());
     if (!batch.has_producer_id()) return AppendResult{ErrorCode::NONE, append(batch), false};
     const AppendCheck check = producers_.check(batch, rules);
     if (check.kind == AppendCheck::Kind::duplicate) {
@@ -27,7 +28,7 @@ AppendResult Partition::append_data(const RecordBatch& batch, const PartitionRul
 AppendResult Partition::append_marker(std::int64_t producer_id, std::int16_t epoch,
                                       std::int32_t coordinator_epoch, ControlType type,
                                       const PartitionRules& rules) {
-    assert(type != ControlType::none);
+    EOSIM_ASSERT(type != ControlType::none);
     const ErrorCode error = producers_.check_marker(producer_id, epoch, coordinator_epoch, rules);
     if (error != ErrorCode::NONE) return AppendResult{error, -1, false};
     RecordBatch marker;
@@ -45,7 +46,8 @@ AppendResult Partition::append_marker(std::int64_t producer_id, std::int16_t epo
 std::int64_t Partition::last_stable_offset() const {
     const auto first_unstable = producers_.first_unstable_offset();
     const std::int64_t lso = first_unstable ? std::min(*first_unstable, high_watermark()) : high_watermark();
-    assert(lso >= log_->log_start_offset() && lso <= high_watermark());
+    EOSIM_ASSERT(lso >= log_->log_start_offset());
+    EOSIM_ASSERT(lso <= high_watermark());
     return lso;
 }
 

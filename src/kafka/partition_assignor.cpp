@@ -1,7 +1,8 @@
 #include "kafka/partition_assignor.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 namespace {
@@ -71,7 +72,7 @@ std::vector<MemberAssignment> assign_partitions(std::string_view strategy, const
     if (strategy == kRangeAssignor) {
         range(sorted, partitions_per_topic, by_member);
     } else {
-        assert(strategy == kRoundRobinAssignor);
+        EOSIM_ASSERT(strategy == kRoundRobinAssignor);
         round_robin(sorted, partitions_per_topic, by_member);
     }
     std::vector<MemberAssignment> result;

@@ -1,20 +1,21 @@
 #include "kafka/partition_log.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 
 std::int64_t PartitionLog::append(RecordBatch batch, std::int32_t leader_epoch) {
-    assert(!batch.records.empty());
+    EOSIM_ASSERT(!batch.records.empty());
     const std::int64_t base_offset = log_end_offset_;
     append_replica(LogBatch{base_offset, std::move(batch), leader_epoch});
     return base_offset;
 }
 
 void PartitionLog::append_replica(LogBatch batch) {
-    assert(batch.base_offset == log_end_offset_ && "replicated batches arrive in offset order");
-    assert(batch.leader_epoch >= latest_epoch() || epochs_.empty());
+    EOSIM_ASSERT(batch.base_offset == log_end_offset_ && "replicated batches arrive in offset order");
+    EOSIM_ASSERT(batch.leader_epoch >= latest_epoch() || epochs_.empty());
     if (batch.leader_epoch > latest_epoch()) assign_epoch(batch.leader_epoch, batch.base_offset);
     log_end_offset_ = batch.last_offset() + 1;
     batches_.push_back(std::move(batch));
@@ -34,13 +35,13 @@ void PartitionLog::truncate_to(std::int64_t offset) {
 }
 
 void PartitionLog::set_high_watermark(std::int64_t offset) {
-    assert(offset <= log_end_offset_);
+    EOSIM_ASSERT(offset <= log_end_offset_);
     high_watermark_ = std::max(high_watermark_, offset);  // the high watermark never goes back
 }
 
 void PartitionLog::assign_epoch(std::int32_t epoch, std::int64_t start_offset) {
     if (!epochs_.empty() && epochs_.back().epoch >= epoch) return;
-    assert(epochs_.empty() || epochs_.back().start_offset <= start_offset);
+    EOSIM_ASSERT(epochs_.empty() || epochs_.back().start_offset <= start_offset);
     epochs_.push_back(EpochEntry{epoch, start_offset});
 }
 

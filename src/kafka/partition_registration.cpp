@@ -1,7 +1,8 @@
 #include "kafka/partition_registration.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 namespace {
@@ -63,7 +64,7 @@ Election elect_leader(const PartitionRegistration& partition, const IsLive& live
 
 bool fence_broker(PartitionRegistration& p, std::int32_t broker, const IsLive& live,
                   const ElectionRules& rules, bool* unclean_election) {
-    assert(!live(broker));
+    EOSIM_ASSERT(!live(broker));
     if (!p.has_replica(broker)) return false;
     bool changed = false;
     if (p.in_isr(broker)) {
@@ -90,7 +91,7 @@ bool fence_broker(PartitionRegistration& p, std::int32_t broker, const IsLive& l
 
 bool unfence_broker(PartitionRegistration& p, std::int32_t broker, const IsLive& live,
                     const ElectionRules& rules, bool* unclean_election) {
-    assert(live(broker));
+    EOSIM_ASSERT(live(broker));
     if (!p.has_replica(broker) || p.leader != kNoLeader) return false;
     const Election election = elect_leader(p, live, rules);
     if (election.leader == kNoLeader) return false;
@@ -102,7 +103,7 @@ bool unfence_broker(PartitionRegistration& p, std::int32_t broker, const IsLive&
 
 bool forget_unclean_replica(PartitionRegistration& p, std::int32_t broker) {
     if (!p.in_isr(broker) && !p.in_elr(broker)) return false;
-    assert(p.leader != broker && "the broker was fenced before it re-registered");
+    EOSIM_ASSERT(p.leader != broker && "the broker was fenced before it re-registered");
     erase(p.isr, broker);
     erase(p.elr, broker);
     ++p.partition_epoch;

@@ -1,7 +1,6 @@
 #include "kafka/processor_app.hpp"
 
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "kafka/external_sink.hpp"
 #include "sim/simulation.hpp"
 
@@ -90,7 +89,7 @@ void ProcessorApp::on_records_available() {
 }
 
 void ProcessorApp::begin_batch() {
-    assert(phase_ == Phase::idle);
+    EOSIM_ASSERT(phase_ == Phase::idle);
     batch_ = consumer_->take_records();
     next_record_ = 0;
     outputs_.clear();
@@ -110,7 +109,7 @@ void ProcessorApp::begin_batch() {
 }
 
 void ProcessorApp::process_current() {
-    assert(next_record_ < batch_.size());
+    EOSIM_ASSERT(next_record_ < batch_.size());
     if (workload_.sink.empty()) {
         phase_ = Phase::processing;
         sim().set_timer(id(), workload_.processing_us, kStepTimer);
@@ -137,13 +136,13 @@ history::Element ProcessorApp::output_element(const Output& output) const {
 void ProcessorApp::emit_output() {
     const ConsumedRecord& input = batch_[next_record_++];
     const TopicSpec* topic = layout_->find_topic(workload_.output_topic);
-    assert(topic != nullptr);
+    EOSIM_ASSERT(topic != nullptr);
     const std::int32_t number =
         workload_.output_to_input_partition
             ? input.partition.partition
             : static_cast<std::int32_t>(static_cast<std::uint64_t>(input.record.key) %
                                         static_cast<std::uint64_t>(topic->partitions));
-    assert(number < topic->partitions);
+    EOSIM_ASSERT(number < topic->partitions);
     const TopicPartition partition{workload_.output_topic, number};
     Output output{next_output_++, partition, input.record.value, std::nullopt};
     outputs_.push_back(output);
@@ -229,7 +228,7 @@ void ProcessorApp::stop() {
 // with require_stable, so they wait for any transaction still completing.
 void ProcessorApp::on_partitions_revoked(const std::vector<TopicPartition>& partitions) {
     (void)partitions;
-    assert(phase_ == Phase::idle);
+    EOSIM_ASSERT(phase_ == Phase::idle);
     record_assignment({});
 }
 

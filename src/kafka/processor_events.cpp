@@ -1,6 +1,5 @@
 // ProcessorApp's reactions to its clients, its sink and its timers.
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "kafka/external_sink.hpp"
 #include "kafka/processor_app.hpp"
 #include "sim/simulation.hpp"
@@ -91,7 +90,7 @@ void ProcessorApp::on_transaction_result(TxnOperation operation, ErrorCode error
             }
             break;
         case TxnOperation::abort:
-            assert(ok);
+            EOSIM_ASSERT(ok);
             end_transaction_in_history(history::OpType::fail, "transaction aborted");
             // The consumer does not roll back by itself after an abort (KAFKA-17582).
             if (stop_after_abort_) {
@@ -154,7 +153,7 @@ void ProcessorApp::on_timer(std::uint64_t tag) {
         case kSinkTimeout:
             if (phase_ == Phase::calling_sink) process_current();  // the call timed out: retry it
             return;
-        default: assert(false && "unknown timer");
+        default: EOSIM_UNREACHABLE("unknown timer");
     }
 }
 

@@ -1,8 +1,8 @@
 #include "kafka/producer_app.hpp"
 
-#include <cassert>
 #include <string>
 
+#include "base/assert.hpp"
 #include "sim/prng.hpp"
 #include "sim/simulation.hpp"
 
@@ -24,7 +24,9 @@ ProducerApp::ProducerApp(std::string name, std::shared_ptr<const ClusterLayout> 
       config_(config),
       workload_(std::move(workload)),
       recorder_(recorder) {
-    assert(workload_.messages >= 0 && workload_.keys > 0 && workload_.interval_us >= 0);
+    EOSIM_ASSERT(workload_.messages >= 0);
+    EOSIM_ASSERT(workload_.keys > 0);
+    EOSIM_ASSERT(workload_.interval_us >= 0);
 }
 
 void ProducerApp::on_start() {
@@ -98,13 +100,13 @@ bool ProducerApp::done() const {
 TopicPartition ProducerApp::partition_for(std::int64_t key) const {
     // Like Kafka's default partitioner for keyed records: hash(key) mod partitions.
     const TopicSpec* topic = layout_->find_topic(workload_.topic);
-    assert(topic != nullptr);
+    EOSIM_ASSERT(topic != nullptr);
     const std::uint64_t hash = sim::stable_hash(std::to_string(key));
     return TopicPartition{workload_.topic, static_cast<std::int32_t>(hash % topic->partitions)};
 }
 
 void ProducerApp::send_next() {
-    assert(sent_ < workload_.messages);
+    EOSIM_ASSERT(sent_ < workload_.messages);
     if (transactional() && !transaction_ready_for_send()) return;  // sent when one begins
     const std::uint64_t value = workload_.first_value + static_cast<std::uint64_t>(sent_);
     const std::int64_t key = sent_ % workload_.keys;
@@ -149,7 +151,7 @@ void ProducerApp::on_timer(std::uint64_t tag) {
     } else if (tag == kRestartTimer) {
         start_transactional_client();
     } else {
-        assert(tag == kSendTimer);
+        EOSIM_ASSERT(tag == kSendTimer);
         if (!closing_) send_next();
     }
 }

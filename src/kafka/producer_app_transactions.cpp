@@ -2,8 +2,7 @@
 // values / commit (or abort on purpose every abort_every-th time, or after an abortable error).
 // Its values complete in the history when their transaction ends: ok if committed, fail if
 // aborted (Kafka drops them for read_committed readers), info if the process crashed meanwhile.
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "kafka/exponential_backoff.hpp"
 #include "kafka/producer_app.hpp"
 #include "sim/simulation.hpp"
@@ -61,7 +60,7 @@ void ProducerApp::begin_next_transaction() {
 }
 
 void ProducerApp::end_current_transaction() {
-    assert(txn_phase_ == TxnPhase::in_transaction);
+    EOSIM_ASSERT(txn_phase_ == TxnPhase::in_transaction);
     const bool failed = client_->transaction_state() == ClientTxnState::ABORTABLE_ERROR;
     bool abort = failed;
     if (!txn_values_.empty()) {
@@ -100,7 +99,7 @@ void ProducerApp::on_transaction_result(TxnOperation operation, ErrorCode error,
     }
     switch (operation) {
         case TxnOperation::init:
-            assert(error == ErrorCode::NONE);
+            EOSIM_ASSERT(error == ErrorCode::NONE);
             initialised_ = true;
             failed_starts_ = 0;
             return begin_next_transaction();
@@ -113,10 +112,10 @@ void ProducerApp::on_transaction_result(TxnOperation operation, ErrorCode error,
             client_->abort_transaction();
             return;
         case TxnOperation::abort:
-            assert(error == ErrorCode::NONE);
+            EOSIM_ASSERT(error == ErrorCode::NONE);
             finish_transaction_in_history(history::OpType::fail, "transaction aborted");
             return begin_next_transaction();
-        case TxnOperation::send_offsets: assert(false && "a producer application sends no offsets"); return;
+        case TxnOperation::send_offsets: EOSIM_UNREACHABLE("a producer application sends no offsets"); return;
     }
 }
 

@@ -1,9 +1,9 @@
 #include "kafka/producer_client.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
 
+#include "base/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -27,7 +27,9 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
       reconnect_backoff_(config_.reconnect_backoff_ms, config_.reconnect_backoff_max_ms),
       backoff_prng_(sim.stream("producer-backoff/" + sim.node_name(host))),
       leaders_(layout_) {
-    assert(!idempotent() || (config_.acks == -1 && config_.max_in_flight_requests_per_connection <= 5));
+    // resolve_producer_config (Kafka: ProducerConfig.postProcessAndValidateIdempotenceConfigs).
+    EOSIM_ASSERT(!idempotent() || config_.acks == -1);
+    EOSIM_ASSERT(!idempotent() || config_.max_in_flight_requests_per_connection <= 5);
 }
 
 std::int32_t ProducerClient::next_sequence(const TopicPartition& partition) const {
@@ -57,7 +59,8 @@ void ProducerClient::send(const TopicPartition& partition, Record record,
         state.queue.push_back(std::move(batch));
     }
     Batch& batch = *state.queue.back();
-    assert(batch.base_sequence == kNoSequence && batch.attempts == 0);
+    EOSIM_ASSERT(batch.base_sequence == kNoSequence);
+    EOSIM_ASSERT(batch.attempts == 0);
     batch.records.push_back(record);
     batch.size_bytes += size_bytes;
     if (batch.size_bytes >= config_.batch_size) batch.closed = true;
@@ -281,7 +284,7 @@ void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, 
     if (!ch.ready && request.kind != RequestKind::api_versions) {
         // A coordinator or metadata request waits for the connection (produce data never
         // gets here before it is ready: it stays in the accumulator).
-        assert(expects_response);
+        EOSIM_ASSERT(expects_response);
         ch.unsent.emplace_back(correlation, std::move(body));
     } else {
         sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
@@ -377,7 +380,7 @@ void ProducerClient::handle_produce_response(InFlightRequest& request,
         for (const auto& p : response.partitions) {
             if (p.partition == batch->partition) result = &p;
         }
-        assert(result != nullptr);
+        EOSIM_ASSERT(result != nullptr);
         if (result->error == ErrorCode::NOT_LEADER_OR_FOLLOWER || result->error == ErrorCode::FENCED_LEADER_EPOCH) {
             leaders_.mark_stale();
         }
@@ -393,7 +396,7 @@ void ProducerClient::handle_produce_response(InFlightRequest& request,
 
 void ProducerClient::forget_in_flight(const Batch& batch) {
     PartitionState& state = partitions_[batch.partition];
-    assert(state.in_flight_batches > 0);
+    EOSIM_ASSERT(state.in_flight_batches > 0);
     --state.in_flight_batches;
 }
 
@@ -467,9 +470,9 @@ void ProducerClient::reenqueue(BatchPtr batch) {
 }
 
 void ProducerClient::finish(Batch& batch, SendOutcome outcome) {
-    assert(!batch.done);
+    EOSIM_ASSERT(!batch.done);
     batch.done = true;
-    assert(pending_records_ >= batch.records.size());
+    EOSIM_ASSERT(pending_records_ >= batch.records.size());
     pending_records_ -= batch.records.size();
     for (std::size_t i = 0; i < batch.records.size(); ++i) {
         SendOutcome record_outcome = outcome;

@@ -3,8 +3,7 @@
 // only to ready nodes (NetworkClient.ready), so while a connection is being set up or refused,
 // batches wait in the accumulator (up to delivery.timeout.ms) instead of being written into a
 // dead socket. After a disconnect the node is blacked out for the reconnect backoff.
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "kafka/producer_client.hpp"
 #include "sim/simulation.hpp"
 
@@ -21,7 +20,7 @@ bool ProducerClient::node_ready(std::int32_t broker, sim::TimeUs now) {
 
 void ProducerClient::open_connection(std::int32_t broker, sim::TimeUs now) {
     Channel& ch = channel(broker);
-    assert(!ch.open);
+    EOSIM_ASSERT(!ch.open);
     ch.connection = sim_.connect(host_, layout_->broker_nodes.at(broker));
     ch.open = true;
     ch.ready = false;

@@ -3,7 +3,6 @@
 // (startSequencesAtBeginning). A sequence is only ever reassigned when no earlier attempt of the
 // batch can still be appended under the old one, or when the broker said it lost our state.
 #include <algorithm>
-#include <cassert>
 #include <limits>
 
 #include "kafka/producer_client.hpp"

@@ -1,7 +1,8 @@
 #include "kafka/producer_state.hpp"
 
-#include <cassert>
 #include <limits>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 
@@ -32,8 +33,9 @@ bool in_sequence(std::int32_t last_sequence, std::int32_t next_sequence) {
 }
 
 AppendCheck ProducerStateTable::check(const RecordBatch& batch, const PartitionRules& rules) const {
-    assert(batch.has_producer_id() && !batch.is_control());
-    assert(batch.base_sequence >= 0);
+    EOSIM_ASSERT(batch.has_producer_id());
+    EOSIM_ASSERT(!batch.is_control());
+    EOSIM_ASSERT(batch.base_sequence >= 0);
     const auto found = entries_.find(batch.producer_id);
     if (found == entries_.end()) return {};  // no state: any sequence is accepted (KIP-360)
     const ProducerStateEntry& entry = found->second;
@@ -62,7 +64,8 @@ AppendCheck ProducerStateTable::check(const RecordBatch& batch, const PartitionR
 }
 
 void ProducerStateTable::on_append(const RecordBatch& batch, std::int64_t first_offset) {
-    assert(batch.has_producer_id() && !batch.is_control());
+    EOSIM_ASSERT(batch.has_producer_id());
+    EOSIM_ASSERT(!batch.is_control());
     ProducerStateEntry& entry = entries_[batch.producer_id];
     if (batch.producer_epoch < entry.producer_epoch) {
         // Only with epoch fencing knocked out: the stale write still joins (or opens) the
@@ -77,7 +80,7 @@ void ProducerStateTable::on_append(const RecordBatch& batch, std::int64_t first_
     entry.batches.push_back(BatchMetadata{batch.base_sequence, batch.last_sequence(),
                                           first_offset, first_offset + batch.record_count() - 1});
     if (entry.batches.size() > ProducerStateEntry::kNumBatchesToRetain) entry.batches.pop_front();
-    assert(entry.batches.size() <= ProducerStateEntry::kNumBatchesToRetain);
+    EOSIM_ASSERT(entry.batches.size() <= ProducerStateEntry::kNumBatchesToRetain);
     if (batch.transactional && entry.current_txn_first_offset < 0) {
         entry.current_txn_first_offset = first_offset;
         ongoing_[first_offset] = batch.producer_id;

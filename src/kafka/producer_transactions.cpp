@@ -1,6 +1,5 @@
 // The transactional part of ProducerClient: Kafka's TransactionManager (client side).
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "kafka/producer_client.hpp"
 #include "sim/simulation.hpp"
 
@@ -25,7 +24,7 @@ constexpr std::int32_t kAddPartitionsConcurrentBackoffMs = 20;  // KAFKA-5477
 }  // namespace
 
 void ProducerClient::transition_to(ClientTxnState target) {
-    assert(is_valid_client_transition(txn_state_, target));
+    EOSIM_ASSERT(is_valid_client_transition(txn_state_, target));
     sim_.record_state(host_, sim::StateChange("producer.txn_state")
                                  .with("from", client_txn_state_name(txn_state_))
                                  .with("to", client_txn_state_name(target)));
@@ -33,7 +32,8 @@ void ProducerClient::transition_to(ClientTxnState target) {
 }
 
 void ProducerClient::init_transactions() {
-    assert(transactional() && !operation_);
+    EOSIM_ASSERT(transactional());
+    EOSIM_ASSERT(!operation_);
     transition_to(ClientTxnState::INITIALIZING);
     operation_ = TxnOperation::init;
     poll();
@@ -49,7 +49,7 @@ void ProducerClient::begin_transaction() {
 
 void ProducerClient::send_offsets_to_transaction(std::map<TopicPartition, std::int64_t> offsets,
                                                  GroupMetadata group) {
-    assert(!operation_);
+    EOSIM_ASSERT(!operation_);
     operation_ = TxnOperation::send_offsets;
     if (txn_state_ != ClientTxnState::IN_TRANSACTION) {
         finish_operation(ErrorCode::INVALID_TXN_STATE);
@@ -62,7 +62,7 @@ void ProducerClient::send_offsets_to_transaction(std::map<TopicPartition, std::i
 }
 
 void ProducerClient::commit_transaction() {
-    assert(!operation_);
+    EOSIM_ASSERT(!operation_);
     operation_ = TxnOperation::commit;
     if (txn_state_ != ClientTxnState::IN_TRANSACTION) {
         finish_operation(txn_state_ == ClientTxnState::FATAL_ERROR ? ErrorCode::PRODUCER_FENCED
@@ -74,7 +74,7 @@ void ProducerClient::commit_transaction() {
 }
 
 void ProducerClient::abort_transaction() {
-    assert(!operation_);
+    EOSIM_ASSERT(!operation_);
     operation_ = TxnOperation::abort;
     if (txn_state_ == ClientTxnState::FATAL_ERROR) {
         finish_operation(ErrorCode::PRODUCER_FENCED);
@@ -127,7 +127,7 @@ void ProducerClient::enter_abortable_error(ErrorCode error) {
 }
 
 void ProducerClient::finish_operation(ErrorCode error) {
-    assert(operation_.has_value());
+    EOSIM_ASSERT(operation_.has_value());
     const TxnOperation operation = *operation_;
     operation_.reset();
     if (txn_listener_ != nullptr) {

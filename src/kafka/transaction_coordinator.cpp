@@ -1,7 +1,8 @@
 #include "kafka/transaction_coordinator.hpp"
 
-#include <cassert>
 #include <limits>
+
+#include "base/assert.hpp"
 
 namespace eosim::kafka {
 namespace {
@@ -57,8 +58,8 @@ void TransactionCoordinator::load(std::int32_t coordinator_epoch) {
 // Two-phase transition: append now (durable), apply when the write completes.
 void TransactionCoordinator::write(const std::string& id, TransactionMetadata target, Done done) {
     TransactionMetadata& m = transactions_.at(id);
-    assert(!m.pending_state.has_value());
-    assert(is_valid_transition(m.state, target.state, tv2()) || m.producer_epoch == kNoProducerEpoch);
+    EOSIM_ASSERT(!m.pending_state.has_value());
+    EOSIM_ASSERT(is_valid_transition(m.state, target.state, tv2()) || m.producer_epoch == kNoProducerEpoch);
     target.last_update_us = host_.now();
     m.pending_state = target.state;
     host_.append_transaction_record(to_log_record(target), [this, id, target, done](ErrorCode error) {
@@ -90,7 +91,7 @@ ErrorCode TransactionCoordinator::check_producer(const TransactionMetadata* m,
 
 void TransactionCoordinator::handle_init_producer_id(const InitProducerIdRequest& request,
                                                      Reply reply) {
-    assert(request.transactional_id.has_value());
+    EOSIM_ASSERT(request.transactional_id.has_value());
     const std::string& id = *request.transactional_id;
     const auto answer = [&reply](ErrorCode e) { reply(InitProducerIdResponse{e, kNoProducerId, kNoProducerEpoch}); };
     if (id.empty()) return answer(ErrorCode::INVALID_REQUEST);
@@ -283,7 +284,8 @@ void TransactionCoordinator::prepare_end(const std::string& id, bool commit, Don
 // Fences the current producer (epoch + 1) and aborts its ongoing transaction.
 void TransactionCoordinator::begin_abort(const std::string& id, bool fence_epoch, Done done) {
     TransactionMetadata& m = transactions_.at(id);
-    assert(m.state == TxnState::Ongoing && !m.pending_state);
+    EOSIM_ASSERT(m.state == TxnState::Ongoing);
+    EOSIM_ASSERT(!m.pending_state);
     TransactionMetadata target = m;
     if (fence_epoch && !tv2()) target.producer_epoch = static_cast<std::int16_t>(m.producer_epoch + 1);
     target.last_producer_epoch = kNoProducerEpoch;
@@ -298,7 +300,7 @@ void TransactionCoordinator::begin_abort(const std::string& id, bool fence_epoch
 
 void TransactionCoordinator::send_markers(const std::string& id) {
     const TransactionMetadata& m = transactions_.at(id);
-    assert(is_prepare(m.state));
+    EOSIM_ASSERT(is_prepare(m.state));
     markers_pending_[id] = m.partitions;
     if (m.partitions.empty()) {
         complete(id);

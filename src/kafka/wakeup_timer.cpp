@@ -1,7 +1,6 @@
 #include "kafka/wakeup_timer.hpp"
 
-#include <cassert>
-
+#include "base/assert.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -12,7 +11,7 @@ void WakeupTimer::wake_at(sim::TimeUs deadline_us) {
     timer_ = 0;
     deadline_us_ = deadline_us;
     if (deadline_us == sim::kNever) return;
-    assert(deadline_us >= sim_.now());
+    EOSIM_ASSERT(deadline_us >= sim_.now());
     timer_ = sim_.set_timer(host_, deadline_us - sim_.now(), tag_);
 }
 

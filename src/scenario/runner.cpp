@@ -1,11 +1,11 @@
 #include "scenario/runner.hpp"
 
-#include <cassert>
 #include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "base/assert.hpp"
 #include "check/checker_text.hpp"
 #include "history/jsonl_writer.hpp"
 #include "history/recorder.hpp"
@@ -70,7 +70,7 @@ std::vector<kafka::TopicPartition> round_robin(const Scenario& s, const std::str
     for (std::size_t i = 0; i < is_member.size(); ++i) {
         if (is_member[i]) members.push_back(i);
     }
-    assert(!members.empty());
+    EOSIM_ASSERT(!members.empty());
     for (std::int32_t p = 0; p < partitions_of(s, topic); ++p) {
         if (members[static_cast<std::size_t>(p) % members.size()] == me) result.push_back({topic, p});
     }
@@ -126,8 +126,7 @@ void assemble(const Scenario& s, Assembly& a) {
         auto broker = std::make_unique<kafka::Broker>(Scenario::broker_name(b), b, a.layout, s.broker);
         a.brokers.push_back(broker.get());
         const sim::NodeId id = a.sim.add_node(std::move(broker));
-        assert(id == static_cast<sim::NodeId>(b));
-        (void)id;
+        EOSIM_ASSERT(id == static_cast<sim::NodeId>(b));
     }
     if (s.replication.enabled) {
         auto controller = std::make_unique<kafka::Controller>("controller", a.layout);

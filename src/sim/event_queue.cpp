@@ -1,17 +1,17 @@
 #include "sim/event_queue.hpp"
 
-#include <cassert>
+#include "base/assert.hpp"
 
 namespace eosim::sim {
 
 void EventQueue::push(Event event) {
-    assert(event.time_us >= 0);
+    EOSIM_ASSERT(event.time_us >= 0);
     event.sequence = next_sequence_++;
     heap_.push(event);
 }
 
 Event EventQueue::pop() {
-    assert(!heap_.empty());
+    EOSIM_ASSERT(!heap_.empty());
     Event event = heap_.top();
     heap_.pop();
     return event;

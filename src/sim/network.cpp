@@ -1,6 +1,6 @@
 #include "sim/network.hpp"
 
-#include <cassert>
+#include "base/assert.hpp"
 
 namespace eosim::sim {
 
@@ -10,7 +10,8 @@ Network::Network(std::uint64_t seed, LinkProfile default_profile)
 void Network::add_node(std::string name) { names_.push_back(std::move(name)); }
 
 Network::Link& Network::link(NodeId from, NodeId to) {
-    assert(from < names_.size() && to < names_.size());
+    EOSIM_ASSERT(from < names_.size());
+    EOSIM_ASSERT(to < names_.size());
     const auto key = std::make_pair(from, to);
     auto found = links_.find(key);
     if (found == links_.end()) {
@@ -21,7 +22,8 @@ Network::Link& Network::link(NodeId from, NodeId to) {
 }
 
 void Network::set_profile(NodeId from, NodeId to, LinkProfile profile) {
-    assert(profile.latency_us >= 0 && profile.jitter_us >= 0);
+    EOSIM_ASSERT(profile.latency_us >= 0);
+    EOSIM_ASSERT(profile.jitter_us >= 0);
     link(from, to).profile = profile;
 }
 
@@ -34,7 +36,7 @@ TimeUs Network::draw_latency(NodeId from, NodeId to, std::string_view message_ty
         if (type == message_type) latency_us += extra_us;
     }
     if (l.profile.jitter_us > 0) latency_us += l.prng.between(0, l.profile.jitter_us);
-    assert(latency_us >= 0);
+    EOSIM_ASSERT(latency_us >= 0);
     return latency_us;
 }
 
@@ -50,7 +52,7 @@ ConnectionId Network::open(NodeId client, NodeId server, std::uint32_t client_in
 }
 
 Connection& Network::connection(ConnectionId id) {
-    assert(id < connections_.size());
+    EOSIM_ASSERT(id < connections_.size());
     return connections_[id];
 }
 

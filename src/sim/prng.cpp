@@ -1,6 +1,6 @@
 #include "sim/prng.hpp"
 
-#include <cassert>
+#include "base/assert.hpp"
 
 namespace eosim::sim {
 namespace {
@@ -20,7 +20,7 @@ Prng::Prng(std::uint64_t seed) {
     SplitMix64 seeder(seed);
     for (auto& word : state_) word = seeder.next();
     // splitmix64 never yields four zero words in a row, but the all-zero state is fatal.
-    assert((state_[0] | state_[1] | state_[2] | state_[3]) != 0);
+    EOSIM_ASSERT((state_[0] | state_[1] | state_[2] | state_[3]) != 0);
 }
 
 Prng Prng::stream(std::uint64_t seed, std::string_view purpose) {
@@ -41,7 +41,7 @@ std::uint64_t Prng::next_u64() {
 }
 
 std::uint64_t Prng::below(std::uint64_t bound) {
-    assert(bound > 0);
+    EOSIM_ASSERT(bound > 0);
     __uint128_t m = static_cast<__uint128_t>(next_u64()) * bound;
     auto low = static_cast<std::uint64_t>(m);
     if (low < bound) {
@@ -55,14 +55,15 @@ std::uint64_t Prng::below(std::uint64_t bound) {
 }
 
 std::int64_t Prng::between(std::int64_t low, std::int64_t high) {
-    assert(low <= high);
+    EOSIM_ASSERT(low <= high);
     const auto span = static_cast<std::uint64_t>(high - low) + 1;
     if (span == 0) return static_cast<std::int64_t>(next_u64());  // full 64-bit range
     return low + static_cast<std::int64_t>(below(span));
 }
 
 bool Prng::chance(std::uint64_t numerator, std::uint64_t denominator) {
-    assert(denominator > 0 && numerator <= denominator);
+    EOSIM_ASSERT(denominator > 0);
+    EOSIM_ASSERT(numerator <= denominator);
     return below(denominator) < numerator;
 }
 

@@ -1,6 +1,6 @@
 #include "sim/simulation.hpp"
 
-#include <cassert>
+#include "base/assert.hpp"
 
 namespace eosim::sim {
 namespace {
@@ -41,7 +41,7 @@ NodeId Simulation::find_node(std::string_view name) const {
     for (NodeId id = 0; id < nodes_.size(); ++id) {
         if (nodes_[id].node->name() == name) return id;
     }
-    assert(false && "unknown node");
+    EOSIM_UNREACHABLE("unknown node");
     return 0;
 }
 
@@ -50,7 +50,7 @@ void Simulation::start_all() {
 }
 
 ConnectionId Simulation::connect(NodeId client, NodeId server) {
-    assert(nodes_[client].up);
+    EOSIM_ASSERT(nodes_[client].up);
     const ConnectionId id = network_.open(client, server, nodes_[client].incarnation,
                                           nodes_[server].incarnation);
     if (!nodes_[server].up) {
@@ -77,9 +77,9 @@ std::uint64_t Simulation::store(InFlight in_flight) {
 }
 
 void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> payload) {
-    assert(payload != nullptr);
+    EOSIM_ASSERT(payload != nullptr);
     Connection& c = network_.connection(id);
-    assert(from == c.client || from == c.server);
+    EOSIM_ASSERT(from == c.client || from == c.server);
     ++metrics_.messages_sent;
     const int direction = from == c.client ? 0 : 1;
     const NodeId to = direction == 0 ? c.server : c.client;
@@ -156,7 +156,7 @@ void Simulation::release_held(NodeId from, NodeId to) {
 
 void Simulation::close(NodeId by, ConnectionId id) {
     Connection& c = network_.connection(id);
-    assert(by == c.client || by == c.server);
+    EOSIM_ASSERT(by == c.client || by == c.server);
     if (!c.open) return;
     c.open = false;
     const int outgoing = by == c.client ? 0 : 1;
@@ -172,8 +172,8 @@ void Simulation::close(NodeId by, ConnectionId id) {
 }
 
 TimerId Simulation::set_timer(NodeId node, TimeUs delay_us, std::uint64_t tag) {
-    assert(delay_us >= 0);
-    assert(nodes_[node].up);
+    EOSIM_ASSERT(delay_us >= 0);
+    EOSIM_ASSERT(nodes_[node].up);
     const TimerId id = next_timer_++;
     queue_.push(
         Event{now_us_ + delay_us, 0, EventKind::timer, node, nodes_[node].incarnation, id, tag});
@@ -191,7 +191,7 @@ void Simulation::record_fault(std::string_view subject, const Describable& fault
 }
 
 void Simulation::schedule(TimeUs at_us, std::function<void()> action) {
-    assert(at_us >= now_us_);
+    EOSIM_ASSERT(at_us >= now_us_);
     std::uint64_t slot = callbacks_.size();
     if (free_callbacks_.empty()) {
         callbacks_.push_back(std::move(action));
@@ -218,7 +218,7 @@ void Simulation::crash(NodeId node, bool power_loss) {
 
 void Simulation::stop_process(NodeId node, std::string_view how, bool power_loss) {
     NodeSlot& slot = nodes_[node];
-    assert(slot.up);
+    EOSIM_ASSERT(slot.up);
     trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note(how, ""));
     slot.up = false;
     slot.paused = false;
@@ -252,7 +252,8 @@ void Simulation::shutdown(NodeId node, std::function<void()> on_exit) {
 }
 
 void Simulation::exit(NodeId node) {
-    assert(nodes_[node].up && nodes_[node].shutting_down);
+    EOSIM_ASSERT(nodes_[node].up);
+    EOSIM_ASSERT(nodes_[node].shutting_down);
     // Not inside the caller's handler: the node's memory is dropped once its event is over.
     const std::uint32_t incarnation = nodes_[node].incarnation;
     schedule(now_us_, [this, node, incarnation] {
@@ -338,7 +339,7 @@ void Simulation::dispatch(const Event& event) {
         slot.node->on_timer(event.tag);
         return;
     }
-    assert(event.kind == EventKind::connection_closed);
+    EOSIM_ASSERT(event.kind == EventKind::connection_closed);
     slot.node->on_connection_closed(event.token);
 }
 
@@ -347,7 +348,7 @@ void Simulation::run(TimeUs limit_us) {
     while (!queue_.empty() && !stop_requested_) {
         if (queue_.top().time_us > limit_us) break;
         const Event event = queue_.pop();
-        assert(event.time_us >= now_us_);
+        EOSIM_ASSERT(event.time_us >= now_us_);
         now_us_ = event.time_us;
         ++metrics_.events;
         dispatch(event);

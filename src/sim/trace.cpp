@@ -1,8 +1,8 @@
 #include "sim/trace.hpp"
 
-#include <cassert>
-
 #include <fmt/format.h>
+
+#include "base/assert.hpp"
 
 namespace eosim::sim {
 
@@ -83,13 +83,13 @@ void Trace::record(TimeUs time_us, TraceKind kind, std::string_view subject,
 }
 
 StateChange& StateChange::with(std::string_view key, std::int64_t value) {
-    assert(count_ < kMaxFields);
+    EOSIM_ASSERT(count_ < kMaxFields);
     fields_[count_++] = Field{key, value, {}, false};
     return *this;
 }
 
 StateChange& StateChange::with(std::string_view key, std::string_view value) {
-    assert(count_ < kMaxFields);
+    EOSIM_ASSERT(count_ < kMaxFields);
     fields_[count_++] = Field{key, 0, value, true};
     return *this;
 }

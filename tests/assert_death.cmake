@@ -1,0 +1,21 @@
+# Each EOSIM_ASSERT form aborts (not a clean exit) and prints file:line, the expression and, for
+# the comparing forms, both values, even though assert_death is built with NDEBUG.
+function(expect_death form expected)
+  execute_process(COMMAND ${DEATH} ${form} RESULT_VARIABLE code ERROR_VARIABLE err)
+  if(code EQUAL 0 OR code EQUAL 1)
+    message(FATAL_ERROR "'${form}': expected an abort, got exit ${code}")
+  endif()
+  string(FIND "${err}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "'${form}': stderr lacks '${expected}':\n${err}")
+  endif()
+endfunction()
+
+expect_death(assert "assert_death.cpp:16: assertion failed: high_watermark <= log_end_offset\n")
+expect_death(eq "assert_death.cpp:17: assertion failed: high_watermark == log_end_offset (12 == 9)")
+expect_death(le "assert_death.cpp:18: assertion failed: high_watermark <= log_end_offset (12 <= 9)")
+expect_death(unreachable "assert_death.cpp:19: assertion failed: unreachable (unknown timer)")
+execute_process(COMMAND ${DEATH} none RESULT_VARIABLE code)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "no form chosen: expected exit 0, got ${code}")
+endif()
