@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "kafka/broker.hpp"
+#include "kafka/broker/broker.hpp"
 #include "sim/simulation.hpp"
 
 using namespace eosim;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "kafka/classic_group.hpp"
-#include "kafka/group_coordinator.hpp"
-#include "kafka/partition_log.hpp"
-#include "kafka/partition_assignor.hpp"
+#include "kafka/coordinator/classic_group.hpp"
+#include "kafka/coordinator/group_coordinator.hpp"
+#include "kafka/log/partition_log.hpp"
+#include "kafka/client/partition_assignor.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
 
@@ -433,15 +433,15 @@ TEST_CASE("CoordinatorRuntime.scheduleReadOperation: OffsetFetch reads the group
         return batch;
     };
     PartitionLog log;
-    CHECK(committed_group_state(log).committed.empty());
+    CHECK(committed_group_state(log.batches(), log.high_watermark()).committed.empty());
     log.append(snapshot(10));
     log.append(snapshot(20));
     log.append(snapshot(30));
-    CHECK(committed_group_state(log).committed.empty());  // nothing replicated yet
+    CHECK(committed_group_state(log.batches(), log.high_watermark()).committed.empty());  // nothing replicated yet
     log.set_high_watermark(2);
-    CHECK(committed_group_state(log).committed.at("g").at(tp) == 20);
+    CHECK(committed_group_state(log.batches(), log.high_watermark()).committed.at("g").at(tp) == 20);
     log.set_high_watermark(3);
-    CHECK(committed_group_state(log).committed.at("g").at(tp) == 30);
+    CHECK(committed_group_state(log.batches(), log.high_watermark()).committed.at("g").at(tp) == 30);
 }
 
 TEST_CASE("ClassicGroup.fromRecords in a run: a new coordinator loads the last stored round, not its predecessor's memory, so a static member is not fenced by a round that never completed") {

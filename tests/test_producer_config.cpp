@@ -1,7 +1,7 @@
 // Kafka's ProducerConfig rules for idempotence and the delivery timeout.
 #include <doctest/doctest.h>
 
-#include "kafka/producer_config.hpp"
+#include "kafka/client/producer_config.hpp"
 
 using namespace eosim::kafka;
 

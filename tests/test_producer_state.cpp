@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "kafka/producer_state.hpp"
+#include "kafka/log/producer_state.hpp"
 
 using namespace eosim::kafka;
 

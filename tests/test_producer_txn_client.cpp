@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "kafka/producer_client.hpp"
+#include "kafka/client/producer_client.hpp"
 #include "sim/simulation.hpp"
 
 using namespace eosim;

@@ -7,9 +7,9 @@
 #include <sstream>
 #include <string>
 
-#include "kafka/partition.hpp"
-#include "kafka/partition_log.hpp"
-#include "kafka/partition_registration.hpp"
+#include "kafka/log/partition.hpp"
+#include "kafka/log/partition_log.hpp"
+#include "kafka/protocol/partition_registration.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "kafka/controller.hpp"
-#include "kafka/partition.hpp"
-#include "kafka/partition_log.hpp"
+#include "kafka/controller/controller.hpp"
+#include "kafka/log/partition.hpp"
+#include "kafka/log/partition_log.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/simulation.hpp"

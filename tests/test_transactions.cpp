@@ -5,10 +5,10 @@
 #include <functional>
 #include <vector>
 
-#include "kafka/client_transaction_state.hpp"
-#include "kafka/consumer_client.hpp"
-#include "kafka/partition.hpp"
-#include "kafka/transaction_coordinator.hpp"
+#include "kafka/client/client_transaction_state.hpp"
+#include "kafka/client/consumer_client.hpp"
+#include "kafka/log/partition.hpp"
+#include "kafka/coordinator/transaction_coordinator.hpp"
 
 using namespace eosim;
 using namespace eosim::kafka;

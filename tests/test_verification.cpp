@@ -6,7 +6,7 @@
 #include <memory>
 #include <optional>
 
-#include "kafka/broker.hpp"
+#include "kafka/broker/broker.hpp"
 #include "sim/simulation.hpp"
 
 using namespace eosim;

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "kafka/consumer_client.hpp"
-#include "kafka/producer_config.hpp"
+#include "kafka/client/consumer_client.hpp"
+#include "kafka/client/producer_config.hpp"
 #include "scenario/json_reader.hpp"
 
 namespace eosim::scenario {

@@ -9,13 +9,13 @@
 #include "check/checker_text.hpp"
 #include "history/jsonl_writer.hpp"
 #include "history/recorder.hpp"
-#include "kafka/broker.hpp"
-#include "kafka/consumer_app.hpp"
-#include "kafka/controller.hpp"
-#include "kafka/external_sink.hpp"
-#include "kafka/processor_app.hpp"
+#include "kafka/broker/broker.hpp"
+#include "kafka/app/consumer_app.hpp"
+#include "kafka/controller/controller.hpp"
+#include "kafka/app/external_sink.hpp"
+#include "kafka/app/processor_app.hpp"
 #include "scenario/loader_internal.hpp"
-#include "kafka/producer_app.hpp"
+#include "kafka/app/producer_app.hpp"
 
 namespace eosim::scenario {
 namespace {

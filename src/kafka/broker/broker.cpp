@@ -1,0 +1,669 @@
+#include "kafka/broker/broker.hpp"
+
+#include <algorithm>
+
+#include "base/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+
+Broker::Broker(std::string name, std::int32_t broker_id,
+               std::shared_ptr<const ClusterLayout> layout, BrokerConfig config)
+    : sim::Node(std::move(name)), broker_id_(broker_id), layout_(std::move(layout)), config_(config) {
+    for (const TopicSpec& topic : layout_->topics) {
+        for (const TopicPartition& tp : layout_->partitions_of(topic.name)) {
+            const std::vector<std::int32_t> replicas = layout_->replicas_of(tp);
+            const bool holds = replicated() ? std::find(replicas.begin(), replicas.end(), broker_id_) != replicas.end()
+                                            : layout_->leader_of(tp) == broker_id_;
+            if (holds) storage_.logs[tp];
+        }
+    }
+    if (replicated()) {
+        for (const char* internal : {ClusterLayout::kTransactionState, ClusterLayout::kConsumerOffsets}) {
+            for (std::int32_t p = 0; p < layout_->broker_count(); ++p) {
+                const TopicPartition tp{internal, p};
+                const std::vector<std::int32_t> replicas = layout_->replicas_of(tp);
+                if (std::find(replicas.begin(), replicas.end(), broker_id_) != replicas.end()) storage_.logs[tp];
+            }
+        }
+    }
+}
+
+void Broker::on_start() {
+    partitions_.clear();
+    // A restart loads producer state from the latest snapshot (one batch per producer): the one
+    // a clean shutdown wrote at the log end, or else the one of the last segment roll, and
+    // replays the log after it.
+    shutting_down_ = false;
+    exiting_ = false;
+    for (auto& [tp, log] : storage_.logs) {
+        auto [it, inserted] = partitions_.emplace(tp, Partition(log, !replicated()));
+        const std::int64_t snapshot = std::max(it->second.last_roll_offset(layout_->replication.segment_records),
+                                               log.producer_snapshot_offset());
+        if (snapshot > 0) it->second.rebuild(snapshot);
+    }
+    if (!replicated()) {
+        transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
+                                                                 *layout_, config_.transactions);
+        ++storage_.coordinator_loads;
+        transactions_->load(storage_.coordinator_loads);
+        groups_loaded(storage_.groups);
+    }
+    schedule_timeout_check();
+    ++storage_.incarnation;
+    if (replicated()) start_replication();
+    storage_.started_before = true;
+}
+
+void Broker::on_crash() {
+    shutting_down_ = false;
+    exiting_ = false;
+    partition_coordinators_.clear();
+    group_states_.clear();
+    group_state_epochs_.clear();
+    partitions_.clear();
+    image_.clear();
+    ineligible_brokers_.clear();
+    image_version_ = -1;
+    leader_states_.clear();
+    fetching_from_.clear();
+    delayed_appends_.clear();
+    parked_replica_fetches_.clear();
+    transactions_.reset();
+    parked_fetches_.clear();
+    actions_.clear();
+    broker_channels_.clear();
+    muted_.clear();
+    parked_joins_.clear();
+    parked_syncs_.clear();
+    group_timer_at_.clear();
+}
+
+const Partition* Broker::partition(const TopicPartition& tp) const {
+    const auto found = partitions_.find(tp);
+    return found == partitions_.end() ? nullptr : &found->second;
+}
+
+bool Broker::leads(const TopicPartition& partition) const {
+    if (ClusterLayout::is_internal(partition.topic) && replicated()) {
+        return leader_of(partition) == broker_id_ && partitions_.count(partition) > 0;
+    }
+    if (ClusterLayout::is_internal(partition.topic)) {
+        return partition.partition >= 0 && partition.partition < layout_->broker_count() &&
+               layout_->leader_of(partition) == broker_id_;
+    }
+    const TopicSpec* topic = layout_->find_topic(partition.topic);
+    if (topic == nullptr || partition.partition < 0 || partition.partition >= topic->partitions) {
+        return false;
+    }
+    return leader_of(partition) == broker_id_ && partitions_.count(partition) > 0;
+}
+
+std::int32_t Broker::leader_of(const TopicPartition& tp) const {
+    if (!replicated()) return layout_->leader_of(tp);
+    const PartitionRegistration* known = registration(tp);
+    return known == nullptr ? kNoLeader : known->leader;
+}
+
+const PartitionRegistration* Broker::registration(const TopicPartition& tp) const {
+    const auto found = image_.find(tp);
+    return found == image_.end() ? nullptr : &found->second;
+}
+
+PartitionRules Broker::rules() const {
+    PartitionRules r;
+    r.dedup = !config_.knockouts.disable_idempotent_dedup;
+    r.epoch_fencing = !config_.knockouts.disable_epoch_fencing;
+    r.strict_marker_epoch = config_.transactions.transaction_version_2;
+    r.idempotent_marker_retry = !config_.knockouts.disable_idempotent_marker_retry;
+    return r;
+}
+
+void Broker::reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body) {
+    sim().send(id(), connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    unmute(connection, correlation);
+}
+
+namespace {
+
+// Answers to the broker's own requests and the controller's pushed metadata: not requests to it.
+bool is_request(const MessageBody& body) {
+    return !(std::holds_alternative<WriteTxnMarkersResponse>(body) ||
+             std::holds_alternative<AddPartitionsToTxnResponse>(body) ||
+             std::holds_alternative<BrokerHeartbeatResponse>(body) ||
+             std::holds_alternative<AlterPartitionResponse>(body) ||
+             std::holds_alternative<ReplicaFetchResponse>(body) || std::holds_alternative<MetadataUpdate>(body));
+}
+
+}  // namespace
+
+void Broker::on_message(const sim::Envelope& envelope) {
+    const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
+    if (is_request(message.body)) {
+        const auto [it, first] = muted_.try_emplace(envelope.connection);
+        if (!first) {  // muted: read once the current request's response is sent
+            it->second.waiting.emplace_back(envelope, message);
+            return;
+        }
+        it->second.in_progress = message.correlation_id;
+    }
+    dispatch(envelope, message);
+}
+
+void Broker::unmute(sim::ConnectionId connection, std::int32_t correlation) {
+    const auto found = muted_.find(connection);
+    if (found == muted_.end() || found->second.in_progress != correlation) return;
+    if (found->second.waiting.empty()) {
+        muted_.erase(found);
+        return;
+    }
+    // The next request is read in its own event, after the response went out.
+    after(0, [this, connection] {
+        const auto muted = muted_.find(connection);
+        if (muted == muted_.end() || muted->second.waiting.empty()) return;
+        auto [envelope, message] = std::move(muted->second.waiting.front());
+        muted->second.waiting.pop_front();
+        muted->second.in_progress = message.correlation_id;
+        envelope.payload = &message;
+        dispatch(envelope, message);
+    });
+}
+
+void Broker::dispatch(const sim::Envelope& envelope, const KafkaMessage& message) {
+    const std::int32_t correlation = message.correlation_id;
+    const MessageBody& body = message.body;
+    if (const auto* r = std::get_if<ProduceRequest>(&body)) return handle_produce(envelope, correlation, *r);
+    if (const auto* r = std::get_if<FetchRequest>(&body)) return handle_fetch(envelope, correlation, *r);
+    if (const auto* r = std::get_if<ListOffsetsRequest>(&body)) return handle_list_offsets(envelope, correlation, *r);
+    if (const auto* r = std::get_if<InitProducerIdRequest>(&body)) {
+        return handle_init_producer_id(envelope, correlation, *r);
+    }
+    if (const auto* r = std::get_if<WriteTxnMarkersRequest>(&body)) {
+        return handle_write_txn_markers(envelope, correlation, *r);
+    }
+    if (std::holds_alternative<WriteTxnMarkersResponse>(body) ||
+        std::holds_alternative<AddPartitionsToTxnResponse>(body) ||
+        std::holds_alternative<BrokerHeartbeatResponse>(body) ||
+        std::holds_alternative<AlterPartitionResponse>(body) ||
+        std::holds_alternative<ReplicaFetchResponse>(body)) {
+        return handle_broker_response(envelope, message);
+    }
+    if (const auto* r = std::get_if<MetadataUpdate>(&body)) return apply_image(r->image);
+    if (const auto* r = std::get_if<ReplicaFetchRequest>(&body)) {
+        return handle_replica_fetch(envelope, correlation, *r);
+    }
+    if (const auto* r = std::get_if<MetadataRequest>(&body)) return handle_metadata(envelope, correlation, *r);
+    if (std::holds_alternative<ApiVersionsRequest>(body)) {
+        return reply(envelope.connection, correlation, ApiVersionsResponse{ErrorCode::NONE});
+    }
+    if (std::holds_alternative<AddPartitionsToTxnRequest>(body) ||
+        std::holds_alternative<AddOffsetsToTxnRequest>(body) || std::holds_alternative<EndTxnRequest>(body)) {
+        return handle_transaction_request(envelope, correlation, message);
+    }
+    handle_group_request(envelope, correlation, message);
+}
+
+void Broker::handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
+                                     const InitProducerIdRequest& request) {
+    if (request.transactional_id.has_value()) {
+        TransactionCoordinator* coordinator = coordinator_for(*request.transactional_id);
+        if (coordinator == nullptr) {
+            reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
+            return;
+        }
+        const sim::ConnectionId connection = env.connection;
+        coordinator->handle_init_producer_id(request, [this, connection, correlation](MessageBody body) {
+            reply(connection, correlation, std::move(body));
+        });
+        return;
+    }
+    // Idempotent producer: a fresh id, epoch 0, no log write (TC handleInitProducerId).
+    reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NONE, allocate_producer_id(), 0});
+}
+
+void Broker::handle_transaction_request(const sim::Envelope& env, std::int32_t correlation,
+                                        const KafkaMessage& message) {
+    const sim::ConnectionId connection = env.connection;
+    auto answer = [this, connection, correlation](MessageBody body) {
+        reply(connection, correlation, std::move(body));
+    };
+    const std::string* txn_id = nullptr;
+    if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
+    if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
+    if (const auto* r = std::get_if<EndTxnRequest>(&message.body)) txn_id = &r->transactional_id;
+    EOSIM_ASSERT(txn_id != nullptr);
+    TransactionCoordinator* coordinator = coordinator_for(*txn_id);
+    if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) {
+        if (coordinator == nullptr) return answer(AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, r->partitions});
+        return coordinator->handle_add_partitions(*r, answer);
+    }
+    if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) {
+        if (coordinator == nullptr) return answer(AddOffsetsToTxnResponse{ErrorCode::NOT_COORDINATOR});
+        return coordinator->handle_add_offsets(*r, answer);
+    }
+    const auto& end = std::get<EndTxnRequest>(message.body);
+    if (coordinator == nullptr) return answer(EndTxnResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
+    coordinator->handle_end_txn(end, answer);
+}
+
+ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartition& tp,
+                                                               const RecordBatch& batch, std::int16_t acks) {
+    ProduceResponse::PartitionResponse result{tp, ErrorCode::NONE, -1, 0};
+    if (!leads(tp) || ClusterLayout::is_internal(tp.topic)) {
+        result.error = layout_->find_topic(tp.topic) == nullptr ? ErrorCode::UNKNOWN_TOPIC_OR_PARTITION
+                                                                : ErrorCode::NOT_LEADER_OR_FOLLOWER;
+        return result;
+    }
+    // Partition.appendRecordsToLeader: acks=all below min.insync.replicas writes nothing.
+    if (acks == -1 && !enough_replicas(tp)) {
+        result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
+        return result;
+    }
+    const AppendResult appended = partitions_.at(tp).append_data(batch, rules());
+    if (replicated()) {
+        maybe_flush(tp);
+        maybe_advance_high_watermark(tp);  // e.g. the leader is the whole ISR
+    }
+    if (appended.duplicate) {
+        sim().record_state(id(), sim::StateChange("broker.duplicate_batch")
+                                     .with("partition", tp.str())
+                                     .with("pid", batch.producer_id)
+                                     .with("seq", batch.base_sequence)
+                                     .with("original_offset", appended.base_offset));
+    }
+    result.error = appended.error;
+    result.base_offset = appended.base_offset;
+    return result;
+}
+
+void Broker::handle_produce(const sim::Envelope& env, std::int32_t correlation,
+                            const ProduceRequest& request) {
+    HeldProduce held{env.connection, correlation, request};
+    std::vector<TopicPartition> unverified = partitions_to_verify(request);
+    if (unverified.empty()) {
+        finish_produce(held, {}, ErrorCode::NONE);
+        return;
+    }
+    verify_then_produce(std::move(held), std::move(unverified));
+}
+
+// KIP-890 part 1: a transactional write by a producer with no open transaction on the
+// partition must first be confirmed by the coordinator.
+std::vector<TopicPartition> Broker::partitions_to_verify(const ProduceRequest& request) const {
+    std::vector<TopicPartition> result;
+    if (!config_.partition_verification || !request.transactional_id) return result;
+    for (const auto& data : request.partitions) {
+        const auto found = partitions_.find(data.partition);
+        if (!data.batch.transactional || found == partitions_.end()) continue;
+        const ProducerStateEntry* entry = found->second.producers().find(data.batch.producer_id);
+        if (entry == nullptr || entry->current_txn_first_offset < 0) result.push_back(data.partition);
+    }
+    return result;
+}
+
+void Broker::verify_then_produce(HeldProduce held, std::vector<TopicPartition> partitions) {
+    const RecordBatch& batch = held.request.partitions.front().batch;
+    AddPartitionsToTxnRequest verify{*held.request.transactional_id, batch.producer_id, batch.producer_epoch,
+                                     partitions, true};
+    auto on_answer = [this, held, partitions](const MessageBody* body) {
+        ErrorCode error = ErrorCode::NETWORK_EXCEPTION;
+        if (body != nullptr) error = std::get<AddPartitionsToTxnResponse>(*body).error;
+        // RM.handleProduceAppend's mapping for clients: fenced -> INVALID_PRODUCER_EPOCH;
+        // coordinator trouble -> NOT_ENOUGH_REPLICAS so that the client retries.
+        if (error == ErrorCode::PRODUCER_FENCED) error = ErrorCode::INVALID_PRODUCER_EPOCH;
+        if (error == ErrorCode::CONCURRENT_TRANSACTIONS || error == ErrorCode::COORDINATOR_NOT_AVAILABLE ||
+            error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS ||
+            error == ErrorCode::NETWORK_EXCEPTION) {
+            error = ErrorCode::NOT_ENOUGH_REPLICAS;
+        }
+        if (error != ErrorCode::NONE) {
+            sim().record_state(id(), sim::StateChange("broker.verification_failed")
+                                         .with("pid", held.request.partitions.front().batch.producer_id)
+                                         .with("error", error_name(error)));
+        }
+        finish_produce(held, partitions, error);
+    };
+    const std::string& txn_id = *held.request.transactional_id;
+    const std::int32_t coordinator = coordinator_broker(txn_id);
+    if (coordinator == broker_id_) {
+        after(0, [this, verify, on_answer, txn_id] {
+            TransactionCoordinator* local = coordinator_for(txn_id);
+            if (local == nullptr) {
+                const MessageBody refused = AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, verify.partitions};
+                on_answer(&refused);
+                return;
+            }
+            local->handle_add_partitions(verify, [on_answer](MessageBody body) { on_answer(&body); });
+        });
+        return;
+    }
+    if (coordinator == kNoLeader) {
+        after(0, [on_answer] { on_answer(nullptr); });
+        return;
+    }
+    send_to_broker(coordinator, verify, on_answer);
+}
+
+void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
+                            ErrorCode rejection) {
+    ProduceResponse response;
+    std::vector<DelayedAppend::Waiting> waiting;
+    for (const auto& data : held.request.partitions) {
+        const bool refused = rejection != ErrorCode::NONE &&
+                             std::find(rejected.begin(), rejected.end(), data.partition) != rejected.end();
+        if (refused) {
+            response.partitions.push_back({data.partition, rejection, -1, 0});
+            continue;
+        }
+        response.partitions.push_back(append_to_partition(data.partition, data.batch, held.request.acks));
+        if (response.partitions.back().error == ErrorCode::NONE) {
+            // A duplicate waits for its original's offsets, as Kafka's delayed produce does.
+            waiting.push_back({data.partition, response.partitions.back().base_offset + data.batch.record_count()});
+        }
+        complete_parked_fetches(data.partition);
+    }
+    if (held.request.acks == 0) {  // acks=0: no response at all; the connection is unmuted at once
+        unmute(held.connection, held.correlation);
+        return;
+    }
+    if (held.request.acks == 1 || !replicated() || waiting.empty()) {
+        reply(held.connection, held.correlation, std::move(response));
+        return;
+    }
+    // acks=all: answer once the high watermark passed every appended batch (DelayedProduce).
+    wait_for_replication(std::move(waiting), held.request.timeout_ms,
+                         [this, held, response](const std::vector<DelayedAppend::Waiting>& results) mutable {
+                             for (auto& p : response.partitions) {
+                                 for (const auto& w : results) {
+                                     if (w.partition == p.partition && w.result != ErrorCode::NONE) p.error = w.result;
+                                 }
+                             }
+                             reply(held.connection, held.correlation, std::move(response));
+                         });
+}
+
+FetchResponse Broker::read_fetch(const FetchRequest& request) const {
+    FetchResponse response;
+    std::int32_t budget = request.max_records;
+    for (const auto& wanted : request.partitions) {
+        FetchResponse::PartitionData data{wanted.partition, ErrorCode::NONE, 0, 0, {}, {}};
+        const auto found = partitions_.find(wanted.partition);
+        if (found == partitions_.end() || !leads(wanted.partition)) {
+            data.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+        } else if (wanted.fetch_offset > found->second.log().log_end_offset()) {
+            data.error = ErrorCode::OFFSET_OUT_OF_RANGE;  // e.g. the log was truncated under it
+        } else {
+            ReadResult read = found->second.read(wanted.fetch_offset, request.isolation, std::max(budget, 0));
+            if (budget <= 0) read.batches.clear();
+            data.high_watermark = read.high_watermark;
+            data.last_stable_offset = read.last_stable_offset;
+            data.aborted = std::move(read.aborted);
+            data.batches = std::move(read.batches);
+            for (const LogBatch& b : data.batches) budget -= b.batch.record_count();
+        }
+        response.partitions.push_back(std::move(data));
+    }
+    return response;
+}
+
+void Broker::handle_fetch(const sim::Envelope& env, std::int32_t correlation,
+                          const FetchRequest& request) {
+    FetchResponse response = read_fetch(request);
+    bool has_data = false;
+    for (const auto& p : response.partitions) {
+        has_data = has_data || !p.batches.empty() || p.error != ErrorCode::NONE;
+    }
+    if (has_data || request.max_wait_ms <= 0) {
+        reply(env.connection, correlation, std::move(response));
+        return;
+    }
+    // DelayedFetch: wait for data up to max_wait_ms (fetch.min.bytes = 1).
+    const std::uint64_t tag = next_tag_++;
+    const sim::TimerId timer = sim().set_timer(id(), sim::ms(request.max_wait_ms), tag);
+    parked_fetches_.emplace(tag, ParkedFetch{env.connection, correlation, request, timer});
+}
+
+void Broker::complete_parked_fetches(const TopicPartition& appended) {
+    complete_parked_replica_fetches(appended);
+    for (auto it = parked_fetches_.begin(); it != parked_fetches_.end();) {
+        bool wants = false;
+        for (const auto& p : it->second.request.partitions) wants = wants || p.partition == appended;
+        if (!wants) {
+            ++it;
+            continue;
+        }
+        FetchResponse response = read_fetch(it->second.request);
+        bool has_data = false;
+        for (const auto& p : response.partitions) has_data = has_data || !p.batches.empty();
+        if (!has_data) {  // e.g. read_committed behind an open transaction: keep waiting
+            ++it;
+            continue;
+        }
+        sim().cancel_timer(it->second.timer);
+        reply(it->second.connection, it->second.correlation_id, std::move(response));
+        it = parked_fetches_.erase(it);
+    }
+}
+
+void Broker::on_timer(std::uint64_t tag) {
+    if (const auto parked = parked_fetches_.find(tag); parked != parked_fetches_.end()) {
+        reply(parked->second.connection, parked->second.correlation_id, read_fetch(parked->second.request));
+        parked_fetches_.erase(parked);
+        return;
+    }
+    if (const auto delayed = delayed_appends_.find(tag); delayed != delayed_appends_.end()) {
+        DelayedAppend expired = std::move(delayed->second);
+        delayed_appends_.erase(delayed);
+        for (auto& w : expired.waiting) {
+            if (!w.done) w.result = ErrorCode::REQUEST_TIMED_OUT;
+        }
+        expired.done(expired.waiting);
+        return;
+    }
+    if (const auto parked = parked_replica_fetches_.find(tag); parked != parked_replica_fetches_.end()) {
+        const ParkedReplicaFetch fetch = std::move(parked->second);
+        parked_replica_fetches_.erase(parked);
+        reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
+        return;
+    }
+    const auto action = actions_.find(tag);
+    if (action == actions_.end()) return;
+    auto run = std::move(action->second);
+    actions_.erase(action);
+    run();
+}
+
+void Broker::handle_list_offsets(const sim::Envelope& env, std::int32_t correlation,
+                                 const ListOffsetsRequest& request) {
+    ListOffsetsResponse response;
+    for (const TopicPartition& tp : request.partitions) {
+        const auto found = partitions_.find(tp);
+        if (found == partitions_.end() || !leads(tp)) {
+            response.partitions.push_back({tp, ErrorCode::NOT_LEADER_OR_FOLLOWER, -1});
+        } else {
+            // Partition.fetchOffsetForTimestamp, LATEST_TIMESTAMP: the last stable offset for
+            // read_committed, the high watermark for read_uncommitted.
+            const std::int64_t latest = request.isolation == Isolation::read_committed
+                                            ? found->second.last_stable_offset()
+                                            : found->second.high_watermark();
+            response.partitions.push_back({tp, ErrorCode::NONE, latest});
+        }
+    }
+    reply(env.connection, correlation, std::move(response));
+}
+
+WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& request) {
+    WriteTxnMarkersResponse response{request.producer_id, {}};
+    const ControlType type = request.committed ? ControlType::commit : ControlType::abort;
+    for (const TopicPartition& tp : request.partitions) {
+        ErrorCode error = ErrorCode::NONE;
+        if (!leads(tp)) {
+            error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+        } else if (tp.topic == ClusterLayout::kConsumerOffsets) {
+            error = write_group_marker(tp, request.producer_id, request.producer_epoch, request.committed);
+        } else {
+            PartitionRules marker_rules = rules();
+            marker_rules.strict_marker_epoch = request.strict_epoch;
+            error = partitions_.at(tp)
+                        .append_marker(request.producer_id, request.producer_epoch,
+                                       request.coordinator_epoch, type, marker_rules)
+                        .error;
+        }
+        sim().record_state(id(), sim::StateChange("broker.marker")
+                                     .with("partition", tp.str())
+                                     .with("pid", request.producer_id)
+                                     .with("epoch", request.producer_epoch)
+                                     .with("result", request.committed ? "COMMIT" : "ABORT")
+                                     .with("error", error_name(error)));
+        response.partitions.emplace_back(tp, error);
+        if (error == ErrorCode::NONE) {
+            if (replicated() && !ClusterLayout::is_internal(tp.topic)) maybe_advance_high_watermark(tp);
+            complete_parked_fetches(tp);
+        }
+    }
+    return response;
+}
+
+// Markers are written with acks=all: the answer waits until they are replicated.
+void Broker::write_txn_markers_then(const WriteTxnMarkersRequest& request,
+                                    std::function<void(const WriteTxnMarkersResponse&)> done) {
+    WriteTxnMarkersResponse response = write_txn_markers(request);
+    std::vector<DelayedAppend::Waiting> waiting;
+    for (const auto& [tp, error] : response.partitions) {
+        if (error != ErrorCode::NONE || tp.topic == ClusterLayout::kTransactionState || !replicated()) continue;
+        waiting.push_back({tp, partitions_.at(tp).log().log_end_offset()});
+    }
+    if (waiting.empty()) {
+        done(response);
+        return;
+    }
+    wait_for_replication(std::move(waiting), config_.request_timeout_ms,
+                         [response, done](const std::vector<DelayedAppend::Waiting>& results) mutable {
+                             for (auto& [tp, error] : response.partitions) {
+                                 for (const auto& w : results) {
+                                     if (w.partition == tp && w.result != ErrorCode::NONE) error = w.result;
+                                 }
+                             }
+                             done(response);
+                         });
+}
+
+void Broker::handle_write_txn_markers(const sim::Envelope& env, std::int32_t correlation,
+                                      const WriteTxnMarkersRequest& request) {
+    const sim::ConnectionId connection = env.connection;
+    write_txn_markers_then(request, [this, connection, correlation](const WriteTxnMarkersResponse& response) {
+        reply(connection, correlation, response);
+    });
+}
+
+void Broker::schedule_timeout_check() {
+    after(sim::ms(config_.transactions.abort_timed_out_interval_ms), [this] {
+        if (transactions_ != nullptr) transactions_->abort_timed_out_transactions();
+        for (auto& [p, slot] : partition_coordinators_) slot.coordinator->abort_timed_out_transactions();
+        schedule_timeout_check();
+    });
+}
+
+// --- TxnCoordinatorHost ---
+
+sim::TimeUs Broker::now() const { return sim().now(); }
+
+std::int64_t Broker::allocate_producer_id() {
+    const std::int64_t pid = broker_id_ * kProducerIdBlock + storage_.producer_ids_allocated;
+    ++storage_.producer_ids_allocated;
+    EOSIM_ASSERT(storage_.producer_ids_allocated < kProducerIdBlock);
+    return pid;
+}
+
+void Broker::after(sim::TimeUs delay_us, std::function<void()> action) {
+    const std::uint64_t tag = next_tag_++;
+    actions_.emplace(tag, std::move(action));
+    sim().set_timer(id(), delay_us, tag);
+}
+
+void Broker::trace(const sim::Describable& change) { sim().record_state(id(), change); }
+
+void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
+                          std::function<void(const WriteTxnMarkersResponse*)> on_response) {
+    if (broker == broker_id_) {
+        // The partition is local: apply it in a separate event, as a request would be.
+        after(0, [this, request = std::move(request), on_response = std::move(on_response)] {
+            write_txn_markers_then(request, [on_response](const WriteTxnMarkersResponse& response) {
+                on_response(&response);
+            });
+        });
+        return;
+    }
+    if (broker == kNoLeader) {  // offline partition: fail now, the coordinator retries
+        after(0, [on_response = std::move(on_response)] { on_response(nullptr); });
+        return;
+    }
+    send_to_broker(broker, std::move(request), [on_response = std::move(on_response)](const MessageBody* body) {
+        on_response(body == nullptr ? nullptr : &std::get<WriteTxnMarkersResponse>(*body));
+    });
+}
+
+void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response) {
+    EOSIM_ASSERT(broker != broker_id_);
+    Purpose purpose = Purpose::controller;
+    if (std::holds_alternative<ReplicaFetchRequest>(request)) purpose = Purpose::replica_fetch;
+    if (std::holds_alternative<WriteTxnMarkersRequest>(request)) purpose = Purpose::markers;
+    if (std::holds_alternative<AddPartitionsToTxnRequest>(request)) purpose = Purpose::verification;
+    const std::int32_t key = channel_key(broker, purpose);
+    BrokerChannel& channel = broker_channels_[key];
+    if (!channel.open) {
+        channel.connection = sim().connect(id(), peer_node(broker));
+        channel.open = true;
+    }
+    const std::int32_t correlation = next_correlation_++;
+    const std::uint64_t tag = next_tag_++;
+    actions_.emplace(tag, [this, key] {
+        sim().close(id(), broker_channels_[key].connection);
+        fail_broker_channel(key);
+    });
+    const sim::TimerId timeout = sim().set_timer(id(), sim::ms(config_.request_timeout_ms), tag);
+    channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout, tag});
+    sim().send(id(), channel.connection, std::make_unique<KafkaMessage>(correlation, std::move(request)));
+}
+
+void Broker::handle_broker_response(const sim::Envelope& env, const KafkaMessage& message) {
+    for (auto& [broker, channel] : broker_channels_) {
+        if (!channel.open || channel.connection != env.connection) continue;
+        const auto found = channel.in_flight.find(message.correlation_id);
+        if (found == channel.in_flight.end()) return;
+        PendingBrokerRequest pending = std::move(found->second);
+        channel.in_flight.erase(found);
+        settle(pending);
+        pending.on_response(&message.body);
+        return;
+    }
+}
+
+void Broker::fail_broker_channel(std::int32_t key) {
+    BrokerChannel& channel = broker_channels_[key];
+    channel.open = false;
+    std::map<std::int32_t, PendingBrokerRequest> failed = std::move(channel.in_flight);
+    channel.in_flight.clear();
+    for (auto& [correlation, pending] : failed) {
+        settle(pending);
+        pending.on_response(nullptr);
+    }
+}
+
+// The request is answered or failed: its timeout will not be needed.
+void Broker::settle(PendingBrokerRequest& pending) {
+    sim().cancel_timer(pending.timeout);
+    actions_.erase(pending.timeout_tag);
+}
+
+void Broker::on_connection_closed(sim::ConnectionId connection) {
+    muted_.erase(connection);  // the client went away: its unread requests with it
+    for (auto& [key, channel] : broker_channels_) {
+        if (channel.open && channel.connection == connection) {
+            fail_broker_channel(key);
+            return;
+        }
+    }
+}
+
+}  // namespace eosim::kafka

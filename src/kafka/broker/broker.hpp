@@ -1,0 +1,312 @@
+#pragma once
+// A broker: partition leader or follower, producer-id allocator, transaction coordinator and
+// group coordinator for the internal partitions it leads. One handler per request type, with
+// Kafka's error names. With replication it heartbeats to the controller, follows its metadata,
+// fetches as a follower, tracks followers, the ISR and the high watermark as a leader, and holds
+// acks=all writes until they are replicated (broker_replication.cpp).
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kafka/protocol/cluster_layout.hpp"
+#include "kafka/coordinator/group_coordinator.hpp"
+#include "kafka/protocol/messages.hpp"
+#include "kafka/log/partition.hpp"
+#include "kafka/coordinator/transaction_coordinator.hpp"
+#include "sim/node.hpp"
+#include "sim/time.hpp"
+
+namespace eosim::kafka {
+
+// Knock-out switches for experiments: each disables one mechanism. Off by default and always
+// reported by the run.
+struct BrokerKnockouts {
+    bool disable_idempotent_dedup = false;  // no duplicate-batch check
+    bool disable_epoch_fencing = false;     // partitions accept writes from older epochs
+    bool disable_idempotent_marker_retry = false;  // KAFKA-19999 unfixed: a retried TV2 marker is refused
+};
+
+struct BrokerConfig {
+    BrokerKnockouts knockouts;
+    TxnCoordinatorConfig transactions;
+    std::int32_t request_timeout_ms = 30000;  // for the broker's own requests (markers)
+    // transaction.partition.verification.enable (KIP-890 part 1; Kafka's default is true).
+    bool partition_verification = true;
+    GroupCoordinatorConfig groups;
+};
+
+// What survives a process crash. A power loss also takes each log's unflushed tail.
+struct BrokerStorage {
+    std::map<TopicPartition, PartitionLog> logs;  // one per replica this broker holds
+    bool started_before = false;
+    std::int32_t incarnation = 0;  // starts so far
+    bool lost_unflushed_data = false;  // since the last start, a power loss cut a log
+    GroupStorage groups;
+    std::vector<TransactionLogRecord> transaction_log;
+    std::int64_t producer_ids_allocated = 0;
+    std::int32_t coordinator_loads = 0;  // coordinator epoch: bumped at every load
+};
+
+class Broker final : public sim::Node, private TxnCoordinatorHost {
+public:
+    Broker(std::string name, std::int32_t broker_id, std::shared_ptr<const ClusterLayout> layout,
+           BrokerConfig config);
+
+    void on_start() override;
+    void on_message(const sim::Envelope& envelope) override;
+    void on_timer(std::uint64_t tag) override;
+    void on_connection_closed(sim::ConnectionId connection) override;
+    void on_crash() override;
+    // A clean shutdown (BrokerServer.shutdown): with replication a controlled shutdown first
+    // (the controller moves leadership away), then logs flushed and producer-state snapshots
+    // written, then exit.
+    void on_shutdown() override;
+    // A machine-level crash: each log loses what was not flushed.
+    void on_power_loss() override { lose_unflushed(); }
+    void lose_unflushed();
+
+    const BrokerStorage& storage() const { return storage_; }
+    const Partition* partition(const TopicPartition& tp) const;
+    // A group's committed offsets as this broker's coordinator knows them (empty if it is not
+    // the group's coordinator).
+    std::map<TopicPartition, std::int64_t> committed_offsets(const std::string& group_id) const;
+    // The coordinators this broker runs now: one without replication; with it, one per
+    // __transaction_state partition it leads.
+    std::vector<const TransactionCoordinator*> coordinators() const;
+    std::int32_t broker_id() const { return broker_id_; }
+    // This broker's copy of the controller's metadata (empty before the first image).
+    const PartitionRegistration* registration(const TopicPartition& tp) const;
+    static constexpr std::int64_t kProducerIdBlock = 1'000'000;
+
+private:
+    struct ParkedFetch {
+        sim::ConnectionId connection = 0;
+        std::int32_t correlation_id = 0;
+        FetchRequest request;
+        sim::TimerId timer = 0;
+    };
+    // The broker as a client of other brokers (markers, partition verification).
+    using BrokerCallback = std::function<void(const MessageBody*)>;  // nullptr: request failed
+    struct PendingBrokerRequest {
+        BrokerCallback on_response;
+        sim::TimerId timeout = 0;
+        std::uint64_t timeout_tag = 0;  // its action in actions_
+    };
+    void settle(PendingBrokerRequest& pending);
+    struct BrokerChannel {
+        sim::ConnectionId connection = 0;
+        bool open = false;
+        std::map<std::int32_t, PendingBrokerRequest> in_flight;
+    };
+    // A produce request held until the coordinator verified its transactional partitions.
+    struct HeldProduce {
+        sim::ConnectionId connection = 0;
+        std::int32_t correlation = 0;
+        ProduceRequest request;
+    };
+
+    // --- replication (broker_replication.cpp) ---
+    static constexpr std::int32_t kControllerPeer = -1;
+    struct FollowerState {
+        std::int64_t log_end_offset = -1;  // unknown until it fetches
+        sim::TimeUs last_caught_up_us = 0;
+        sim::TimeUs last_fetch_us = 0;
+        std::int64_t last_fetch_leader_end_offset = 0;
+    };
+    struct LeaderState {
+        std::map<std::int32_t, FollowerState> followers;
+        bool alter_in_flight = false;
+        // The ISR asked for while an AlterPartition is out. The high watermark counts its new
+        // members already ("maximal ISR"), so nobody joins the ISR behind a committed offset.
+        std::vector<std::int32_t> pending_isr;
+    };
+    // A write held until the high watermark passes it (acks=all, markers).
+    struct DelayedAppend {
+        struct Waiting {
+            TopicPartition partition;
+            std::int64_t required_offset = 0;
+            ErrorCode result = ErrorCode::NONE;
+            bool done = false;
+        };
+        std::vector<Waiting> waiting;
+        std::function<void(const std::vector<Waiting>&)> done;
+        sim::TimerId timer = 0;
+    };
+    struct ParkedReplicaFetch {
+        sim::ConnectionId connection = 0;
+        std::int32_t correlation_id = 0;
+        ReplicaFetchRequest request;
+        sim::TimerId timer = 0;
+    };
+    bool replicated() const { return layout_->replication.enabled; }
+    void start_replication();
+    void send_heartbeat();
+    void heartbeat_once();
+    void finish_shutdown();
+    // BrokerServer.shutdown waits this long for the controller to approve a controlled shutdown.
+    static constexpr std::int64_t kControlledShutdownTimeoutMs = 5 * 60 * 1000;
+    void apply_image(const MetadataImage& image);
+    void become_leader(const PartitionRegistration& registration);
+    void resign_leadership(const TopicPartition& tp);
+    void fetch_from_leader(std::int32_t leader);
+    void on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse& response);
+    void follower_apply(const ReplicaFetchResponse::PartitionData& data);
+    void handle_replica_fetch(const sim::Envelope& env, std::int32_t correlation,
+                              const ReplicaFetchRequest& request);
+    ReplicaFetchResponse read_replica_fetch(const ReplicaFetchRequest& request);
+    void update_follower(const TopicPartition& tp, std::int32_t replica, std::int64_t fetch_offset);
+    void maybe_advance_high_watermark(const TopicPartition& tp);
+    void maybe_expand_isr(const TopicPartition& tp, std::int32_t replica);
+    void shrink_isrs();
+    void alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr);
+    void wait_for_replication(std::vector<DelayedAppend::Waiting> waiting, std::int32_t timeout_ms,
+                              std::function<void(const std::vector<DelayedAppend::Waiting>&)> done);
+    void check_delayed_appends();
+    bool settle_waiting(DelayedAppend::Waiting& waiting) const;
+    bool enough_replicas(const TopicPartition& tp) const;
+    void flush_logs();
+    void maybe_flush(const TopicPartition& tp);  // log.flush.interval.messages
+    void schedule_flush();
+    void handle_metadata(const sim::Envelope& env, std::int32_t correlation, const MetadataRequest& request);
+    sim::NodeId peer_node(std::int32_t peer) const;
+    std::int32_t leader_of(const TopicPartition& tp) const override;
+
+    void handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
+                                 const InitProducerIdRequest& request);
+    void handle_produce(const sim::Envelope& env, std::int32_t correlation,
+                        const ProduceRequest& request);
+    void handle_fetch(const sim::Envelope& env, std::int32_t correlation,
+                      const FetchRequest& request);
+    void handle_list_offsets(const sim::Envelope& env, std::int32_t correlation,
+                             const ListOffsetsRequest& request);
+    void handle_write_txn_markers(const sim::Envelope& env, std::int32_t correlation,
+                                  const WriteTxnMarkersRequest& request);
+    WriteTxnMarkersResponse write_txn_markers(const WriteTxnMarkersRequest& request);
+    void handle_group_request(const sim::Envelope& env, std::int32_t correlation,
+                              const KafkaMessage& message);
+    void handle_transaction_request(const sim::Envelope& env, std::int32_t correlation,
+                                    const KafkaMessage& message);
+    void handle_broker_response(const sim::Envelope& env, const KafkaMessage& message);
+    void send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response);
+    std::vector<TopicPartition> partitions_to_verify(const ProduceRequest& request) const;
+    void verify_then_produce(HeldProduce held, std::vector<TopicPartition> partitions);
+    void finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
+                        ErrorCode rejection);
+
+    ProduceResponse::PartitionResponse append_to_partition(const TopicPartition& partition,
+                                                           const RecordBatch& batch, std::int16_t acks);
+    void write_txn_markers_then(const WriteTxnMarkersRequest& request,
+                                std::function<void(const WriteTxnMarkersResponse&)> done);
+    bool leads(const TopicPartition& partition) const;
+    FetchResponse read_fetch(const FetchRequest& request) const;
+    void complete_parked_fetches(const TopicPartition& appended);
+    void complete_parked_replica_fetches(const TopicPartition& appended);
+    void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
+    // SocketServer's Processor mutes a connection while one of its requests is being handled and
+    // unmutes it once the response is sent: one request per connection at a time, so responses
+    // leave in request order. Requests that arrive meanwhile wait here, in order.
+    struct MutedConnection {
+        std::int32_t in_progress = 0;  // correlation id of the request being handled
+        std::deque<std::pair<sim::Envelope, KafkaMessage>> waiting;
+    };
+    void dispatch(const sim::Envelope& envelope, const KafkaMessage& message);
+    void unmute(sim::ConnectionId connection, std::int32_t correlation);
+    std::map<sim::ConnectionId, MutedConnection> muted_;
+    // The broker's client connections: one per peer and purpose, as Kafka's broker keeps a
+    // NetworkClient per job (replica fetcher, TransactionMarkerChannelManager,
+    // AddPartitionsToTxnManager, the controller channel), so a long poll on one never holds
+    // another's requests behind it.
+    enum class Purpose : std::int32_t { controller = 0, replica_fetch = 1, markers = 2, verification = 3 };
+    static std::int32_t channel_key(std::int32_t peer, Purpose purpose) {
+        return (peer + 1) * 4 + static_cast<std::int32_t>(purpose);
+    }
+    PartitionRules rules() const;
+    void schedule_timeout_check();
+    void fail_broker_channel(std::int32_t key);
+
+    // TxnCoordinatorHost
+    sim::TimeUs now() const override;
+    void append_transaction_record(const TransactionLogRecord& record, std::function<void(ErrorCode)> done) override;
+    std::vector<TransactionLogRecord> transaction_records() const override { return storage_.transaction_log; }
+    std::int64_t allocate_producer_id() override;
+    void after(sim::TimeUs delay_us, std::function<void()> action) override;
+    void send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
+                      std::function<void(const WriteTxnMarkersResponse*)> on_response) override;
+    void trace(const sim::Describable& change) override;
+
+    std::int32_t broker_id_;
+    std::shared_ptr<const ClusterLayout> layout_;
+    BrokerConfig config_;
+    BrokerStorage storage_;  // persisted
+    // Volatile: rebuilt on start, as Kafka does from snapshots plus log replay.
+    std::map<TopicPartition, Partition> partitions_;
+    std::unique_ptr<TransactionCoordinator> transactions_;  // without replication
+    // With replication: the coordinator of each __transaction_state partition led here, with the
+    // host that writes its records to that partition. A retired host silences the callbacks
+    // its coordinator left behind.
+    class PartitionTxnHost;
+    struct CoordinatorSlot {
+        std::shared_ptr<PartitionTxnHost> host;  // shared: complete only in broker_coordinators.cpp
+        std::unique_ptr<TransactionCoordinator> coordinator;
+    };
+    std::map<std::int32_t, CoordinatorSlot> partition_coordinators_;
+    // With replication: the group state of each __consumer_offsets partition led here, loaded
+    // from the last snapshot record in its replica (broker_groups.cpp).
+    std::map<std::int32_t, GroupStorage> group_states_;
+    std::map<std::int32_t, std::int32_t> group_state_epochs_;  // the leader epoch each was loaded in
+    void sync_coordinator(const TopicPartition& internal_partition);
+    GroupStorage* group_state_for(const std::string& group_id);
+    void load_group_state(const TopicPartition& offsets_partition);
+    // Applies a change to a copy of the group state; if the partition can take an acks=all
+    // write, keeps it, appends the partition's new state and answers once replicated.
+    template <typename Response>
+    void write_group_change(const sim::Envelope& env, std::int32_t correlation, const std::string& group_id,
+                            const std::function<Response(GroupCoordinator&)>& change,
+                            const std::function<Response(ErrorCode)>& refuse);
+    ErrorCode write_group_marker(const TopicPartition& offsets_partition, std::int64_t producer_id,
+                                 std::int16_t epoch, bool committed);
+    void append_group_snapshot(const TopicPartition& offsets_partition);
+    void handle_offset_fetch(const sim::Envelope& env, std::int32_t correlation, const OffsetFetchRequest& request);
+    // The classic group protocol (broker_membership.cpp): JoinGroup and SyncGroup requests wait
+    // here, by group and member id, until their round completes; the coordinator's timers and
+    // these parked requests are volatile, as Kafka's are (lost on failover or crash).
+    struct ParkedGroupRequest {
+        sim::ConnectionId connection = 0;
+        std::int32_t correlation = 0;
+    };
+    std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins_;
+    std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs_;
+    std::map<std::string, sim::TimeUs> group_timer_at_;  // earliest pending timer per group
+    void handle_membership_request(const sim::Envelope& env, std::int32_t correlation, const MessageBody& body);
+    void finish_group_effects(const std::string& group_id, GroupEffects effects);
+    void deliver_group_effects(const std::string& group_id, const GroupEffects& effects, ErrorCode store_error);
+    void schedule_group_timer(const std::string& group_id);
+    void on_group_timer(const std::string& group_id, sim::TimeUs at_us);
+    void groups_loaded(GroupStorage& state);
+    void unload_groups(std::int32_t offsets_partition);
+    TransactionCoordinator* coordinator_for(const std::string& transactional_id);
+    std::int32_t coordinator_broker(const std::string& transactional_id) const;
+    void load_coordinator(const PartitionRegistration& registration);
+    void retire_coordinator(std::int32_t partition);
+    std::map<std::uint64_t, ParkedFetch> parked_fetches_;
+    std::map<std::uint64_t, std::function<void()>> actions_;
+    std::map<std::int32_t, BrokerChannel> broker_channels_;  // by channel_key(peer, purpose)
+    // Replication, volatile: the metadata image, leader and follower bookkeeping.
+    std::map<TopicPartition, PartitionRegistration> image_;
+    std::int64_t image_version_ = -1;
+    std::vector<std::int32_t> ineligible_brokers_;  // fenced or shutting down, as of image_
+    std::map<TopicPartition, LeaderState> leader_states_;
+    std::map<std::int32_t, bool> fetching_from_;  // leader -> a ReplicaFetch is out
+    std::map<std::uint64_t, DelayedAppend> delayed_appends_;
+    std::map<std::uint64_t, ParkedReplicaFetch> parked_replica_fetches_;
+    std::uint64_t next_tag_ = 0;
+    std::int32_t next_correlation_ = 0;
+    bool shutting_down_ = false;  // volatile: a controlled shutdown is under way
+    bool exiting_ = false;
+};
+
+}  // namespace eosim::kafka

@@ -1,0 +1,172 @@
+// The classic group protocol at a broker: JoinGroup, SyncGroup, Heartbeat and LeaveGroup for the
+// groups this broker coordinates (classic_group.* decides; this file parks requests, answers
+// them, runs the coordinator's timers and writes the group when a round needs it). As in
+// Kafka, only the outcome of a round (the GroupMetadata record: generation, members,
+// assignment) is written to __consumer_offsets, before the SyncGroup answers go out; heartbeats
+// and joins change only the coordinator's memory, which here rides along in the next snapshot.
+#include "base/assert.hpp"
+#include "kafka/broker/broker.hpp"
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+namespace {
+
+const std::string& group_of(const MessageBody& body) {
+    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) return r->group_id;
+    if (const auto* r = std::get_if<SyncGroupRequest>(&body)) return r->group_id;
+    if (const auto* r = std::get_if<HeartbeatRequest>(&body)) return r->group_id;
+    return std::get<LeaveGroupRequest>(body).group_id;
+}
+
+MessageBody refused(const MessageBody& body, ErrorCode error) {
+    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) return JoinGroupResponse{error, r->member_id, -1, "", "", {}};
+    if (std::holds_alternative<SyncGroupRequest>(body)) return SyncGroupResponse{error, {}};
+    if (std::holds_alternative<HeartbeatRequest>(body)) return HeartbeatResponse{error};
+    return LeaveGroupResponse{error};
+}
+
+}  // namespace
+
+void Broker::handle_membership_request(const sim::Envelope& env, std::int32_t correlation, const MessageBody& body) {
+    const std::string group_id = group_of(body);
+    GroupStorage* state = group_state_for(group_id);
+    if (state == nullptr) return reply(env.connection, correlation, refused(body, ErrorCode::NOT_COORDINATOR));
+    ClassicGroupCoordinator coordinator(state->classic_groups[group_id], config_.groups, now());
+    const ParkedGroupRequest parked{env.connection, correlation};
+    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) {
+        const JoinOutcome outcome = coordinator.join(*r);
+        if (outcome.response) {
+            reply(env.connection, correlation, *outcome.response);
+        } else {
+            parked_joins_[group_id][outcome.member_id] = parked;
+        }
+    } else if (const auto* r = std::get_if<SyncGroupRequest>(&body)) {
+        std::optional<SyncGroupResponse> response = coordinator.sync(*r);
+        if (response) {
+            reply(env.connection, correlation, *response);
+        } else {
+            parked_syncs_[group_id][r->member_id] = parked;
+        }
+    } else if (const auto* r = std::get_if<HeartbeatRequest>(&body)) {
+        reply(env.connection, correlation, coordinator.heartbeat(*r));
+    } else {
+        reply(env.connection, correlation, coordinator.leave(std::get<LeaveGroupRequest>(body)));
+    }
+    finish_group_effects(group_id, std::move(coordinator.effects()));
+}
+
+// Answers the parked requests a round completed; when the round must be stored first, once the
+// group's snapshot is replicated (a failed write answers NOT_COORDINATOR or
+// COORDINATOR_NOT_AVAILABLE, Kafka's appendGroupMetadataErrorToResponseError).
+void Broker::finish_group_effects(const std::string& group_id, GroupEffects effects) {
+    schedule_group_timer(group_id);
+    if (!effects.store) return deliver_group_effects(group_id, effects, ErrorCode::NONE);
+    GroupStorage* state = group_state_for(group_id);
+    EOSIM_ASSERT(state != nullptr);
+    if (!replicated()) {
+        state->store_classic_group(group_id);
+        return deliver_group_effects(group_id, effects, ErrorCode::NONE);
+    }
+    const TopicPartition tp = layout_->offsets_partition_of_group(group_id);
+    if (!enough_replicas(tp)) return deliver_group_effects(group_id, effects, ErrorCode::COORDINATOR_NOT_AVAILABLE);
+    state->store_classic_group(group_id);
+    append_group_snapshot(tp);
+    wait_for_replication({{tp, partitions_.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+                         [this, group_id, effects](const std::vector<DelayedAppend::Waiting>& results) {
+                             const ErrorCode error = results.front().result;
+                             deliver_group_effects(group_id, effects,
+                                                   error == ErrorCode::NONE ? ErrorCode::NONE
+                                                   : error == ErrorCode::NOT_LEADER_OR_FOLLOWER ? ErrorCode::NOT_COORDINATOR
+                                                                                                : ErrorCode::COORDINATOR_NOT_AVAILABLE);
+                         });
+}
+
+void Broker::deliver_group_effects(const std::string& group_id, const GroupEffects& effects, ErrorCode store_error) {
+    for (auto [member_id, response] : effects.joins) {
+        auto& parked = parked_joins_[group_id];
+        const auto found = parked.find(member_id);
+        if (found == parked.end()) continue;  // its connection closed, or the member retried elsewhere
+        if (response.error == ErrorCode::NONE && store_error != ErrorCode::NONE) {
+            response = JoinGroupResponse{store_error, member_id, -1, "", "", {}};
+        }
+        reply(found->second.connection, found->second.correlation, response);
+        parked.erase(found);
+    }
+    for (auto [member_id, response] : effects.syncs) {
+        auto& parked = parked_syncs_[group_id];
+        const auto found = parked.find(member_id);
+        if (found == parked.end()) continue;
+        if (response.error == ErrorCode::NONE && store_error != ErrorCode::NONE) response = SyncGroupResponse{store_error, {}};
+        reply(found->second.connection, found->second.correlation, response);
+        parked.erase(found);
+    }
+}
+
+// One broker timer per group at its earliest deadline (sessions, the join phase); a timer that
+// fires finds what is due itself, so an outdated one does no harm.
+void Broker::schedule_group_timer(const std::string& group_id) {
+    GroupStorage* state = group_state_for(group_id);
+    if (state == nullptr || state->classic_groups.count(group_id) == 0) return;
+    const sim::TimeUs deadline =
+        ClassicGroupCoordinator(state->classic_groups.at(group_id), config_.groups, now()).next_deadline();
+    if (deadline == sim::kNever) return;
+    const auto pending = group_timer_at_.find(group_id);
+    if (pending != group_timer_at_.end() && pending->second > now() && pending->second <= deadline) return;
+    group_timer_at_[group_id] = deadline;
+    const sim::TimeUs delay_us = deadline > now() ? deadline - now() : 0;
+    after(delay_us, [this, group_id, deadline] { on_group_timer(group_id, deadline); });
+}
+
+void Broker::on_group_timer(const std::string& group_id, sim::TimeUs at_us) {
+    const auto pending = group_timer_at_.find(group_id);
+    if (pending != group_timer_at_.end() && pending->second == at_us) group_timer_at_.erase(pending);
+    GroupStorage* state = group_state_for(group_id);
+    if (state == nullptr || state->classic_groups.count(group_id) == 0) return;
+    ClassicGroupCoordinator coordinator(state->classic_groups.at(group_id), config_.groups, now());
+    const ClassicGroupState before = state->classic_groups.at(group_id).state;
+    coordinator.expire();
+    const ClassicGroup& after_expiry = state->classic_groups.at(group_id);
+    if (after_expiry.state != before) {
+        sim().record_state(id(), sim::StateChange("group.state")
+                                     .with("group", group_id)
+                                     .with("state", std::string(group_state_name(after_expiry.state)))
+                                     .with("generation", after_expiry.generation_id));
+    }
+    finish_group_effects(group_id, std::move(coordinator.effects()));
+}
+
+// A coordinator took over these groups (a load after failover, or a restart). As Kafka replays
+// the GroupMetadata records, it gets each group's last stored round; joins, members and rounds
+// that were only in the old coordinator's memory are gone (their members get UNKNOWN_MEMBER_ID
+// or ILLEGAL_GENERATION and rejoin). Then on_load restarts the sessions.
+void Broker::groups_loaded(GroupStorage& state) {
+    state.load_stored_classic_groups();
+    for (auto& [group_id, group] : state.classic_groups) {
+        ClassicGroupCoordinator(group, config_.groups, now()).on_load();
+        group_timer_at_.erase(group_id);
+        schedule_group_timer(group_id);
+    }
+}
+
+// Leadership of an offsets partition left: its parked requests get NOT_COORDINATOR (Kafka
+// completes them so on unload), and the clients look for the new coordinator.
+void Broker::unload_groups(std::int32_t offsets_partition) {
+    for (auto* parked_map : {&parked_joins_, &parked_syncs_}) {
+        for (auto it = parked_map->begin(); it != parked_map->end();) {
+            if (layout_->offsets_partition_of_group(it->first).partition != offsets_partition) {
+                ++it;
+                continue;
+            }
+            const bool joins = parked_map == &parked_joins_;
+            for (const auto& [member_id, parked] : it->second) {
+                reply(parked.connection, parked.correlation,
+                      joins ? MessageBody{JoinGroupResponse{ErrorCode::NOT_COORDINATOR, member_id, -1, "", "", {}}}
+                            : MessageBody{SyncGroupResponse{ErrorCode::NOT_COORDINATOR, {}}});
+            }
+            group_timer_at_.erase(it->first);
+            it = parked_map->erase(it);
+        }
+    }
+}
+
+}  // namespace eosim::kafka

@@ -1,0 +1,516 @@
+#include "kafka/client/producer_client.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "base/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace eosim::kafka {
+namespace {
+
+constexpr std::int32_t kBatchOverheadBytes = 61;  // DefaultRecordBatch header
+
+}  // namespace
+
+ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
+                               std::shared_ptr<const ClusterLayout> layout,
+                               ProducerConfig config, SendListener& listener,
+                               std::uint64_t timer_tag)
+    : sim_(sim),
+      host_(host),
+      layout_(std::move(layout)),
+      config_(config),
+      listener_(listener),
+      wakeup_(sim, host, timer_tag),
+      retry_backoff_(config_.retry_backoff_ms, config_.retry_backoff_max_ms),
+      reconnect_backoff_(config_.reconnect_backoff_ms, config_.reconnect_backoff_max_ms),
+      backoff_prng_(sim.stream("producer-backoff/" + sim.node_name(host))),
+      leaders_(layout_) {
+    // resolve_producer_config (Kafka: ProducerConfig.postProcessAndValidateIdempotenceConfigs).
+    EOSIM_ASSERT(!idempotent() || config_.acks == -1);
+    EOSIM_ASSERT(!idempotent() || config_.max_in_flight_requests_per_connection <= 5);
+}
+
+std::int32_t ProducerClient::next_sequence(const TopicPartition& partition) const {
+    const auto found = partitions_.find(partition);
+    return found == partitions_.end() ? 0 : found->second.next_sequence;
+}
+
+void ProducerClient::send(const TopicPartition& partition, Record record,
+                          std::int32_t size_bytes) {
+    if (transactional()) {
+        if (txn_state_ != ClientTxnState::IN_TRANSACTION) {
+            // KafkaProducer.send outside a transaction (or after an error) fails at once.
+            listener_.on_send_complete(record.value, partition, {SendOutcome::Kind::fail, ErrorCode::INVALID_TXN_STATE, -1});
+            return;
+        }
+        if (txn_partitions_.count(partition) == 0) txn_partitions_pending_.insert(partition);
+    }
+    PartitionState& state = partition_state(partition);
+    const bool fits = !state.queue.empty() && !state.queue.back()->closed &&
+                      state.queue.back()->size_bytes + size_bytes <= config_.batch_size;
+    if (!fits) {
+        if (!state.queue.empty()) state.queue.back()->closed = true;
+        auto batch = std::make_unique<Batch>();
+        batch->partition = partition;
+        batch->created_us = sim_.now();
+        batch->size_bytes = kBatchOverheadBytes;
+        state.queue.push_back(std::move(batch));
+    }
+    Batch& batch = *state.queue.back();
+    EOSIM_ASSERT(batch.base_sequence == kNoSequence);
+    EOSIM_ASSERT(batch.attempts == 0);
+    batch.records.push_back(record);
+    batch.size_bytes += size_bytes;
+    if (batch.size_bytes >= config_.batch_size) batch.closed = true;
+    ++pending_records_;
+    poll();
+}
+
+void ProducerClient::on_timer() {
+    wakeup_.fired();
+    poll();
+}
+
+// One pass of Kafka's Sender.runOnce: timeouts, sequence resolution, then drain.
+void ProducerClient::poll() {
+    const sim::TimeUs now = sim_.now();
+    expire_requests(now);
+    expire_batches(now);
+    if (idempotent() && !transactional()) {
+        maybe_resolve_sequences();
+        maybe_bump_epoch();
+    }
+    if (transactional()) {
+        // Sender.runOnce: while aborting (or after an abortable error) undrained batches fail at
+        // every pass, including those re-queued for a retry meanwhile.
+        if (txn_state_ == ClientTxnState::ABORTING_TRANSACTION || txn_state_ == ClientTxnState::ABORTABLE_ERROR) {
+            fail_queued_batches(ErrorCode::TRANSACTION_ABORTABLE);
+        }
+        maybe_send_transaction_request(now);
+        maybe_refresh_metadata(now);
+        if (producer_id_ != kNoProducerId) drain(now);
+    } else if (idempotent() && producer_id_ == kNoProducerId) {
+        maybe_init_producer_id(now);
+    } else {
+        maybe_refresh_metadata(now);
+        drain(now);
+    }
+    schedule_wakeup();
+}
+
+// Metadata.requestUpdate after NOT_LEADER_OR_FOLLOWER or a lost connection: ask some broker.
+void ProducerClient::maybe_refresh_metadata(sim::TimeUs now) {
+    if (!leaders_.stale() || metadata_in_flight_ || now < metadata_retry_after_us_) return;
+    std::vector<TopicPartition> wanted;
+    for (const auto& [tp, state] : partitions_) wanted.push_back(tp);
+    if (transactional()) wanted.push_back(layout_->transaction_partition_of(*config_.transactional_id));
+    if (!txn_group_.group_id.empty()) wanted.push_back(layout_->offsets_partition_of_group(txn_group_.group_id));
+    if (wanted.empty()) return;
+    metadata_in_flight_ = true;
+    const std::int32_t broker = leaders_.next_broker();
+    InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::metadata, {}};
+    send_request(broker, std::move(request), leaders_.request(wanted));
+}
+
+void ProducerClient::handle_metadata_response(const MetadataResponse& response) {
+    metadata_in_flight_ = false;
+    leaders_.update(response);
+    if (leaders_.stale()) metadata_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+    for (auto& [tp, state] : partitions_) {
+        const std::int32_t leader = leaders_.leader_of(tp);
+        if (leader == state.leader) continue;
+        sim_.record_state(host_, sim::StateChange("producer.leader_moved")
+                                     .with("partition", tp.str())
+                                     .with("leader", leader));
+        state.leader = leader;
+    }
+}
+
+void ProducerClient::expire_requests(sim::TimeUs now) {
+    for (auto& [broker, ch] : channels_) {
+        bool timed_out = false;
+        for (const auto& [correlation, request] : ch.in_flight) {
+            timed_out = timed_out || request.deadline_us <= now;
+        }
+        if (!timed_out) continue;
+        // NetworkClient: a request timeout disconnects the node, failing all its requests.
+        sim_.record_state(host_, sim::StateChange("producer.request_timeout").with("broker", broker));
+        sim_.close(host_, ch.connection);
+        fail_channel(broker, ErrorCode::REQUEST_TIMED_OUT);
+    }
+}
+
+void ProducerClient::expire_batches(sim::TimeUs now) {
+    const sim::TimeUs timeout_us = sim::ms(config_.delivery_timeout_ms);
+    // The abortable error is entered once the loops are done: it calls back into the
+    // application, which may abort and fail the queues being walked here.
+    std::optional<ErrorCode> abortable;
+    for (auto& [tp, state] : partitions_) {
+        for (auto it = state.queue.begin(); it != state.queue.end();) {
+            if (now < (*it)->created_us + timeout_us) {
+                ++it;
+                continue;
+            }
+            BatchPtr batch = std::move(*it);
+            it = state.queue.erase(it);
+            if (batch->base_sequence != kNoSequence) mark_sequence_unresolved(*batch);  // inRetry
+            finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
+                            ErrorCode::REQUEST_TIMED_OUT, -1});
+            if (transactional() && !abortable) abortable = ErrorCode::REQUEST_TIMED_OUT;
+        }
+    }
+    // Batches past delivery.timeout.ms fail even while in flight; a late response is ignored.
+    for (auto& [broker, ch] : channels_) {
+        for (auto& [correlation, request] : ch.in_flight) {
+            for (BatchPtr& batch : request.batches) {
+                if (batch->done || now < batch->created_us + timeout_us) continue;
+                // Kafka marks only batches in retry; eosim also a first attempt, whose successors
+                // could otherwise be drained past a sequence gap nobody will fill.
+                if (batch->base_sequence != kNoSequence) mark_sequence_unresolved(*batch);
+                finish(*batch, {SendOutcome::Kind::info, ErrorCode::REQUEST_TIMED_OUT, -1});
+                // Transactional: the sequence is unresolved, so abort and bump the epoch.
+                if (transactional()) abortable = ErrorCode::UNKNOWN_PRODUCER_ID;
+            }
+        }
+    }
+    if (abortable) enter_abortable_error(*abortable);
+}
+
+void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
+    if (init_in_flight_ || now < init_retry_after_us_) return;
+    init_in_flight_ = true;
+    InFlightRequest request;
+    request.broker = init_broker_;
+    request.deadline_us = now + sim::ms(config_.request_timeout_ms);
+    request.kind = RequestKind::init_producer_id;
+    send_request(init_broker_, std::move(request), InitProducerIdRequest{});
+}
+
+// RecordAccumulator.drain's readiness checks, shouldStopDrainBatchesForPartition included.
+bool ProducerClient::ready_to_drain(const TopicPartition& partition, sim::TimeUs now) {
+    const PartitionState& state = partitions_[partition];
+    if (state.queue.empty()) return false;
+    const Batch& head = *state.queue.front();
+    if (now < head.retry_after_us) return false;
+    const bool lingering = !head.closed && state.queue.size() == 1 &&
+                           now < head.created_us + sim::ms(config_.linger_ms);
+    if (lingering) return false;
+    // max.in.flight=1 guarantees order by muting the partition while a batch is out.
+    if (config_.max_in_flight_requests_per_connection == 1 && state.in_flight_batches > 0) {
+        return false;
+    }
+    if (!idempotent()) return true;
+    if (producer_id_ == kNoProducerId) return false;
+    if (transactional() && !send_to_partition_allowed(partition)) return false;
+    if (head.base_sequence == kNoSequence) {
+        // A new batch waits while older-epoch batches of the partition are unfinished (it would
+        // start the new epoch at sequence 0 ahead of them) and while a sequence is unresolved.
+        // Retries do not wait: they are what resolves it.
+        if (has_stale_producer_id_and_epoch(state) && has_in_flight_batches(partition)) return false;
+        if (state.unresolved_next_sequence) return false;
+        return true;
+    }
+    // A retry goes out only as the lowest unfinished sequence of its partition.
+    return head.base_sequence == first_in_flight_sequence(partition);
+}
+
+void ProducerClient::drain(sim::TimeUs now) {
+    for (std::int32_t broker = 0; broker < layout_->broker_count(); ++broker) {
+        // Sender.sendProducerData: accumulator.ready finds the nodes with sendable data, then
+        // client.ready(node) keeps only connected ones (and starts connecting to the others).
+        bool sendable = false;
+        for (const auto& [tp, state] : partitions_) {
+            sendable = sendable || (state.leader == broker && ready_to_drain(tp, now));
+        }
+        if (!sendable || !node_ready(broker, now)) continue;
+        if (channel(broker).in_flight.size() >=
+            static_cast<std::size_t>(config_.max_in_flight_requests_per_connection)) {
+            continue;
+        }
+        ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
+        InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
+        for (auto& [tp, state] : partitions_) {
+            if (state.leader != broker || !ready_to_drain(tp, now)) continue;
+            if (idempotent() && state.queue.front()->base_sequence == kNoSequence) {
+                maybe_update_producer_id_and_epoch(tp);
+            }
+            BatchPtr batch = std::move(state.queue.front());
+            state.queue.pop_front();
+            batch->closed = true;
+            if (idempotent() && batch->base_sequence == kNoSequence) {
+                // Sequences are assigned at drain; a retried batch keeps its own (a new one could
+                // be appended a second time if the earlier attempt was accepted).
+                batch->producer_id = producer_id_;
+                batch->producer_epoch = producer_epoch_;
+                batch->base_sequence = state.next_sequence;
+                state.next_sequence = increment_sequence(state.next_sequence, batch->records.size());
+            }
+            ++state.in_flight_batches;
+            RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
+                             transactional(), ControlType::none, -1, batch->records, nullptr, nullptr};
+            produce.partitions.push_back({tp, std::move(wire)});
+            request.batches.push_back(std::move(batch));
+        }
+        if (produce.partitions.empty()) continue;
+        if (config_.acks == 0) {
+            // No response will come: each batch counts as sent and done (offset unknown).
+            std::vector<BatchPtr> batches = std::move(request.batches);
+            send_request(broker, InFlightRequest{}, std::move(produce));
+            for (BatchPtr& batch : batches) {
+                forget_in_flight(*batch);
+                finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, -1});
+            }
+            continue;
+        }
+        send_request(broker, std::move(request), std::move(produce));
+    }
+}
+
+ProducerClient::Channel& ProducerClient::channel(std::int32_t broker) { return channels_[broker]; }
+
+ProducerClient::PartitionState& ProducerClient::partition_state(const TopicPartition& partition) {
+    PartitionState& state = partitions_[partition];
+    if (state.leader == kNoLeader && !leaders_.stale()) state.leader = leaders_.leader_of(partition);
+    return state;
+}
+
+void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, MessageBody body) {
+    Channel& ch = channel(broker);
+    if (!ch.open) open_connection(broker, sim_.now());
+    const std::int32_t correlation = next_correlation_++;
+    const bool expects_response = request.kind != RequestKind::produce || !request.batches.empty();
+    if (!ch.ready && request.kind != RequestKind::api_versions) {
+        // A coordinator or metadata request waits for the connection (produce data never
+        // gets here before it is ready: it stays in the accumulator).
+        EOSIM_ASSERT(expects_response);
+        ch.unsent.emplace_back(correlation, std::move(body));
+    } else {
+        sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    }
+    if (expects_response) ch.in_flight.emplace(correlation, std::move(request));
+}
+
+void ProducerClient::fail_channel(std::int32_t broker, ErrorCode error) {
+    Channel& ch = channel(broker);
+    note_disconnect(ch);
+    leaders_.mark_stale();  // the broker may be gone: where do its partitions live now?
+    std::map<std::int32_t, InFlightRequest> failed = std::move(ch.in_flight);
+    ch.in_flight.clear();
+    for (auto& [correlation, request] : failed) fail_request(request, error);
+}
+
+void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
+    if (request.kind == RequestKind::transaction) {
+        transaction_request_failed();
+        return;
+    }
+    if (request.kind == RequestKind::api_versions) return;
+    if (request.kind == RequestKind::metadata) {
+        metadata_in_flight_ = false;
+        metadata_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+        leaders_.mark_stale();
+        return;
+    }
+    if (request.kind == RequestKind::init_producer_id) {
+        init_in_flight_ = false;
+        init_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+        init_broker_ = (init_broker_ + 1) % layout_->broker_count();
+        return;
+    }
+    for (BatchPtr& batch : request.batches) {
+        forget_in_flight(*batch);
+        if (batch->done) continue;
+        batch->maybe_written = true;  // sent, never answered: the broker may have appended it
+        complete_batch(std::move(batch), error, -1);
+    }
+}
+
+void ProducerClient::on_connection_closed(sim::ConnectionId connection) {
+    for (auto& [broker, ch] : channels_) {
+        if (!ch.open || ch.connection != connection) continue;
+        fail_channel(broker, ErrorCode::NETWORK_EXCEPTION);
+        break;
+    }
+    poll();
+}
+
+void ProducerClient::on_message(const sim::Envelope& envelope) {
+    const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
+    for (auto& [broker, ch] : channels_) {
+        if (!ch.open || ch.connection != envelope.connection) continue;
+        const auto found = ch.in_flight.find(message.correlation_id);
+        if (found == ch.in_flight.end()) return;
+        InFlightRequest request = std::move(found->second);
+        ch.in_flight.erase(found);
+        if (request.kind == RequestKind::api_versions) {
+            handle_api_versions_response(broker);
+        } else if (request.kind == RequestKind::transaction) {
+            handle_transaction_response(message.body);
+        } else if (const auto* produce = std::get_if<ProduceResponse>(&message.body)) {
+            handle_produce_response(request, *produce);
+        } else if (const auto* init = std::get_if<InitProducerIdResponse>(&message.body)) {
+            handle_init_producer_id_response(*init);
+        } else if (const auto* metadata = std::get_if<MetadataResponse>(&message.body)) {
+            handle_metadata_response(*metadata);
+        }
+        break;
+    }
+    poll();
+}
+
+void ProducerClient::handle_init_producer_id_response(const InitProducerIdResponse& response) {
+    init_in_flight_ = false;
+    if (response.error != ErrorCode::NONE) {
+        init_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
+        return;
+    }
+    producer_id_ = response.producer_id;
+    producer_epoch_ = response.producer_epoch;
+    sim_.record_state(host_, sim::StateChange("producer.producer_id")
+                                 .with("pid", producer_id_)
+                                 .with("epoch", producer_epoch_));
+}
+
+void ProducerClient::handle_produce_response(InFlightRequest& request,
+                                             const ProduceResponse& response) {
+    for (BatchPtr& batch : request.batches) {
+        const ProduceResponse::PartitionResponse* result = nullptr;
+        for (const auto& p : response.partitions) {
+            if (p.partition == batch->partition) result = &p;
+        }
+        EOSIM_ASSERT(result != nullptr);
+        if (result->error == ErrorCode::NOT_LEADER_OR_FOLLOWER || result->error == ErrorCode::FENCED_LEADER_EPOCH) {
+            leaders_.mark_stale();
+        }
+        forget_in_flight(*batch);
+        if (batch->done) continue;  // expired meanwhile
+        // The history records what the client knows: with acks=all such an answer can come after
+        // the append (e.g. NOT_ENOUGH_REPLICAS_AFTER_APPEND), so a final failure is indeterminate.
+        // With acks=1 the leader answers right after its append, so these errors are refusals.
+        if (config_.acks == -1 && may_follow_append(result->error)) batch->maybe_written = true;
+        complete_batch(std::move(batch), result->error, result->base_offset);
+    }
+}
+
+void ProducerClient::forget_in_flight(const Batch& batch) {
+    PartitionState& state = partitions_[batch.partition];
+    EOSIM_ASSERT(state.in_flight_batches > 0);
+    --state.in_flight_batches;
+}
+
+// Sender.completeBatch / failBatch.
+void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_t base_offset) {
+    PartitionState& state = partitions_[batch->partition];
+    if (error == ErrorCode::NONE || error == ErrorCode::DUPLICATE_SEQUENCE_NUMBER) {
+        // handleCompletedBatch: the partition's last acknowledged sequence, in its own epoch.
+        if (batch->base_sequence != kNoSequence && !batch->records.empty() &&
+            batch->producer_id == state.producer_id && batch->producer_epoch == state.producer_epoch) {
+            state.last_acked_sequence = increment_sequence(batch->base_sequence, static_cast<std::int32_t>(batch->records.size()) - 1);
+        }
+        // DUPLICATE_SEQUENCE_NUMBER is success without an offset (Sender.completeBatch).
+        const std::int64_t offset = error == ErrorCode::NONE ? base_offset : -1;
+        finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, offset});
+        return;
+    }
+    if (transactional() && !is_retriable(error)) {
+        // TxM: anything but a retriable error aborts the transaction (fenced: fatal later).
+        enter_abortable_error(error);
+        sim_.record_state(host_, sim::StateChange("producer.batch_failed")
+                                     .with("partition", batch->partition.str())
+                                     .with("error", error_name(error)));
+        finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail, error, -1});
+        return;
+    }
+    if (can_retry(*batch, error)) {
+        reenqueue(std::move(batch));
+        return;
+    }
+    if (transactional()) {
+        enter_abortable_error(error);
+    } else if (idempotent()) {
+        // failBatch(batch, response, batch.attempts() < retries).
+        handle_failed_batch(*batch, error, batch->attempts < config_.retries);
+    }
+    sim_.record_state(host_, sim::StateChange("producer.batch_failed")
+                                 .with("partition", batch->partition.str())
+                                 .with("error", error_name(error)));
+    finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
+                    error, -1});
+}
+
+// Sender.canRetry: within delivery.timeout.ms and retries, then TransactionManager.canRetry.
+bool ProducerClient::can_retry(Batch& batch, ErrorCode error) {
+    if (sim_.now() >= batch.created_us + sim::ms(config_.delivery_timeout_ms)) return false;
+    if (batch.attempts >= config_.retries) return false;
+    if (idempotent() && !transactional()) return transaction_manager_can_retry(batch, error);
+    return is_retriable(error);
+}
+
+void ProducerClient::reenqueue(BatchPtr batch) {
+    ++batch->attempts;
+    // RecordAccumulator.batchReady: retryBackoff.backoff(attempts - 1), exponential (KIP-580).
+    batch->retry_after_us = sim_.now() + retry_backoff_.backoff_us(batch->attempts - 1, backoff_prng_);
+    batch->closed = true;
+    sim_.record_state(host_, sim::StateChange("producer.retry")
+                                 .with("partition", batch->partition.str())
+                                 .with("seq", batch->base_sequence)
+                                 .with("attempt", batch->attempts));
+    auto& queue = partitions_[batch->partition].queue;
+    auto position = queue.begin();
+    if (batch->base_sequence != kNoSequence) {
+        // insertInSequenceOrder: ahead of fresh batches and of retries with higher sequences.
+        while (position != queue.end() && (*position)->base_sequence != kNoSequence &&
+               (*position)->base_sequence < batch->base_sequence) {
+            ++position;
+        }
+    }
+    queue.insert(position, std::move(batch));
+}
+
+void ProducerClient::finish(Batch& batch, SendOutcome outcome) {
+    EOSIM_ASSERT(!batch.done);
+    batch.done = true;
+    EOSIM_ASSERT(pending_records_ >= batch.records.size());
+    pending_records_ -= batch.records.size();
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        SendOutcome record_outcome = outcome;
+        if (outcome.offset >= 0) record_outcome.offset = outcome.offset + static_cast<std::int64_t>(i);
+        listener_.on_send_complete(batch.records[i].value, batch.partition, record_outcome);
+    }
+}
+
+sim::TimeUs ProducerClient::next_deadline() const {
+    const sim::TimeUs now = sim_.now();
+    sim::TimeUs deadline = sim::kNever;
+    const auto consider = [&](sim::TimeUs at) {
+        if (at > now && at < deadline) deadline = at;
+    };
+    const sim::TimeUs delivery_us = sim::ms(config_.delivery_timeout_ms);
+    for (const auto& [tp, state] : partitions_) {
+        for (const BatchPtr& batch : state.queue) consider(batch->created_us + delivery_us);
+        if (state.queue.empty()) continue;
+        consider(state.queue.front()->retry_after_us);
+        consider(state.queue.front()->created_us + sim::ms(config_.linger_ms));
+    }
+    for (const auto& [broker, ch] : channels_) {
+        if (!ch.open) consider(ch.reconnect_after_us);
+        for (const auto& [correlation, request] : ch.in_flight) {
+            consider(request.deadline_us);
+            for (const BatchPtr& batch : request.batches) {
+                if (!batch->done) consider(batch->created_us + delivery_us);
+            }
+        }
+    }
+    if (idempotent() && producer_id_ == kNoProducerId && !init_in_flight_) {
+        consider(init_retry_after_us_);
+    }
+    if (transactional() && !txn_request_in_flight_) consider(txn_retry_after_us_);
+    if (leaders_.stale() && !metadata_in_flight_) consider(metadata_retry_after_us_);
+    return deadline;
+}
+
+void ProducerClient::schedule_wakeup() { wakeup_.wake_at(next_deadline()); }
+
+}  // namespace eosim::kafka

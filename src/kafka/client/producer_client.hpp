@@ -1,0 +1,245 @@
+#pragma once
+// The producer client library (KafkaProducer): record accumulator with linger.ms / batch.size,
+// a sender loop bounded by max.in.flight, per-partition sequences, retries with backoff,
+// request and delivery timeouts, and the idempotent epoch bump of KIP-360.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kafka/client/client_transaction_state.hpp"
+#include "kafka/protocol/cluster_layout.hpp"
+#include "kafka/client/exponential_backoff.hpp"
+#include "kafka/client/leader_cache.hpp"
+#include "kafka/protocol/messages.hpp"
+#include "kafka/client/wakeup_timer.hpp"
+#include "kafka/client/producer_config.hpp"
+#include "sim/node.hpp"
+#include "sim/time.hpp"
+
+namespace eosim::sim {
+class Simulation;
+}
+
+namespace eosim::kafka {
+
+struct SendOutcome {
+    enum class Kind { ok, fail, info };  // info: may or may not have been written
+    Kind kind = Kind::ok;
+    ErrorCode error = ErrorCode::NONE;
+    std::int64_t offset = -1;  // ok with acks != 0
+};
+
+class SendListener {
+public:
+    virtual ~SendListener() = default;
+    virtual void on_send_complete(std::uint64_t value, const TopicPartition& partition,
+                                  const SendOutcome& outcome) = 0;
+};
+
+// The consumer group a transaction commits offsets for (KafkaConsumer.groupMetadata()).
+struct GroupMetadata {
+    std::string group_id;
+    std::string member_id;
+    std::int32_t generation_id = -1;
+    std::string group_instance_id;
+};
+
+enum class TxnOperation : std::uint8_t { init, send_offsets, commit, abort };
+
+class TransactionListener {
+public:
+    virtual ~TransactionListener() = default;
+    // error NONE: done. Otherwise the operation failed; fatal means the producer is unusable
+    // (e.g. fenced), else the transaction must be aborted.
+    virtual void on_transaction_result(TxnOperation operation, ErrorCode error, bool fatal) = 0;
+};
+
+class ProducerClient {
+public:
+    ProducerClient(sim::Simulation& sim, sim::NodeId host,
+                   std::shared_ptr<const ClusterLayout> layout, ProducerConfig config,
+                   SendListener& listener, std::uint64_t timer_tag);
+
+    void send(const TopicPartition& partition, Record record, std::int32_t size_bytes);
+
+    // Transactions (asynchronous: each ends with TransactionListener::on_transaction_result).
+    void set_transaction_listener(TransactionListener* listener) { txn_listener_ = listener; }
+    void init_transactions();
+    void begin_transaction();
+    void send_offsets_to_transaction(std::map<TopicPartition, std::int64_t> offsets,
+                                     GroupMetadata group);
+    void commit_transaction();
+    void abort_transaction();
+    ClientTxnState transaction_state() const { return txn_state_; }
+    bool transactional() const { return config_.transactional_id.has_value(); }
+    void on_message(const sim::Envelope& envelope);
+    void on_timer();
+    void on_connection_closed(sim::ConnectionId connection);
+    bool owns_connection(sim::ConnectionId connection) const {
+        for (const auto& [broker, ch] : channels_) {
+            if (ch.open && ch.connection == connection) return true;
+        }
+        return false;
+    }
+
+    std::size_t pending_records() const { return pending_records_; }
+    std::int64_t producer_id() const { return producer_id_; }
+    std::int16_t producer_epoch() const { return producer_epoch_; }
+    // Sequence bookkeeping of one partition, for tests.
+    std::int32_t next_sequence(const TopicPartition& partition) const;
+
+private:
+    struct Batch {
+        TopicPartition partition;
+        std::vector<Record> records;
+        std::int32_t size_bytes = 0;
+        sim::TimeUs created_us = 0;
+        sim::TimeUs retry_after_us = 0;
+        std::int32_t attempts = 0;
+        std::int64_t producer_id = kNoProducerId;
+        std::int16_t producer_epoch = kNoProducerEpoch;
+        std::int32_t base_sequence = kNoSequence;
+        bool closed = false;         // full, or retried: nothing more is appended
+        bool maybe_written = false;  // an attempt ended without a definite answer
+        bool done = false;           // completed (e.g. expired) while still in flight
+        bool sequence_reset = false; // re-sequenced by an epoch bump (ProducerBatch.sequenceHasBeenReset)
+    };
+    using BatchPtr = std::unique_ptr<Batch>;
+    // Kafka's TxnPartitionEntry: the partition's own producer id and epoch (it moves to a new
+    // epoch lazily, once none of its batches is in flight), its sequences and its queue.
+    struct PartitionState {
+        std::deque<BatchPtr> queue;  // not in flight, in send order
+        std::int64_t producer_id = kNoProducerId;
+        std::int16_t producer_epoch = kNoProducerEpoch;
+        std::int32_t next_sequence = 0;
+        std::int32_t last_acked_sequence = kNoSequence;
+        std::int32_t in_flight_batches = 0;  // on the wire (expired ones too), for muting
+        // partitionsWithUnresolvedSequences: a sent batch expired; the sequence after it.
+        std::optional<std::int32_t> unresolved_next_sequence;
+        bool rewrite_on_bump = false;  // partitionsToRewriteSequences
+        std::int32_t leader = kNoLeader;  // from the metadata, refreshed when it moves
+    };
+    PartitionState& partition_state(const TopicPartition& partition);
+    enum class RequestKind : std::uint8_t { produce, init_producer_id, transaction, metadata, api_versions };
+    struct InFlightRequest {
+        std::int32_t broker = 0;
+        sim::TimeUs deadline_us = 0;
+        RequestKind kind = RequestKind::produce;
+        std::vector<BatchPtr> batches;
+    };
+    // One connection per broker, with Kafka's NetworkClient states: connecting (ApiVersions
+    // sent), ready, or disconnected until the reconnect backoff has passed.
+    struct Channel {
+        sim::ConnectionId connection = 0;
+        bool open = false;
+        bool ready = false;  // ApiVersions answered
+        std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
+        std::vector<std::pair<std::int32_t, MessageBody>> unsent;  // queued until ready
+        std::int32_t failed_attempts = 0;
+        sim::TimeUs reconnect_after_us = 0;
+    };
+
+    void poll();
+    void expire_batches(sim::TimeUs now);
+    void expire_requests(sim::TimeUs now);
+    // Sequence bookkeeping of the idempotent producer (producer_sequences.cpp, Kafka's
+    // TransactionManager / TxnPartitionEntry).
+    void maybe_resolve_sequences();
+    void maybe_bump_epoch();
+    // inflightBatchesBySequence: sequenced batches not yet completed, on the wire or queued
+    // for a retry, in sequence order.
+    std::vector<Batch*> sequenced_batches(const TopicPartition& partition);
+    bool has_in_flight_batches(const TopicPartition& partition);
+    std::int32_t first_in_flight_sequence(const TopicPartition& partition);
+    bool has_stale_producer_id_and_epoch(const PartitionState& state) const;
+    void maybe_update_producer_id_and_epoch(const TopicPartition& partition);
+    void start_sequences_at_beginning(const TopicPartition& partition);
+    void request_epoch_bump(const TopicPartition& partition);
+    void mark_sequence_unresolved(const Batch& batch);
+    bool transaction_manager_can_retry(Batch& batch, ErrorCode error);
+    void handle_failed_batch(const Batch& batch, ErrorCode error, bool adjust_sequences);
+    void maybe_init_producer_id(sim::TimeUs now);
+    void drain(sim::TimeUs now);
+    void maybe_refresh_metadata(sim::TimeUs now);
+    void handle_metadata_response(const MetadataResponse& response);
+    bool ready_to_drain(const TopicPartition& partition, sim::TimeUs now);
+    void send_request(std::int32_t broker, InFlightRequest request, MessageBody body);
+    Channel& channel(std::int32_t broker);
+    // Connections (producer_connections.cpp, Kafka's NetworkClient / ClusterConnectionStates).
+    bool node_ready(std::int32_t broker, sim::TimeUs now);
+    void open_connection(std::int32_t broker, sim::TimeUs now);
+    void handle_api_versions_response(std::int32_t broker);
+    void note_disconnect(Channel& ch);
+    void fail_channel(std::int32_t broker, ErrorCode error);
+    void fail_request(InFlightRequest& request, ErrorCode error);
+    void handle_produce_response(InFlightRequest& request, const ProduceResponse& response);
+    void handle_init_producer_id_response(const InitProducerIdResponse& response);
+    void complete_batch(BatchPtr batch, ErrorCode error, std::int64_t base_offset);
+    bool can_retry(Batch& batch, ErrorCode error);
+    void reenqueue(BatchPtr batch);
+    void finish(Batch& batch, SendOutcome outcome);
+    void forget_in_flight(const Batch& batch);
+    void schedule_wakeup();
+    sim::TimeUs next_deadline() const;
+    bool idempotent() const { return config_.enable_idempotence; }
+
+    // Transactions (producer_transactions.cpp).
+    void transition_to(ClientTxnState target);
+    void maybe_send_transaction_request(sim::TimeUs now);
+    bool send_to_partition_allowed(const TopicPartition& partition) const;
+    bool has_unfinished_batches() const;
+    void fail_queued_batches(ErrorCode error);
+    void handle_transaction_response(const MessageBody& body);
+    void transaction_request_failed();
+    void note_coordinator_error(ErrorCode error);
+    void handle_init_response(const InitProducerIdResponse& response);
+    void handle_end_txn_response(const EndTxnResponse& response);
+    void handle_add_response(ErrorCode error, bool offsets);
+    void handle_txn_offset_commit_response(const TxnOffsetCommitResponse& response);
+    void finish_operation(ErrorCode error);
+    void enter_abortable_error(ErrorCode error);
+    void reset_sequences();
+
+    sim::Simulation& sim_;
+    sim::NodeId host_;
+    std::shared_ptr<const ClusterLayout> layout_;
+    ProducerConfig config_;
+    SendListener& listener_;
+    WakeupTimer wakeup_;
+    ExponentialBackoff retry_backoff_;  // batch retries (RecordAccumulator's retryBackoff)
+    ExponentialBackoff reconnect_backoff_;  // ClusterConnectionStates' reconnectBackoff
+    sim::Prng backoff_prng_;            // its jitter
+
+    LeaderCache leaders_;
+    bool metadata_in_flight_ = false;
+    sim::TimeUs metadata_retry_after_us_ = 0;
+    std::map<TopicPartition, PartitionState> partitions_;
+    std::map<std::int32_t, Channel> channels_;  // by broker id
+    std::int32_t next_correlation_ = 0;
+    std::size_t pending_records_ = 0;
+    std::int64_t producer_id_ = kNoProducerId;
+    std::int16_t producer_epoch_ = kNoProducerEpoch;
+    bool init_in_flight_ = false;
+    sim::TimeUs init_retry_after_us_ = 0;
+    // Transactions.
+    TransactionListener* txn_listener_ = nullptr;
+    ClientTxnState txn_state_ = ClientTxnState::UNINITIALIZED;
+    std::optional<TxnOperation> operation_;  // the API call waiting for completion
+    std::set<TopicPartition> txn_partitions_;          // added to the transaction
+    std::set<TopicPartition> txn_partitions_pending_;  // to add before their batches drain
+    std::optional<std::map<TopicPartition, std::int64_t>> txn_offsets_;
+    GroupMetadata txn_group_;
+    bool txn_offsets_added_ = false;
+    bool txn_request_in_flight_ = false;
+    sim::TimeUs txn_retry_after_us_ = 0;
+    bool txn_epoch_bump_after_abort_ = false;
+    std::int32_t init_broker_ = 0;
+    bool epoch_bump_required_ = false;
+};
+
+}  // namespace eosim::kafka
