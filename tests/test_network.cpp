@@ -67,9 +67,9 @@ TEST_CASE("a lost message stalls the rest of its direction until the connection 
     Pair p(LinkProfile{100, 0});
     const ConnectionId conn = p.sim.connect(p.c, p.s);
     p.send(conn, 1);
-    p.sim.network().faults(p.c, p.s).drop_messages = true;
+    p.sim.network().faults(p.c, p.s).drop_windows = 1;
     p.send(conn, 2);
-    p.sim.network().faults(p.c, p.s).drop_messages = false;
+    p.sim.network().faults(p.c, p.s).drop_windows = 0;
     p.send(conn, 3);  // behind the hole: never arrives on this connection
     p.sim.run(kNever);
     CHECK(p.server->received == std::vector<int>{1});
@@ -194,4 +194,47 @@ TEST_CASE("a FIN sent into a partition waits behind the held data, and data towa
     CHECK(p.server->received == std::vector<int>{1});  // data before the FIN arrives
     CHECK(p.server->closed == std::vector<ConnectionId>{conn});
     CHECK(p.client->received.empty());  // the closer reads nothing more
+}
+
+TEST_CASE("partitions nest: the link heals when the last partition cutting it heals") {
+    Pair p(LinkProfile{100, 0});
+    const ConnectionId conn = p.sim.connect(p.c, p.s);
+    p.sim.set_partitioned(p.c, p.s, true);  // e.g. {client} cut off from everyone
+    p.sim.set_partitioned(p.c, p.s, true);  // and, overlapping, {server} cut off from everyone
+    p.send(conn, 1);
+    p.sim.schedule(1000, [&] { p.sim.set_partitioned(p.c, p.s, false); });  // the first heals
+    p.sim.schedule(4000, [&] {
+        CHECK(p.server->received.empty());  // the second still cuts the link
+        p.sim.set_partitioned(p.c, p.s, false);
+    });
+    p.sim.run(kNever);
+    CHECK(p.server->received == std::vector<int>{1});
+}
+
+TEST_CASE("pauses nest: the process runs again when the last pause ends") {
+    Pair p(LinkProfile{100, 0});
+    const ConnectionId conn = p.sim.connect(p.c, p.s);
+    CHECK(p.sim.pause(p.s));
+    CHECK(p.sim.pause(p.s));
+    p.send(conn, 1);
+    p.sim.schedule(1000, [&] { p.sim.resume(p.s); });
+    p.sim.schedule(4000, [&] {
+        CHECK(p.sim.is_paused(p.s));
+        CHECK(p.server->received.empty());
+        p.sim.resume(p.s);
+    });
+    p.sim.run(kNever);
+    CHECK_FALSE(p.sim.is_paused(p.s));
+    CHECK(p.server->received == std::vector<int>{1});
+}
+
+TEST_CASE("a crash ends every pause of the process it kills") {
+    Pair p(LinkProfile{100, 0});
+    CHECK(p.sim.pause(p.s));
+    CHECK(p.sim.pause(p.s));
+    p.sim.crash(p.s);
+    CHECK_FALSE(p.sim.is_paused(p.s));
+    CHECK_FALSE(p.sim.pause(p.s));  // a down node cannot be frozen
+    p.sim.restart(p.s);
+    CHECK_FALSE(p.sim.is_paused(p.s));
 }

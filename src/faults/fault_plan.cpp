@@ -26,6 +26,7 @@ std::string_view fault_kind_name(FaultSpec::Kind kind) {
 
 void FaultPlan::install(sim::Simulation& sim) {
     records_.assign(specs_.size(), FaultRecord{});
+    paused_incarnations_.assign(specs_.size(), std::nullopt);
     for (std::size_t i = 0; i < specs_.size(); ++i) {
         records_[i].at_us = specs_[i].at_us;
         if (specs_[i].kind == FaultSpec::Kind::crash) {
@@ -67,7 +68,8 @@ void FaultPlan::install_link_fault(sim::Simulation& sim, std::size_t index) {
         const auto set = [&](sim::NodeId a, sim::NodeId b) {
             sim::LinkFaults& link = sim.network().faults(a, b);
             if (drop) {
-                link.drop_messages = active;
+                link.drop_windows += active ? 1 : -1;
+                EOSIM_ASSERT(link.drop_windows >= 0);
             } else if (typed) {
                 auto& delays = link.type_delays;
                 if (active) {
@@ -176,11 +178,11 @@ void FaultPlan::install_pause(sim::Simulation& sim, std::size_t index) {
                                               index + 1, spec.from, spec.duration_us / 1000);
     sim.schedule(spec.at_us, [this, &sim, index, node] {
         trace(sim, index, true);
-        sim.pause(node);
+        if (sim.pause(node)) paused_incarnations_[index] = sim.incarnation(node);
     });
     sim.schedule(spec.at_us + spec.duration_us, [this, &sim, index, node] {
         trace(sim, index, false);
-        sim.resume(node);
+        if (paused_incarnations_[index] == sim.incarnation(node)) sim.resume(node);
     });
 }
 

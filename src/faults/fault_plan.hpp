@@ -3,6 +3,7 @@
 // start and end is traced and counted, so a run can never be silently fault-free.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,9 @@ private:
 
     std::vector<FaultSpec> specs_;
     std::vector<FaultRecord> records_;
+    // Per pause fault: the incarnation it froze, so that its end does not thaw a later process
+    // (the node may have crashed and restarted meanwhile).
+    std::vector<std::optional<std::uint32_t>> paused_incarnations_;
     std::function<void(const FaultRecord&, bool start)> observer_;
     void notify(std::size_t index, bool start) {
         if (observer_) observer_(records_[index], start);

@@ -20,12 +20,17 @@ struct LinkProfile {
 };
 
 // Fault-controlled state of one direction of a link.
+// Faults overlap (two partitions that both cut a link, two loss windows), so partitions and
+// loss windows are counted: the link heals when the last one ends, not the first.
 struct LinkFaults {
     TimeUs extra_delay_us = 0;  // delay spike
-    bool drop_messages = false; // a message sent now is lost and the connection stalls
+    int drop_windows = 0;       // while > 0, a message sent now is lost and the connection stalls
     // A network partition: nothing gets through, nothing is lost. Messages (and a FIN) wait, in
-    // order, and travel when the partition heals, unless the connection is closed first.
-    bool partitioned = false;
+    // order, and travel when the last partition cutting the link heals, unless the connection
+    // is closed first.
+    int partitions = 0;
+    bool drops_messages() const { return drop_windows > 0; }
+    bool partitioned() const { return partitions > 0; }
     // Extra delay for messages of one type only (matched on Payload::type_name()).
     std::vector<std::pair<std::string, TimeUs>> type_delays;
 };

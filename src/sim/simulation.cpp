@@ -88,7 +88,7 @@ void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> pay
         trace_.record(now_us_, TraceKind::drop, node_name(to), node_name(from), *payload);
         return;
     }
-    if (network_.faults(from, to).drop_messages && !c.stalled[direction]) {
+    if (network_.faults(from, to).drops_messages() && !c.stalled[direction]) {
         c.stalled[direction] = true;
         record_fault(node_name(from), StateChange("fault.message_lost")
                                           .with("to", node_name(to))
@@ -101,7 +101,7 @@ void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> pay
         return;
     }
     const auto held = held_.find({id, direction});
-    if (network_.faults(from, to).partitioned || held != held_.end()) {
+    if (network_.faults(from, to).partitioned() || held != held_.end()) {
         trace_.record(now_us_, TraceKind::node, node_name(from), node_name(to), Note("net.held", payload->type_name()));
         held_[{id, direction}].push_back(std::move(payload));
         return;
@@ -127,8 +127,10 @@ void Simulation::transmit_fin(NodeId by, NodeId peer, ConnectionId id, int direc
 }
 
 void Simulation::set_partitioned(NodeId from, NodeId to, bool partitioned) {
-    network_.faults(from, to).partitioned = partitioned;
-    if (!partitioned) release_held(from, to);
+    LinkFaults& link = network_.faults(from, to);
+    link.partitions += partitioned ? 1 : -1;
+    EOSIM_ASSERT(link.partitions >= 0);
+    if (!link.partitioned()) release_held(from, to);
 }
 
 // In connection order (deterministic), each direction's waiting messages leave in send order.
@@ -164,7 +166,7 @@ void Simulation::close(NodeId by, ConnectionId id) {
     const NodeId peer = by == c.client ? c.server : c.client;
     held_.erase({id, 1 - outgoing});  // toward the closer: it reads nothing more
     const auto held = held_.find({id, outgoing});
-    if (network_.faults(by, peer).partitioned || held != held_.end()) {
+    if (network_.faults(by, peer).partitioned() || held != held_.end()) {
         held_[{id, outgoing}].push_back(nullptr);  // the FIN waits behind the held data
         return;
     }
@@ -221,7 +223,7 @@ void Simulation::stop_process(NodeId node, std::string_view how, bool power_loss
     EOSIM_ASSERT(slot.up);
     trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note(how, ""));
     slot.up = false;
-    slot.paused = false;
+    slot.pauses = 0;
     slot.deferred.clear();
     ++slot.incarnation;  // timers and deliveries addressed to the old process are void
     close_connections_of(node);
@@ -244,7 +246,7 @@ void Simulation::shutdown(NodeId node, std::function<void()> on_exit) {
     trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.shutdown", ""));
     slot.shutting_down = true;
     slot.on_exit = std::move(on_exit);
-    if (slot.paused) {
+    if (slot.pauses > 0) {
         slot.shutdown_deferred = true;  // a frozen process handles its SIGTERM when it resumes
         return;
     }
@@ -271,18 +273,19 @@ void Simulation::restart(NodeId node) {
     slot.node->on_start();
 }
 
-void Simulation::pause(NodeId node) {
+bool Simulation::pause(NodeId node) {
     NodeSlot& slot = nodes_[node];
-    if (!slot.up || slot.paused) return;
+    if (!slot.up) return false;
+    if (slot.pauses++ > 0) return true;  // already frozen: this pause nests in the other
     trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.pause", ""));
-    slot.paused = true;
+    return true;
 }
 
 void Simulation::resume(NodeId node) {
     NodeSlot& slot = nodes_[node];
-    if (!slot.paused) return;
+    if (slot.pauses == 0) return;
+    if (--slot.pauses > 0) return;  // another pause still holds it
     trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note("node.resume", ""));
-    slot.paused = false;
     // The process sees everything that queued up while it was frozen, in arrival order.
     for (Event event : slot.deferred) {
         event.time_us = now_us_;
@@ -326,12 +329,12 @@ void Simulation::dispatch(const Event& event) {
     if (event.kind == EventKind::timer && cancelled_timers_.erase(event.token) > 0) return;
     NodeSlot& slot = nodes_[event.node];
     const bool stale = !slot.up || slot.incarnation != event.incarnation;
-    if (event.kind == EventKind::delivery && (stale || !slot.paused)) {
+    if (event.kind == EventKind::delivery && (stale || slot.pauses == 0)) {
         deliver(event);  // deliver() itself drops messages for a dead incarnation
         return;
     }
     if (stale) return;
-    if (slot.paused) {
+    if (slot.pauses > 0) {
         slot.deferred.push_back(event);
         return;
     }

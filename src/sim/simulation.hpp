@@ -60,8 +60,12 @@ public:
     // power_loss: a machine-level crash; the node also loses what it had not flushed.
     void crash(NodeId node, bool power_loss = false);
     void restart(NodeId node);
-    void pause(NodeId node);
+    // Pauses nest (two pause faults can overlap): the process runs again when the last pause
+    // ends. pause() says whether it took effect (false if the node is down); a crash ends every
+    // pause of the process it kills.
+    bool pause(NodeId node);
     void resume(NodeId node);
+    std::uint32_t incarnation(NodeId node) const { return nodes_[node].incarnation; }
     // A clean shutdown: the node is told (Node::on_shutdown, deferred while it is paused) and
     // leaves when it calls exit(). on_exit runs once it is down, by exit or by a crash meanwhile.
     void shutdown(NodeId node, std::function<void()> on_exit);
@@ -71,9 +75,10 @@ public:
     void exit(NodeId node);
     bool is_shutting_down(NodeId node) const { return nodes_[node].shutting_down; }
     bool is_up(NodeId node) const { return nodes_[node].up; }
-    bool is_paused(NodeId node) const { return nodes_[node].paused; }
+    bool is_paused(NodeId node) const { return nodes_[node].pauses > 0; }
     void record_fault(std::string_view subject, const Describable& fault);
-    // Cuts or heals one direction of a link (a network partition). Healing releases what waited.
+    // Cuts or heals one direction of a link (a network partition). Cuts nest: the link heals when
+    // every partition that cut it has healed, and then what waited is released.
     void set_partitioned(NodeId from, NodeId to, bool partitioned);
 
     void start_all();
@@ -86,7 +91,7 @@ private:
         std::unique_ptr<Node> node;
         std::uint32_t incarnation = 0;
         bool up = true;
-        bool paused = false;
+        int pauses = 0;               // pause faults in effect; frozen while > 0
         std::vector<Event> deferred;  // events that arrived while paused
         bool shutting_down = false;
         bool shutdown_deferred = false;  // asked while paused: told on resume
