@@ -124,19 +124,6 @@ void Broker::reply(sim::ConnectionId connection, std::int32_t correlation, Messa
     unmute(connection, correlation);
 }
 
-namespace {
-
-// Answers to the broker's own requests and the controller's pushed metadata: not requests to it.
-bool is_request(const MessageBody& body) {
-    return !(std::holds_alternative<WriteTxnMarkersResponse>(body) ||
-             std::holds_alternative<AddPartitionsToTxnResponse>(body) ||
-             std::holds_alternative<BrokerHeartbeatResponse>(body) ||
-             std::holds_alternative<AlterPartitionResponse>(body) ||
-             std::holds_alternative<ReplicaFetchResponse>(body) || std::holds_alternative<MetadataUpdate>(body));
-}
-
-}  // namespace
-
 void Broker::on_message(const sim::Envelope& envelope) {
     const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
     if (is_request(message.body)) {
@@ -167,83 +154,6 @@ void Broker::unmute(sim::ConnectionId connection, std::int32_t correlation) {
         envelope.payload = &message;
         dispatch(envelope, message);
     });
-}
-
-void Broker::dispatch(const sim::Envelope& envelope, const KafkaMessage& message) {
-    const std::int32_t correlation = message.correlation_id;
-    const MessageBody& body = message.body;
-    if (const auto* r = std::get_if<ProduceRequest>(&body)) return handle_produce(envelope, correlation, *r);
-    if (const auto* r = std::get_if<FetchRequest>(&body)) return handle_fetch(envelope, correlation, *r);
-    if (const auto* r = std::get_if<ListOffsetsRequest>(&body)) return handle_list_offsets(envelope, correlation, *r);
-    if (const auto* r = std::get_if<InitProducerIdRequest>(&body)) {
-        return handle_init_producer_id(envelope, correlation, *r);
-    }
-    if (const auto* r = std::get_if<WriteTxnMarkersRequest>(&body)) {
-        return handle_write_txn_markers(envelope, correlation, *r);
-    }
-    if (std::holds_alternative<WriteTxnMarkersResponse>(body) ||
-        std::holds_alternative<AddPartitionsToTxnResponse>(body) ||
-        std::holds_alternative<BrokerHeartbeatResponse>(body) ||
-        std::holds_alternative<AlterPartitionResponse>(body) ||
-        std::holds_alternative<ReplicaFetchResponse>(body)) {
-        return handle_broker_response(envelope, message);
-    }
-    if (const auto* r = std::get_if<MetadataUpdate>(&body)) return apply_image(r->image);
-    if (const auto* r = std::get_if<ReplicaFetchRequest>(&body)) {
-        return handle_replica_fetch(envelope, correlation, *r);
-    }
-    if (const auto* r = std::get_if<MetadataRequest>(&body)) return handle_metadata(envelope, correlation, *r);
-    if (std::holds_alternative<ApiVersionsRequest>(body)) {
-        return reply(envelope.connection, correlation, ApiVersionsResponse{ErrorCode::NONE});
-    }
-    if (std::holds_alternative<AddPartitionsToTxnRequest>(body) ||
-        std::holds_alternative<AddOffsetsToTxnRequest>(body) || std::holds_alternative<EndTxnRequest>(body)) {
-        return handle_transaction_request(envelope, correlation, message);
-    }
-    handle_group_request(envelope, correlation, message);
-}
-
-void Broker::handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
-                                     const InitProducerIdRequest& request) {
-    if (request.transactional_id.has_value()) {
-        TransactionCoordinator* coordinator = coordinator_for(*request.transactional_id);
-        if (coordinator == nullptr) {
-            reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
-            return;
-        }
-        const sim::ConnectionId connection = env.connection;
-        coordinator->handle_init_producer_id(request, [this, connection, correlation](MessageBody body) {
-            reply(connection, correlation, std::move(body));
-        });
-        return;
-    }
-    // Idempotent producer: a fresh id, epoch 0, no log write (TC handleInitProducerId).
-    reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NONE, allocate_producer_id(), 0});
-}
-
-void Broker::handle_transaction_request(const sim::Envelope& env, std::int32_t correlation,
-                                        const KafkaMessage& message) {
-    const sim::ConnectionId connection = env.connection;
-    auto answer = [this, connection, correlation](MessageBody body) {
-        reply(connection, correlation, std::move(body));
-    };
-    const std::string* txn_id = nullptr;
-    if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
-    if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) txn_id = &r->transactional_id;
-    if (const auto* r = std::get_if<EndTxnRequest>(&message.body)) txn_id = &r->transactional_id;
-    EOSIM_ASSERT(txn_id != nullptr);
-    TransactionCoordinator* coordinator = coordinator_for(*txn_id);
-    if (const auto* r = std::get_if<AddPartitionsToTxnRequest>(&message.body)) {
-        if (coordinator == nullptr) return answer(AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, r->partitions});
-        return coordinator->handle_add_partitions(*r, answer);
-    }
-    if (const auto* r = std::get_if<AddOffsetsToTxnRequest>(&message.body)) {
-        if (coordinator == nullptr) return answer(AddOffsetsToTxnResponse{ErrorCode::NOT_COORDINATOR});
-        return coordinator->handle_add_offsets(*r, answer);
-    }
-    const auto& end = std::get<EndTxnRequest>(message.body);
-    if (coordinator == nullptr) return answer(EndTxnResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
-    coordinator->handle_end_txn(end, answer);
 }
 
 ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartition& tp,

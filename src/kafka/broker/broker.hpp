@@ -186,10 +186,14 @@ private:
     void handle_write_txn_markers(const sim::Envelope& env, std::int32_t correlation,
                                   const WriteTxnMarkersRequest& request);
     WriteTxnMarkersResponse write_txn_markers(const WriteTxnMarkersRequest& request);
-    void handle_group_request(const sim::Envelope& env, std::int32_t correlation,
-                              const KafkaMessage& message);
-    void handle_transaction_request(const sim::Envelope& env, std::int32_t correlation,
-                                    const KafkaMessage& message);
+    void handle_api_versions(const sim::Envelope& env, std::int32_t correlation, const ApiVersionsRequest& request);
+    // Transaction requests, forwarded to the coordinator of the transactional id (broker_apis.cpp).
+    void handle_add_partitions_to_txn(const sim::Envelope& env, std::int32_t correlation,
+                                      const AddPartitionsToTxnRequest& request);
+    void handle_add_offsets_to_txn(const sim::Envelope& env, std::int32_t correlation,
+                                   const AddOffsetsToTxnRequest& request);
+    void handle_end_txn(const sim::Envelope& env, std::int32_t correlation, const EndTxnRequest& request);
+    TransactionCoordinator::Reply answer_to(const sim::Envelope& env, std::int32_t correlation);
     void handle_broker_response(const sim::Envelope& env, const KafkaMessage& message);
     void send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response);
     std::vector<TopicPartition> partitions_to_verify(const ProduceRequest& request) const;
@@ -213,6 +217,9 @@ private:
         std::int32_t in_progress = 0;  // correlation id of the request being handled
         std::deque<std::pair<sim::Envelope, KafkaMessage>> waiting;
     };
+    // Not a request to this broker: an answer to one of its own, or the controller's metadata.
+    static bool is_request(const MessageBody& body);
+    // KafkaApis.handle: one handler per message (broker_apis.cpp).
     void dispatch(const sim::Envelope& envelope, const KafkaMessage& message);
     void unmute(sim::ConnectionId connection, std::int32_t correlation);
     std::map<sim::ConnectionId, MutedConnection> muted_;
@@ -271,6 +278,9 @@ private:
                                  std::int16_t epoch, bool committed);
     void append_group_snapshot(const TopicPartition& offsets_partition);
     void handle_offset_fetch(const sim::Envelope& env, std::int32_t correlation, const OffsetFetchRequest& request);
+    void handle_offset_commit(const sim::Envelope& env, std::int32_t correlation, const OffsetCommitRequest& request);
+    void handle_txn_offset_commit(const sim::Envelope& env, std::int32_t correlation,
+                                  const TxnOffsetCommitRequest& request);
     // The classic group protocol (broker_membership.cpp): JoinGroup and SyncGroup requests wait
     // here, by group and member id, until their round completes; the coordinator's timers and
     // these parked requests are volatile, as Kafka's are (lost on failover or crash).
@@ -281,7 +291,12 @@ private:
     std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins_;
     std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs_;
     std::map<std::string, sim::TimeUs> group_timer_at_;  // earliest pending timer per group
-    void handle_membership_request(const sim::Envelope& env, std::int32_t correlation, const MessageBody& body);
+    void handle_join_group(const sim::Envelope& env, std::int32_t correlation, const JoinGroupRequest& request);
+    void handle_sync_group(const sim::Envelope& env, std::int32_t correlation, const SyncGroupRequest& request);
+    void handle_heartbeat(const sim::Envelope& env, std::int32_t correlation, const HeartbeatRequest& request);
+    void handle_leave_group(const sim::Envelope& env, std::int32_t correlation, const LeaveGroupRequest& request);
+    void with_classic_group(const sim::Envelope& env, std::int32_t correlation, const std::string& group_id,
+                            const MessageBody& refusal, const std::function<void(ClassicGroupCoordinator&)>& handle);
     void finish_group_effects(const std::string& group_id, GroupEffects effects);
     void deliver_group_effects(const std::string& group_id, const GroupEffects& effects, ErrorCode store_error);
     void schedule_group_timer(const std::string& group_id);

@@ -113,34 +113,27 @@ void Broker::write_group_change(const sim::Envelope& env, std::int32_t correlati
                          });
 }
 
-void Broker::handle_group_request(const sim::Envelope& env, std::int32_t correlation, const KafkaMessage& message) {
-    const MessageBody& body = message.body;
-    if (const auto* r = std::get_if<OffsetFetchRequest>(&body)) return handle_offset_fetch(env, correlation, *r);
-    if (const auto* r = std::get_if<OffsetCommitRequest>(&body)) {
-        const OffsetCommitRequest request = *r;
-        return write_group_change<OffsetCommitResponse>(
-            env, correlation, r->group_id, [request](GroupCoordinator& g) { return g.handle_offset_commit(request); },
-            [request](ErrorCode e) {
-                OffsetCommitResponse refused;
-                for (const auto& p : request.partitions) refused.partitions.push_back({p.partition, e});
-                return refused;
-            });
-    }
-    if (const auto* r = std::get_if<TxnOffsetCommitRequest>(&body)) {
-        const TxnOffsetCommitRequest request = *r;
-        return write_group_change<TxnOffsetCommitResponse>(
-            env, correlation, r->group_id, [request](GroupCoordinator& g) { return g.handle_txn_offset_commit(request); },
-            [request](ErrorCode e) {
-                TxnOffsetCommitResponse refused;
-                for (const auto& p : request.partitions) refused.partitions.push_back({p.partition, e});
-                return refused;
-            });
-    }
-    if (std::holds_alternative<JoinGroupRequest>(body) || std::holds_alternative<SyncGroupRequest>(body) ||
-        std::holds_alternative<HeartbeatRequest>(body) || std::holds_alternative<LeaveGroupRequest>(body)) {
-        return handle_membership_request(env, correlation, body);
-    }
-    EOSIM_UNREACHABLE("unexpected message at a broker");
+void Broker::handle_offset_commit(const sim::Envelope& env, std::int32_t correlation, const OffsetCommitRequest& r) {
+    const OffsetCommitRequest request = r;
+    write_group_change<OffsetCommitResponse>(
+        env, correlation, r.group_id, [request](GroupCoordinator& g) { return g.handle_offset_commit(request); },
+        [request](ErrorCode e) {
+            OffsetCommitResponse refused;
+            for (const auto& p : request.partitions) refused.partitions.push_back({p.partition, e});
+            return refused;
+        });
+}
+
+void Broker::handle_txn_offset_commit(const sim::Envelope& env, std::int32_t correlation,
+                                      const TxnOffsetCommitRequest& r) {
+    const TxnOffsetCommitRequest request = r;
+    write_group_change<TxnOffsetCommitResponse>(
+        env, correlation, r.group_id, [request](GroupCoordinator& g) { return g.handle_txn_offset_commit(request); },
+        [request](ErrorCode e) {
+            TxnOffsetCommitResponse refused;
+            for (const auto& p : request.partitions) refused.partitions.push_back({p.partition, e});
+            return refused;
+        });
 }
 
 // A transaction marker for an offsets partition: pending transactional offsets of that producer

@@ -9,50 +9,55 @@
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
-namespace {
 
-const std::string& group_of(const MessageBody& body) {
-    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) return r->group_id;
-    if (const auto* r = std::get_if<SyncGroupRequest>(&body)) return r->group_id;
-    if (const auto* r = std::get_if<HeartbeatRequest>(&body)) return r->group_id;
-    return std::get<LeaveGroupRequest>(body).group_id;
-}
-
-MessageBody refused(const MessageBody& body, ErrorCode error) {
-    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) return JoinGroupResponse{error, r->member_id, -1, "", "", {}};
-    if (std::holds_alternative<SyncGroupRequest>(body)) return SyncGroupResponse{error, {}};
-    if (std::holds_alternative<HeartbeatRequest>(body)) return HeartbeatResponse{error};
-    return LeaveGroupResponse{error};
-}
-
-}  // namespace
-
-void Broker::handle_membership_request(const sim::Envelope& env, std::int32_t correlation, const MessageBody& body) {
-    const std::string group_id = group_of(body);
+// One request of the classic group protocol against its group's coordinator; NOT_COORDINATOR
+// (the refusal given) when this broker does not coordinate the group.
+void Broker::with_classic_group(const sim::Envelope& env, std::int32_t correlation, const std::string& group_id,
+                                const MessageBody& refusal,
+                                const std::function<void(ClassicGroupCoordinator&)>& handle) {
     GroupStorage* state = group_state_for(group_id);
-    if (state == nullptr) return reply(env.connection, correlation, refused(body, ErrorCode::NOT_COORDINATOR));
+    if (state == nullptr) return reply(env.connection, correlation, refusal);
     ClassicGroupCoordinator coordinator(state->classic_groups[group_id], config_.groups, now());
-    const ParkedGroupRequest parked{env.connection, correlation};
-    if (const auto* r = std::get_if<JoinGroupRequest>(&body)) {
-        const JoinOutcome outcome = coordinator.join(*r);
+    handle(coordinator);
+    finish_group_effects(group_id, std::move(coordinator.effects()));
+}
+
+void Broker::handle_join_group(const sim::Envelope& env, std::int32_t correlation, const JoinGroupRequest& request) {
+    const JoinGroupResponse refusal{ErrorCode::NOT_COORDINATOR, request.member_id, -1, "", "", {}};
+    with_classic_group(env, correlation, request.group_id, refusal, [&](ClassicGroupCoordinator& coordinator) {
+        const JoinOutcome outcome = coordinator.join(request);
         if (outcome.response) {
             reply(env.connection, correlation, *outcome.response);
         } else {
-            parked_joins_[group_id][outcome.member_id] = parked;
+            parked_joins_[request.group_id][outcome.member_id] = ParkedGroupRequest{env.connection, correlation};
         }
-    } else if (const auto* r = std::get_if<SyncGroupRequest>(&body)) {
-        std::optional<SyncGroupResponse> response = coordinator.sync(*r);
+    });
+}
+
+void Broker::handle_sync_group(const sim::Envelope& env, std::int32_t correlation, const SyncGroupRequest& request) {
+    const SyncGroupResponse refusal{ErrorCode::NOT_COORDINATOR, {}};
+    with_classic_group(env, correlation, request.group_id, refusal, [&](ClassicGroupCoordinator& coordinator) {
+        std::optional<SyncGroupResponse> response = coordinator.sync(request);
         if (response) {
             reply(env.connection, correlation, *response);
         } else {
-            parked_syncs_[group_id][r->member_id] = parked;
+            parked_syncs_[request.group_id][request.member_id] = ParkedGroupRequest{env.connection, correlation};
         }
-    } else if (const auto* r = std::get_if<HeartbeatRequest>(&body)) {
-        reply(env.connection, correlation, coordinator.heartbeat(*r));
-    } else {
-        reply(env.connection, correlation, coordinator.leave(std::get<LeaveGroupRequest>(body)));
-    }
-    finish_group_effects(group_id, std::move(coordinator.effects()));
+    });
+}
+
+void Broker::handle_heartbeat(const sim::Envelope& env, std::int32_t correlation, const HeartbeatRequest& request) {
+    with_classic_group(env, correlation, request.group_id, HeartbeatResponse{ErrorCode::NOT_COORDINATOR},
+                       [&](ClassicGroupCoordinator& coordinator) {
+                           reply(env.connection, correlation, coordinator.heartbeat(request));
+                       });
+}
+
+void Broker::handle_leave_group(const sim::Envelope& env, std::int32_t correlation, const LeaveGroupRequest& request) {
+    with_classic_group(env, correlation, request.group_id, LeaveGroupResponse{ErrorCode::NOT_COORDINATOR},
+                       [&](ClassicGroupCoordinator& coordinator) {
+                           reply(env.connection, correlation, coordinator.leave(request));
+                       });
 }
 
 // Answers the parked requests a round completed; when the round must be stored first, once the

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/assert.hpp"
+#include "kafka/protocol/dispatch.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -145,7 +146,7 @@ void ConsumerClient::send_metadata() {
     send(leaders_.next_broker(), RequestKind::metadata, leaders_.request(wanted));
 }
 
-void ConsumerClient::handle(const MetadataResponse& response) {
+void ConsumerClient::handle_metadata_response(const MetadataResponse& response) {
     leaders_.update(response);
     if (leaders_.stale()) retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
 }
@@ -248,18 +249,28 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
         answer_member_epoch_ = pending->second.member_epoch;
         ch.in_flight.erase(pending);
         std::visit(
-            [&](const auto& body) {
-                using T = std::decay_t<decltype(body)>;
-                if constexpr (std::is_same_v<T, OffsetFetchResponse> ||
-                              std::is_same_v<T, ListOffsetsResponse> ||
-                              std::is_same_v<T, FetchResponse> ||
-                              std::is_same_v<T, OffsetCommitResponse> ||
-                              std::is_same_v<T, JoinGroupResponse> ||
-                              std::is_same_v<T, SyncGroupResponse> ||
-                              std::is_same_v<T, HeartbeatResponse> ||
-                              std::is_same_v<T, MetadataResponse>) {
-                    handle(body);
-                }
+            Overloaded{
+                [&](const OffsetFetchResponse& r) { handle_offset_fetch_response(r); },
+                [&](const ListOffsetsResponse& r) { handle_list_offsets_response(r); },
+                [&](const FetchResponse& r) { handle_fetch_response(r); },
+                [&](const OffsetCommitResponse& r) { handle_offset_commit_response(r); },
+                [&](const JoinGroupResponse& r) { handle_join_group_response(r); },
+                [&](const SyncGroupResponse& r) { handle_sync_group_response(r); },
+                [&](const HeartbeatResponse& r) { handle_heartbeat_response(r); },
+                [&](const MetadataResponse& r) { handle_metadata_response(r); },
+                // The member left (close or max.poll.interval.ms): nothing waits for the answer,
+                // as AbstractCoordinator.maybeLeaveGroup does not.
+                [&](const LeaveGroupResponse&) {},
+                [&](const OneOf<InitProducerIdRequest, InitProducerIdResponse, ProduceRequest, ProduceResponse,
+                                FetchRequest, ListOffsetsRequest, OffsetCommitRequest, OffsetFetchRequest,
+                                AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, AddOffsetsToTxnRequest,
+                                AddOffsetsToTxnResponse, EndTxnRequest, EndTxnResponse, WriteTxnMarkersRequest,
+                                WriteTxnMarkersResponse, TxnOffsetCommitRequest, TxnOffsetCommitResponse,
+                                JoinGroupRequest, SyncGroupRequest, HeartbeatRequest, LeaveGroupRequest,
+                                BrokerHeartbeatRequest, BrokerHeartbeatResponse, MetadataUpdate,
+                                AlterPartitionRequest, AlterPartitionResponse, ReplicaFetchRequest,
+                                ReplicaFetchResponse, MetadataRequest, ApiVersionsRequest,
+                                ApiVersionsResponse> auto&) { not_for_this_node("a consumer", message); },
             },
             message.body);
         break;
@@ -290,7 +301,7 @@ void ConsumerClient::rejoin() {
     rewind_to_committed();
 }
 
-void ConsumerClient::handle(const OffsetFetchResponse& response) {
+void ConsumerClient::handle_offset_fetch_response(const OffsetFetchResponse& response) {
     if (answer_epoch_ != position_epoch_) return;
     bool unstable = response.error != ErrorCode::NONE;
     for (const auto& p : response.partitions) unstable = unstable || p.error != ErrorCode::NONE;
@@ -309,7 +320,7 @@ void ConsumerClient::handle(const OffsetFetchResponse& response) {
     }
 }
 
-void ConsumerClient::handle(const ListOffsetsResponse& response) {
+void ConsumerClient::handle_list_offsets_response(const ListOffsetsResponse& response) {
     if (answer_epoch_ != position_epoch_) return;
     for (const auto& p : response.partitions) {
         if (p.error != ErrorCode::NONE) {
@@ -321,7 +332,7 @@ void ConsumerClient::handle(const ListOffsetsResponse& response) {
     }
 }
 
-void ConsumerClient::handle(const FetchResponse& response) {
+void ConsumerClient::handle_fetch_response(const FetchResponse& response) {
     if (answer_epoch_ != position_epoch_) return;  // fetched before a rewind
     const std::size_t before = buffer_.size();
     for (const auto& p : response.partitions) {
@@ -398,7 +409,7 @@ void ConsumerClient::settle_positions() {
     }
 }
 
-void ConsumerClient::handle(const OffsetCommitResponse& response) {
+void ConsumerClient::handle_offset_commit_response(const OffsetCommitResponse& response) {
     ErrorCode error = ErrorCode::NONE;
     for (const auto& p : response.partitions) {
         if (p.error != ErrorCode::NONE) error = p.error;

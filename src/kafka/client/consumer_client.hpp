@@ -154,13 +154,13 @@ private:
     bool in_flight(RequestKind kind) const;
     bool in_flight_to(std::int32_t broker, RequestKind kind) const;
     void request_failed(RequestKind kind, ErrorCode error);
-    void handle(const OffsetFetchResponse& response);
-    void handle(const ListOffsetsResponse& response);
-    void handle(const FetchResponse& response);
-    void handle(const OffsetCommitResponse& response);
-    void handle(const JoinGroupResponse& response);
-    void handle(const SyncGroupResponse& response);
-    void handle(const HeartbeatResponse& response);
+    void handle_offset_fetch_response(const OffsetFetchResponse& response);
+    void handle_list_offsets_response(const ListOffsetsResponse& response);
+    void handle_fetch_response(const FetchResponse& response);
+    void handle_offset_commit_response(const OffsetCommitResponse& response);
+    void handle_join_group_response(const JoinGroupResponse& response);
+    void handle_sync_group_response(const SyncGroupResponse& response);
+    void handle_heartbeat_response(const HeartbeatResponse& response);
     // The classic group protocol, client side (AbstractCoordinator, ConsumerCoordinator).
     void group_poll(sim::TimeUs now);
     void send_join();
@@ -171,7 +171,7 @@ private:
     void group_error(RequestKind kind, ErrorCode error);
     void become_fatal(ErrorCode error);
     void clear_positions();
-    void handle(const MetadataResponse& response);
+    void handle_metadata_response(const MetadataResponse& response);
     void send_metadata();
     void reset_position(const TopicPartition& tp);
     void accept_batches(const FetchResponse::PartitionData& data);

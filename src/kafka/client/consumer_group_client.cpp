@@ -123,7 +123,7 @@ void ConsumerClient::group_error(RequestKind kind, ErrorCode error) {
     }
 }
 
-void ConsumerClient::handle(const JoinGroupResponse& response) {
+void ConsumerClient::handle_join_group_response(const JoinGroupResponse& response) {
     if (answer_member_epoch_ != member_epoch_ || member_state_ != MemberState::joining) return;
     if (response.error != ErrorCode::NONE) return group_error(RequestKind::join_group, response.error);
     member_id_ = response.member_id;
@@ -150,7 +150,7 @@ void ConsumerClient::handle(const JoinGroupResponse& response) {
     send(coordinator(), RequestKind::sync_group, std::move(sync));
 }
 
-void ConsumerClient::handle(const SyncGroupResponse& response) {
+void ConsumerClient::handle_sync_group_response(const SyncGroupResponse& response) {
     if (answer_member_epoch_ != member_epoch_ || member_state_ != MemberState::syncing) return;
     if (response.error != ErrorCode::NONE) return group_error(RequestKind::sync_group, response.error);
     member_state_ = MemberState::stable;
@@ -164,7 +164,7 @@ void ConsumerClient::handle(const SyncGroupResponse& response) {
     listener_.on_partitions_assigned(assignment_);
 }
 
-void ConsumerClient::handle(const HeartbeatResponse& response) {
+void ConsumerClient::handle_heartbeat_response(const HeartbeatResponse& response) {
     if (answer_member_epoch_ != member_epoch_) return;  // sent in an older membership
     if (response.error != ErrorCode::NONE) group_error(RequestKind::heartbeat, response.error);
 }

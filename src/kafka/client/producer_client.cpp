@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "base/assert.hpp"
+#include "kafka/protocol/dispatch.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -344,20 +345,41 @@ void ProducerClient::on_message(const sim::Envelope& envelope) {
         if (found == ch.in_flight.end()) return;
         InFlightRequest request = std::move(found->second);
         ch.in_flight.erase(found);
-        if (request.kind == RequestKind::api_versions) {
-            handle_api_versions_response(broker);
-        } else if (request.kind == RequestKind::transaction) {
-            handle_transaction_response(message.body);
-        } else if (const auto* produce = std::get_if<ProduceResponse>(&message.body)) {
-            handle_produce_response(request, *produce);
-        } else if (const auto* init = std::get_if<InitProducerIdResponse>(&message.body)) {
-            handle_init_producer_id_response(*init);
-        } else if (const auto* metadata = std::get_if<MetadataResponse>(&message.body)) {
-            handle_metadata_response(*metadata);
-        }
+        dispatch(broker, request, message);
         break;
     }
     poll();
+}
+
+// One handler per answer (the completion handlers of Kafka's NetworkClient, Sender and
+// TransactionManager); what a producer never asked for is not for it.
+void ProducerClient::dispatch(std::int32_t broker, InFlightRequest& request, const KafkaMessage& message) {
+    std::visit(
+        Overloaded{
+            [&](const ApiVersionsResponse&) { handle_api_versions_response(broker); },
+            [&](const MetadataResponse& r) { handle_metadata_response(r); },
+            [&](const ProduceResponse& r) { handle_produce_response(request, r); },
+            // The idempotent producer's InitProducerId (Sender) or the transactional one
+            // (TransactionManager.InitProducerIdHandler).
+            [&](const InitProducerIdResponse& r) {
+                if (request.kind == RequestKind::transaction) return handle_init_response(r);
+                handle_init_producer_id_response(r);
+            },
+            [&](const AddPartitionsToTxnResponse& r) { handle_add_partitions_to_txn_response(r); },
+            [&](const AddOffsetsToTxnResponse& r) { handle_add_offsets_to_txn_response(r); },
+            [&](const TxnOffsetCommitResponse& r) { handle_txn_offset_commit_response(r); },
+            [&](const EndTxnResponse& r) { handle_end_txn_response(r); },
+            [&](const OneOf<InitProducerIdRequest, ProduceRequest, FetchRequest, FetchResponse, ListOffsetsRequest,
+                            ListOffsetsResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
+                            OffsetFetchResponse, AddPartitionsToTxnRequest, AddOffsetsToTxnRequest, EndTxnRequest,
+                            WriteTxnMarkersRequest, WriteTxnMarkersResponse, TxnOffsetCommitRequest,
+                            JoinGroupRequest, JoinGroupResponse, SyncGroupRequest, SyncGroupResponse,
+                            HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse,
+                            BrokerHeartbeatRequest, BrokerHeartbeatResponse, MetadataUpdate, AlterPartitionRequest,
+                            AlterPartitionResponse, ReplicaFetchRequest, ReplicaFetchResponse, MetadataRequest,
+                            ApiVersionsRequest> auto&) { not_for_this_node("a producer", message); },
+        },
+        message.body);
 }
 
 void ProducerClient::handle_init_producer_id_response(const InitProducerIdResponse& response) {

@@ -194,7 +194,10 @@ private:
     bool send_to_partition_allowed(const TopicPartition& partition) const;
     bool has_unfinished_batches() const;
     void fail_queued_batches(ErrorCode error);
-    void handle_transaction_response(const MessageBody& body);
+    void dispatch(std::int32_t broker, InFlightRequest& request, const KafkaMessage& message);
+    void txn_response_received(ErrorCode error);
+    void handle_add_partitions_to_txn_response(const AddPartitionsToTxnResponse& response);
+    void handle_add_offsets_to_txn_response(const AddOffsetsToTxnResponse& response);
     void transaction_request_failed();
     void note_coordinator_error(ErrorCode error);
     void handle_init_response(const InitProducerIdResponse& response);

@@ -211,35 +211,32 @@ void ProducerClient::note_coordinator_error(ErrorCode error) {
     if (error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_NOT_AVAILABLE) leaders_.mark_stale();
 }
 
-void ProducerClient::handle_transaction_response(const MessageBody& body) {
+// Every answer to a transaction request (TransactionManager.TxnRequestHandler.onComplete): the
+// next request may go out; a coordinator error sends the client to find the coordinator again.
+void ProducerClient::txn_response_received(ErrorCode error) {
     txn_request_in_flight_ = false;
-    std::visit(
-        [this](const auto& response) {
-            if constexpr (requires { response.error; }) note_coordinator_error(response.error);
-        },
-        body);
-    if (const auto* r = std::get_if<TxnOffsetCommitResponse>(&body)) {
-        for (const auto& [tp, error] : r->partitions) note_coordinator_error(error);
-    }
-    if (const auto* r = std::get_if<InitProducerIdResponse>(&body)) return handle_init_response(*r);
-    if (const auto* r = std::get_if<AddPartitionsToTxnResponse>(&body)) {
-        if (r->error == ErrorCode::NONE) {
-            for (const TopicPartition& tp : r->partitions) {
-                txn_partitions_.insert(tp);
-                txn_partitions_pending_.erase(tp);
-            }
+    note_coordinator_error(error);
+}
+
+void ProducerClient::handle_add_partitions_to_txn_response(const AddPartitionsToTxnResponse& response) {
+    txn_response_received(response.error);
+    if (response.error == ErrorCode::NONE) {
+        for (const TopicPartition& tp : response.partitions) {
+            txn_partitions_.insert(tp);
+            txn_partitions_pending_.erase(tp);
         }
-        return handle_add_response(r->error, false);
     }
-    if (const auto* r = std::get_if<AddOffsetsToTxnResponse>(&body)) {
-        if (r->error == ErrorCode::NONE) txn_offsets_added_ = true;
-        return handle_add_response(r->error, true);
-    }
-    if (const auto* r = std::get_if<TxnOffsetCommitResponse>(&body)) return handle_txn_offset_commit_response(*r);
-    if (const auto* r = std::get_if<EndTxnResponse>(&body)) return handle_end_txn_response(*r);
+    handle_add_response(response.error, false);
+}
+
+void ProducerClient::handle_add_offsets_to_txn_response(const AddOffsetsToTxnResponse& response) {
+    txn_response_received(response.error);
+    if (response.error == ErrorCode::NONE) txn_offsets_added_ = true;
+    handle_add_response(response.error, true);
 }
 
 void ProducerClient::handle_init_response(const InitProducerIdResponse& response) {
+    txn_response_received(response.error);
     if (response.error == ErrorCode::NONE) {
         producer_id_ = response.producer_id;
         producer_epoch_ = response.producer_epoch;
@@ -275,6 +272,8 @@ void ProducerClient::handle_add_response(ErrorCode error, bool offsets) {
 }
 
 void ProducerClient::handle_txn_offset_commit_response(const TxnOffsetCommitResponse& response) {
+    txn_response_received(ErrorCode::NONE);
+    for (const auto& [tp, e] : response.partitions) note_coordinator_error(e);
     // The transaction may have turned into an abort while this request was in flight: the
     // answer then belongs to no pending operation.
     if (operation_ != TxnOperation::send_offsets) return;
@@ -300,6 +299,7 @@ void ProducerClient::handle_txn_offset_commit_response(const TxnOffsetCommitResp
 }
 
 void ProducerClient::handle_end_txn_response(const EndTxnResponse& response) {
+    txn_response_received(response.error);
     if (coordinator_retriable(response.error)) {
         txn_retry_after_us_ = sim_.now() + sim::ms(config_.retry_backoff_ms);
         return;

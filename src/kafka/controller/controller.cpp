@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "base/assert.hpp"
+#include "kafka/protocol/dispatch.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -43,13 +44,27 @@ void Controller::reply(sim::ConnectionId connection, std::int32_t correlation, M
 
 void Controller::on_message(const sim::Envelope& envelope) {
     const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
-    if (const auto* r = std::get_if<BrokerHeartbeatRequest>(&message.body)) {
-        return handle_heartbeat(envelope, message.correlation_id, *r);
-    }
-    if (const auto* r = std::get_if<AlterPartitionRequest>(&message.body)) {
-        return handle_alter_partition(envelope, message.correlation_id, *r);
-    }
-    EOSIM_UNREACHABLE("unexpected message at the controller");
+    const std::int32_t c = message.correlation_id;
+    std::visit(
+        Overloaded{
+            [&](const BrokerHeartbeatRequest& r) { handle_heartbeat(envelope, c, r); },
+            [&](const AlterPartitionRequest& r) { handle_alter_partition(envelope, c, r); },
+            // The controller serves only brokers' heartbeats and AlterPartition (ControllerApis).
+            [&](const OneOf<InitProducerIdRequest, InitProducerIdResponse, ProduceRequest, ProduceResponse,
+                            FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,
+                            OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse,
+                            AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, AddOffsetsToTxnRequest,
+                            AddOffsetsToTxnResponse, EndTxnRequest, EndTxnResponse, WriteTxnMarkersRequest,
+                            WriteTxnMarkersResponse, TxnOffsetCommitRequest, TxnOffsetCommitResponse,
+                            JoinGroupRequest, JoinGroupResponse, SyncGroupRequest, SyncGroupResponse,
+                            HeartbeatRequest, HeartbeatResponse, LeaveGroupRequest, LeaveGroupResponse,
+                            BrokerHeartbeatResponse, MetadataUpdate, AlterPartitionResponse,
+                            ReplicaFetchRequest, ReplicaFetchResponse, MetadataRequest, MetadataResponse,
+                            ApiVersionsRequest, ApiVersionsResponse> auto&) {
+                not_for_this_node("the controller", message);
+            },
+        },
+        message.body);
 }
 
 void Controller::handle_heartbeat(const sim::Envelope& env, std::int32_t correlation,
