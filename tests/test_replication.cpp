@@ -147,6 +147,17 @@ TEST_CASE("truncation removes batches, epochs begun past the new end, and clamps
     CHECK(log.latest_epoch() == 0);
 }
 
+TEST_CASE("UnifiedLog.maybeUpdateHighWatermark: the high watermark only rises, tagged with the newest epoch") {
+    PartitionLog log;
+    for (std::int32_t seq = 0; seq < 3; ++seq) log.append(idempotent_batch(1, seq, 10 + seq), 0);
+    log.set_high_watermark(2, 4);
+    log.set_high_watermark(1, 5);  // a new leader may know less: the follower keeps what it had
+    CHECK(log.high_watermark() == 2);
+    CHECK(log.high_watermark_epoch() == 5);
+    log.set_high_watermark(3, 5);
+    CHECK(log.high_watermark() == 3);
+}
+
 TEST_CASE("producer state follows truncation: a truncated batch is no longer a duplicate") {
     PartitionLog log;
     Partition partition(log, false);
@@ -221,8 +232,8 @@ TEST_CASE("a new transaction coordinator completes a PrepareCommit left by the c
         const bool stale_refused = text.find("result=COMMIT error=INVALID_PRODUCER_EPOCH") != std::string::npos ||
                                    text.find("result=COMMIT error=TRANSACTION_COORDINATOR_FENCED") != std::string::npos;
         CHECK(stale_refused);
-        CHECK(outcome.check.verdicts.at("exactly_once_processing").holds);
-        CHECK(outcome.check.verdicts.at("transactions_completed").holds);
+        CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
+        CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::transactions_completed).holds);
     }
 }
 
@@ -273,7 +284,7 @@ TEST_CASE("ReplicaManager.completeDelayedFetchOrProduceRequests: a resigning coo
         const TxnRequests r = txn_requests(trace.str(), "processor-0", "broker-1");
         CHECK(r.asked == r.answered);
         not_coordinator += r.not_coordinator;
-        CHECK(outcome.check.verdicts.at("quiesced").holds);
+        CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
     }
     CHECK(not_coordinator > 0);  // the partition did catch writes pending at the old coordinator
 }

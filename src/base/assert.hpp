@@ -72,6 +72,7 @@ template <typename A, typename B>
 #define EOSIM_ASSERT_NE(a, b) EOSIM_ASSERT_OP_(a, !=, b)
 #define EOSIM_ASSERT_LE(a, b) EOSIM_ASSERT_OP_(a, <=, b)
 #define EOSIM_ASSERT_LT(a, b) EOSIM_ASSERT_OP_(a, <, b)
+#define EOSIM_ASSERT_GT(a, b) EOSIM_ASSERT_OP_(a, >, b)
 #define EOSIM_ASSERT_GE(a, b) EOSIM_ASSERT_OP_(a, >=, b)
 
 // A path the code's own logic excludes (an unknown enum value, a message for another node).

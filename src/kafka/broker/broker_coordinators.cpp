@@ -4,6 +4,7 @@
 // this broker leads, loaded from that partition's replica when leadership arrives (coordinator
 // epoch = the partition's leader epoch) and retired when it leaves; its records are batches
 // appended to the partition as leader and acknowledged once replicated (acks=all).
+#include "base/assert.hpp"
 #include "kafka/broker/broker.hpp"
 #include "kafka/coordinator/transaction_state.hpp"
 #include "sim/simulation.hpp"
@@ -57,8 +58,12 @@ public:
                                      });
     }
     std::vector<TransactionLogRecord> transaction_records() const override {
+        // Read only to load, which sync_coordinator allows once the whole log is committed: a
+        // coordinator never acts on a record a later leader may not have.
+        const PartitionLog& log = broker_.storage_.logs.at(partition_);
+        EOSIM_ASSERT_EQ(log.high_watermark(), log.log_end_offset());
         std::vector<TransactionLogRecord> records;
-        for (const LogBatch& stored : broker_.storage_.logs.at(partition_).batches()) {
+        for (const LogBatch& stored : log.batches()) {
             if (stored.batch.txn_record != nullptr) records.push_back(*stored.batch.txn_record);
         }
         return records;

@@ -32,8 +32,11 @@ std::map<TopicPartition, std::int64_t> Broker::committed_offsets(const std::stri
 }
 
 void Broker::load_group_state(const TopicPartition& offsets_partition) {
+    // sync_coordinator loads only a committed log (see there).
+    const PartitionLog& log = storage_.logs.at(offsets_partition);
+    EOSIM_ASSERT_EQ(log.high_watermark(), log.log_end_offset());
     GroupStorage state;
-    for (const LogBatch& stored : storage_.logs.at(offsets_partition).batches()) {
+    for (const LogBatch& stored : log.batches()) {
         if (stored.batch.group_state != nullptr) state = *stored.batch.group_state;
     }
     group_states_[offsets_partition.partition] = std::move(state);

@@ -219,6 +219,7 @@ void Broker::on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse&
 
 void Broker::follower_apply(const ReplicaFetchResponse::PartitionData& data) {
     Partition& partition = partitions_.at(data.partition);
+    const std::int32_t leader_epoch = registration(data.partition)->leader_epoch;
     if (data.diverging_epoch >= 0 || data.diverging_end_offset >= 0) {
         // Truncate to where this replica's history and the leader's agree.
         const auto [epoch, own_end] = partition.log().end_offset_for_epoch(data.diverging_epoch);
@@ -228,6 +229,12 @@ void Broker::follower_apply(const ReplicaFetchResponse::PartitionData& data) {
                                      .with("partition", name)
                                      .with("from_offset", partition.log().log_end_offset())
                                      .with("to_offset", target));
+        // The high watermark goes back only across a leader change: a divergence below it shows
+        // in a newer epoch than the one it was last set in (records below it can be lost when an
+        // unclean election, or replicas that lost unflushed data, left them on the old leader).
+        if (target < partition.high_watermark()) {
+            EOSIM_ASSERT_LT(partition.log().high_watermark_epoch(), leader_epoch);
+        }
         partition.truncate_to(target);
         return;
     }
@@ -239,7 +246,7 @@ void Broker::follower_apply(const ReplicaFetchResponse::PartitionData& data) {
         partition.append_replica(batch);
     }
     maybe_flush(data.partition);
-    partition.set_high_watermark(std::min(data.high_watermark, partition.log().log_end_offset()));
+    partition.set_high_watermark(std::min(data.high_watermark, partition.log().log_end_offset()), leader_epoch);
 }
 
 // --- leader side ---
@@ -337,7 +344,7 @@ void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
         candidate = std::min(candidate, follower->second.log_end_offset);
     }
     if (candidate <= partition.high_watermark()) return;
-    partition.set_high_watermark(candidate);
+    partition.set_high_watermark(candidate, p->leader_epoch);
     if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
     complete_parked_fetches(tp);
     check_delayed_appends();
@@ -505,6 +512,8 @@ void Broker::lose_unflushed() {
                                          .with("from_offset", log.log_end_offset())
                                          .with("to_offset", log.flushed_offset()));
         }
+        // A power loss may lower the high watermark within an epoch: only the weaker form holds
+        // here (a truncation alone lowers it, and never above the log end).
         log.truncate_to(log.flushed_offset());
     }
 }

@@ -8,7 +8,7 @@ namespace eosim::kafka {
 
 std::int64_t Partition::append(RecordBatch batch) {
     const std::int64_t base_offset = log_->append(std::move(batch), leader_epoch_);
-    if (single_replica_) log_->set_high_watermark(log_->log_end_offset());
+    if (single_replica_) log_->set_high_watermark(log_->log_end_offset(), leader_epoch_);
     return base_offset;
 }
 

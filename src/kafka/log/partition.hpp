@@ -43,7 +43,9 @@ public:
     void append_replica(const LogBatch& batch);
     // Truncation after divergence: removes everything from offset on, then rebuilds state.
     void truncate_to(std::int64_t offset);
-    void set_high_watermark(std::int64_t offset) { log_->set_high_watermark(offset); }
+    void set_high_watermark(std::int64_t offset, std::int32_t leader_epoch) {
+        log_->set_high_watermark(offset, leader_epoch);
+    }
     // The epoch this replica appends in while it leads.
     void set_leader_epoch(std::int32_t epoch) { leader_epoch_ = epoch; }
     std::int32_t leader_epoch() const { return leader_epoch_; }

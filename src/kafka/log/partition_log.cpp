@@ -19,6 +19,7 @@ void PartitionLog::append_replica(LogBatch batch) {
     if (batch.leader_epoch > latest_epoch()) assign_epoch(batch.leader_epoch, batch.base_offset);
     log_end_offset_ = batch.last_offset() + 1;
     batches_.push_back(std::move(batch));
+    check_offsets();
 }
 
 void PartitionLog::truncate_to(std::int64_t offset) {
@@ -32,11 +33,24 @@ void PartitionLog::truncate_to(std::int64_t offset) {
     high_watermark_ = std::min(high_watermark_, log_end_offset_);
     flushed_offset_ = std::min(flushed_offset_, log_end_offset_);
     if (producer_snapshot_offset_ > log_end_offset_) producer_snapshot_offset_ = 0;
+    check_offsets();
 }
 
-void PartitionLog::set_high_watermark(std::int64_t offset) {
-    EOSIM_ASSERT(offset <= log_end_offset_);
+void PartitionLog::set_high_watermark(std::int64_t offset, std::int32_t leader_epoch) {
+    EOSIM_ASSERT_LE(offset, log_end_offset_);
+    // Epochs only grow at a replica, so no update comes from an older epoch than an earlier one.
+    EOSIM_ASSERT_GE(leader_epoch, high_watermark_epoch_);
+    high_watermark_epoch_ = leader_epoch;
     high_watermark_ = std::max(high_watermark_, offset);  // the high watermark never goes back
+    check_offsets();
+}
+
+void PartitionLog::check_offsets() const {
+    EOSIM_ASSERT_LE(log_start_offset(), high_watermark_);
+    EOSIM_ASSERT_LE(high_watermark_, log_end_offset_);
+    EOSIM_ASSERT_LE(flushed_offset_, log_end_offset_);
+    EOSIM_ASSERT_LE(producer_snapshot_offset_, log_end_offset_);
+    if (!epochs_.empty()) EOSIM_ASSERT_LE(epochs_.back().start_offset, log_end_offset_);
 }
 
 void PartitionLog::assign_epoch(std::int32_t epoch, std::int64_t start_offset) {

@@ -27,7 +27,12 @@ public:
     std::int64_t log_start_offset() const { return 0; }
     std::int64_t log_end_offset() const { return log_end_offset_; }
     std::int64_t high_watermark() const { return high_watermark_; }
-    void set_high_watermark(std::int64_t offset);
+    // Raises the high watermark to offset (never lowers it: UnifiedLog.maybeUpdateHighWatermark),
+    // as known in leader_epoch, the partition's current leader epoch at the caller.
+    void set_high_watermark(std::int64_t offset, std::int32_t leader_epoch = 0);
+    // The newest leader epoch the high watermark was set in: within one epoch it only grows, and
+    // only a truncation (a newer epoch's divergence, or a power loss) lowers it.
+    std::int32_t high_watermark_epoch() const { return high_watermark_epoch_; }
     // Leader-epoch cache (LeaderEpochFileCache.assign): a new leader records where its epoch began.
     void assign_epoch(std::int32_t epoch, std::int64_t start_offset);
     std::int32_t latest_epoch() const { return epochs_.empty() ? -1 : epochs_.back().epoch; }
@@ -49,10 +54,14 @@ public:
     std::int64_t producer_snapshot_offset() const { return producer_snapshot_offset_; }
 
 private:
+    // log start <= high watermark, flushed offset, snapshot <= log end; epochs in order.
+    void check_offsets() const;
+
     std::vector<LogBatch> batches_;
     std::vector<EpochEntry> epochs_;
     std::int64_t log_end_offset_ = 0;
     std::int64_t high_watermark_ = 0;
+    std::int32_t high_watermark_epoch_ = 0;
     std::int64_t flushed_offset_ = 0;
     std::int64_t producer_snapshot_offset_ = 0;
 };

@@ -23,6 +23,8 @@ const BatchMetadata* ProducerStateEntry::find_duplicate(const RecordBatch& batch
 
 void ProducerStateEntry::update_epoch(std::int16_t epoch) {
     if (epoch == producer_epoch) return;
+    // A partition's producer epoch never goes back: older epochs are fenced or ignored.
+    EOSIM_ASSERT_GT(epoch, producer_epoch);
     batches.clear();  // maybeUpdateProducerEpoch
     producer_epoch = epoch;
 }
@@ -76,6 +78,11 @@ void ProducerStateTable::on_append(const RecordBatch& batch, std::int64_t first_
         }
         return;
     }
+    // Sequences follow on within an epoch, as check() requires of a leader's append and as the
+    // leader's log, replayed by followers and recovery, therefore holds.
+    if (batch.producer_epoch == entry.producer_epoch && !entry.batches.empty()) {
+        EOSIM_ASSERT(in_sequence(entry.last_sequence(), batch.base_sequence));
+    }
     entry.update_epoch(batch.producer_epoch);
     entry.batches.push_back(BatchMetadata{batch.base_sequence, batch.last_sequence(),
                                           first_offset, first_offset + batch.record_count() - 1});
@@ -113,6 +120,8 @@ std::optional<CompletedTxn> ProducerStateTable::on_marker(std::int64_t producer_
                                                           std::int64_t marker_offset) {
     ProducerStateEntry& entry = entries_[producer_id];
     if (epoch > entry.producer_epoch) entry.update_epoch(epoch);  // lazy fencing
+    // check_marker fences older coordinators, so the log holds their epochs in order.
+    EOSIM_ASSERT_GE(coordinator_epoch, entry.coordinator_epoch);
     entry.coordinator_epoch = coordinator_epoch;
     if (entry.current_txn_first_offset < 0) return std::nullopt;  // empty here (KAFKA-10702)
     const CompletedTxn completed{producer_id, entry.current_txn_first_offset, marker_offset};

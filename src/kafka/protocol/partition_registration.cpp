@@ -42,6 +42,17 @@ void set_leader(PartitionRegistration& p, const Election& election) {
     }
 }
 
+// After every change: ISR and ELR within the replicas and disjoint (KIP-966), the leader in the
+// ISR (an ELR or unclean leader becomes the whole ISR).
+void check_registration(const PartitionRegistration& p) {
+    for (std::int32_t broker : p.isr) {
+        EOSIM_ASSERT(contains(p.replicas, broker));
+        EOSIM_ASSERT(!contains(p.elr, broker));
+    }
+    for (std::int32_t broker : p.elr) EOSIM_ASSERT(contains(p.replicas, broker));
+    if (p.leader != kNoLeader) EOSIM_ASSERT(contains(p.isr, p.leader));
+}
+
 }  // namespace
 
 bool PartitionRegistration::in_isr(std::int32_t broker) const { return contains(isr, broker); }
@@ -86,6 +97,7 @@ bool fence_broker(PartitionRegistration& p, std::int32_t broker, const IsLive& l
         changed = true;
     }
     if (changed) ++p.partition_epoch;
+    check_registration(p);
     return changed;
 }
 
@@ -98,6 +110,7 @@ bool unfence_broker(PartitionRegistration& p, std::int32_t broker, const IsLive&
     set_leader(p, election);
     if (unclean_election != nullptr) *unclean_election = election.unclean;
     ++p.partition_epoch;
+    check_registration(p);
     return true;
 }
 
@@ -107,6 +120,7 @@ bool forget_unclean_replica(PartitionRegistration& p, std::int32_t broker) {
     erase(p.isr, broker);
     erase(p.elr, broker);
     ++p.partition_epoch;
+    check_registration(p);
     return true;
 }
 
@@ -129,6 +143,7 @@ ErrorCode alter_partition(PartitionRegistration& p, const AlterPartitionChange& 
     p.isr = change.new_isr;
     update_elr(p, removed, rules);
     ++p.partition_epoch;
+    check_registration(p);
     return ErrorCode::NONE;
 }
 
