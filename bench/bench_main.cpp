@@ -82,6 +82,6 @@ int main(int argc, char** argv) {
                 static_cast<double>(rss_after_kib - rss_before_kib) * 1024.0 / total_messages,
                 rss_before_kib, rss_after_kib);
     std::printf("verdict exactly_once:   %12s\n",
-                outcome.check.verdicts.at("exactly_once").holds ? "holds" : "VIOLATED");
+                outcome.check.verdicts.at(eosim::check::VerdictName::exactly_once).holds ? "holds" : "VIOLATED");
     return 0;
 }

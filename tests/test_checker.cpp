@@ -87,7 +87,7 @@ TEST_CASE("a clean history holds every verdict") {
     h.poll("c", "g", 2, "t-0", 1);
     const auto r = h.result();
     for (const auto& [name, verdict] : r.verdicts) {
-        CAPTURE(name);
+        CAPTURE(eosim::check::verdict_name(name));
         CHECK(verdict.holds);
     }
     CHECK(r.counts.sent == 2);
@@ -103,12 +103,12 @@ TEST_CASE("a value delivered twice to one group violates at-most-once, with a wi
     h.poll("c", "g", 17, "t-0", 4);
     h.poll("c", "g", 17, "t-0", 9);
     const auto r = h.result();
-    CHECK_FALSE(r.verdicts.at("at_most_once").holds);
-    CHECK(r.verdicts.at("at_least_once").holds);
-    CHECK_FALSE(r.verdicts.at("exactly_once").holds);
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::at_most_once).holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::at_least_once).holds);
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::exactly_once).holds);
     CHECK(r.counts.duplicates == 1);
-    REQUIRE(r.verdicts.at("at_most_once").witnesses.size() == 1);
-    const std::string& witness = r.verdicts.at("at_most_once").witnesses[0];
+    REQUIRE(r.verdicts.at(eosim::check::VerdictName::at_most_once).witnesses.size() == 1);
+    const std::string& witness = r.verdicts.at(eosim::check::VerdictName::at_most_once).witnesses[0];
     CHECK(witness.find("value 17") != std::string::npos);
     CHECK(witness.find("offset 4") != std::string::npos);
     CHECK(witness.find("offset 9") != std::string::npos);
@@ -123,7 +123,7 @@ TEST_CASE("the same value read by two groups is not a duplicate") {
     h.poll("a", "g1", 1, "t-0", 0);
     h.poll("b", "g2", 1, "t-0", 0);
     const auto r = h.result();
-    CHECK(r.verdicts.at("exactly_once").holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::exactly_once).holds);
     CHECK(r.counts.delivered == 2);
 }
 
@@ -133,10 +133,10 @@ TEST_CASE("an acknowledged value never delivered is lost") {
     h.send("p", 5, "t-0");
     h.ack("p", 5, "t-0", 0);
     const auto r = h.result();
-    CHECK_FALSE(r.verdicts.at("at_least_once").holds);
-    CHECK(r.verdicts.at("at_most_once").holds);
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::at_least_once).holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::at_most_once).holds);
     CHECK(r.counts.lost == 1);
-    CHECK(r.verdicts.at("at_least_once").witnesses.at(0).find("never delivered") != std::string::npos);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::at_least_once).witnesses.at(0).find("never delivered") != std::string::npos);
 }
 
 TEST_CASE("an indeterminate send that was never delivered is not lost") {
@@ -145,7 +145,7 @@ TEST_CASE("an indeterminate send that was never delivered is not lost") {
     h.send("p", 5, "t-0");
     h.end("p", 5, "t-0", OpType::info);
     const auto r = h.result();
-    CHECK(r.verdicts.at("at_least_once").holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::at_least_once).holds);
     CHECK(r.counts.indeterminate == 1);
     CHECK(r.counts.lost == 0);
 }
@@ -155,7 +155,7 @@ TEST_CASE("a send that never completed counts as indeterminate, not lost") {
     h.assign("c", "g", "t-0");
     h.send("p", 5, "t-0");
     const auto r = h.result();
-    CHECK(r.verdicts.at("at_least_once").holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::at_least_once).holds);
     CHECK(r.counts.indeterminate == 1);
 }
 
@@ -168,10 +168,10 @@ TEST_CASE("a failed send is not owed to anyone, and delivering it is an aborted 
     h.end("p", 6, "t-0", OpType::fail);
     h.poll("c", "g", 6, "t-0", 0);
     const auto r = h.result();
-    CHECK(r.verdicts.at("at_least_once").holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::at_least_once).holds);
     CHECK(r.counts.failed == 2);
     CHECK(r.counts.aborted_reads == 1);
-    CHECK_FALSE(r.verdicts.at("aborted_read").holds);
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::aborted_read).holds);
     CHECK(r.counts.unexpected == 0);
 }
 
@@ -180,7 +180,7 @@ TEST_CASE("only groups that read a key are owed its values") {
     h.assign("c", "g", "t-1");
     h.send("p", 5, "t-0");
     h.ack("p", 5, "t-0", 0);
-    CHECK(h.result().verdicts.at("at_least_once").holds);
+    CHECK(h.result().verdicts.at(eosim::check::VerdictName::at_least_once).holds);
 }
 
 TEST_CASE("values landing out of send order violate ordering, per producer and key") {
@@ -192,9 +192,9 @@ TEST_CASE("values landing out of send order violate ordering, per producer and k
     h.ack("p", 1, "t-0", 1);
     h.ack("p", 3, "t-1", 0);
     const auto r = h.result();
-    CHECK_FALSE(r.verdicts.at("ordering").holds);
-    CHECK(r.verdicts.at("ordering").violations == 1);
-    CHECK(r.verdicts.at("exactly_once").holds);  // ordering is a separate verdict
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::ordering).holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::ordering).violations == 1);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::exactly_once).holds);  // ordering is a separate verdict
 }
 
 // Kafka's producer pipelines sends: a retried batch and a later one are in flight together
@@ -210,7 +210,7 @@ TEST_CASE("nonmonotonic-send compares sends in invocation order, not acknowledge
     const auto a = h.anomalies();
     CHECK(a.found.at("nonmonotonic-send").holds);
     CHECK(a.valid());
-    CHECK(h.result().verdicts.at("ordering").holds);
+    CHECK(h.result().verdicts.at(eosim::check::VerdictName::ordering).holds);
 }
 
 TEST_CASE("nonmonotonic-send: a later send landing before an earlier one is found, in any ack order") {
@@ -225,7 +225,7 @@ TEST_CASE("nonmonotonic-send: a later send landing before an earlier one is foun
         CHECK_FALSE(a.found.at("nonmonotonic-send").holds);
         CHECK(a.found.at("nonmonotonic-send").violations == 1);
         CHECK_FALSE(a.valid());
-        CHECK_FALSE(h.result().verdicts.at("ordering").holds);
+        CHECK_FALSE(h.result().verdicts.at(eosim::check::VerdictName::ordering).holds);
     }
 }
 
@@ -235,7 +235,7 @@ TEST_CASE("different producers on one key do not order each other") {
     h.send("q", 2, "t-0");
     h.ack("q", 2, "t-0", 0);
     h.ack("p", 1, "t-0", 1);
-    CHECK(h.result().verdicts.at("ordering").holds);
+    CHECK(h.result().verdicts.at(eosim::check::VerdictName::ordering).holds);
 }
 
 TEST_CASE("an indeterminate send that was delivered is ordered by its delivered offset") {
@@ -247,7 +247,7 @@ TEST_CASE("an indeterminate send that was delivered is ordered by its delivered 
     h.ack("p", 2, "t-0", 0);
     h.poll("c", "g", 2, "t-0", 0);
     h.poll("c", "g", 1, "t-0", 1);
-    CHECK_FALSE(h.result().verdicts.at("ordering").holds);
+    CHECK_FALSE(h.result().verdicts.at(eosim::check::VerdictName::ordering).holds);
 }
 
 #include <sstream>
@@ -301,7 +301,7 @@ TEST_CASE("witnesses name the faults active while the value was in flight") {
     h.poll("c", "g", 17, "t-0", 9);
     h.fault(false, "fault #2: consumer crash");
     const auto r = h.result();
-    const std::string& witness = r.verdicts.at("at_most_once").witnesses.at(0);
+    const std::string& witness = r.verdicts.at(eosim::check::VerdictName::at_most_once).witnesses.at(0);
     CHECK(witness.find("fault #1: responses lost") != std::string::npos);
     CHECK(witness.find("fault #2: consumer crash") != std::string::npos);
 }
@@ -320,7 +320,7 @@ TEST_CASE("external_exactly_once is judged per calling consumer group") {
     h.effect("ledger-writers", 2);
     h.effect("ledger-writers", 2);
     const auto r = h.result();
-    CHECK_FALSE(r.verdicts.at("external_exactly_once").holds);
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::external_exactly_once).holds);
     CHECK(r.counts.external_effects == 3);
     CHECK(r.counts.external_duplicates == 1);  // value 2
     CHECK(r.counts.external_missing == 1);     // value 3
@@ -334,8 +334,24 @@ TEST_CASE("a processor group that processed none of its inputs violates exactly-
         h.ack("source", v, "input-0", static_cast<std::int64_t>(v - 1));
     }
     const check::CheckResult r = h.result();
-    CHECK_FALSE(r.verdicts.at("exactly_once_processing").holds);
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
     CHECK(r.counts.processing_missing == 3);
     CHECK(r.counts.processed_inputs == 3);
     CHECK(r.counts.lost == 0);  // owed outputs, not deliveries: at_least_once does not judge it
+}
+
+TEST_CASE("verdict names are the scenario files' spellings, in report order") {
+    std::vector<std::string> names;
+    for (const check::VerdictName v : check::all_verdicts()) {
+        names.emplace_back(check::verdict_name(v));
+        CHECK(check::verdict_named(check::verdict_name(v)) == v);
+    }
+    const std::vector<std::string> expected{"at_most_once", "at_least_once", "exactly_once", "ordering",
+                                            "aborted_read", "uncommitted_read", "atomicity",
+                                            "exactly_once_processing", "processing_order", "external_exactly_once",
+                                            "no_hanging_transactions", "transactions_completed", "quiesced"};
+    CHECK(names == expected);
+    CHECK_FALSE(check::verdict_named("exactly_twice").has_value());
+    CHECK(check::holds_text(true) == "holds");
+    CHECK(check::holds_text(false) == "violated");
 }

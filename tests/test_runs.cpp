@@ -55,7 +55,7 @@ TEST_CASE("idempotence removes the duplicates that lost responses cause") {
     const RunOutcome with = run(shipped("producer-retries-idempotent"), 1);
     CHECK(without.check.counts.duplicates > 0);
     CHECK(with.check.counts.duplicates == 0);
-    CHECK(with.check.verdicts.at("exactly_once").holds);
+    CHECK(with.check.verdicts.at(eosim::check::VerdictName::exactly_once).holds);
 }
 
 TEST_CASE("knocking out broker dedup brings the duplicates back") {
@@ -71,8 +71,8 @@ TEST_CASE("without the fault the non-idempotent producer is clean too") {
     Scenario s = shipped("producer-retries-without-idempotence");
     s.faults.clear();
     const RunOutcome clean = run(s, 1);
-    CHECK(clean.check.verdicts.at("exactly_once").holds);
-    CHECK(clean.check.verdicts.at("ordering").holds);
+    CHECK(clean.check.verdicts.at(eosim::check::VerdictName::exactly_once).holds);
+    CHECK(clean.check.verdicts.at(eosim::check::VerdictName::ordering).holds);
     CHECK(clean.quiesced);
 }
 
@@ -108,12 +108,12 @@ TEST_CASE("a broker crash keeps the log and rebuilds producer state from it") {
     CHECK(text.find("broker.duplicate_batch", restart) != std::string::npos);
     CHECK(r.check.counts.lost == 0);
     CHECK(r.check.counts.duplicates == 0);
-    CHECK(r.check.verdicts.at("exactly_once").holds);
+    CHECK(r.check.verdicts.at(eosim::check::VerdictName::exactly_once).holds);
 }
 
 TEST_CASE("expectations are evaluated against verdicts and counts") {
     eosim::check::CheckResult result;
-    result.verdicts["exactly_once"].holds = false;
+    result.verdicts[eosim::check::VerdictName::exactly_once].holds = false;
     result.counts.lost = 3;
     Expectations e;
     e.verdicts["exactly_once"] = true;
@@ -135,10 +135,10 @@ TEST_CASE("a resumed zombie is fenced at the partition and at the coordinator") 
     CHECK(text.find("txn.timeout transactional_id=pipeline-task-0") != std::string::npos);
     CHECK(text.find("error=INVALID_PRODUCER_EPOCH") != std::string::npos);
     CHECK(text.find("error=PRODUCER_FENCED") != std::string::npos);
-    CHECK(r.check.verdicts.at("exactly_once_processing").holds);
+    CHECK(r.check.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
     Scenario knocked = s;
     knocked.broker.knockouts.disable_epoch_fencing = true;
-    CHECK_FALSE(run(knocked, 1).check.verdicts.at("exactly_once_processing").holds);
+    CHECK_FALSE(run(knocked, 1).check.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
 }
 
 TEST_CASE("liveness: a transaction left open by a dead processor is flagged until the coordinator aborts it") {
@@ -150,13 +150,13 @@ TEST_CASE("liveness: a transaction left open by a dead processor is flagged unti
     s.processors.at(0).producer.transaction_timeout_ms = 5000;
     s.max_simulated_us = eosim::sim::ms(2000);  // ends before the transaction times out
     const RunOutcome early = run(s, 1);
-    CHECK_FALSE(early.check.verdicts.at("no_hanging_transactions").holds);
-    CHECK_FALSE(early.check.verdicts.at("transactions_completed").holds);
-    CHECK_FALSE(early.check.verdicts.at("quiesced").holds);
+    CHECK_FALSE(early.check.verdicts.at(eosim::check::VerdictName::no_hanging_transactions).holds);
+    CHECK_FALSE(early.check.verdicts.at(eosim::check::VerdictName::transactions_completed).holds);
+    CHECK_FALSE(early.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
     s.max_simulated_us = eosim::sim::ms(20000);  // long enough for the timeout abort
     const RunOutcome late = run(s, 1);
-    CHECK(late.check.verdicts.at("no_hanging_transactions").holds);
-    CHECK(late.check.verdicts.at("transactions_completed").holds);
+    CHECK(late.check.verdicts.at(eosim::check::VerdictName::no_hanging_transactions).holds);
+    CHECK(late.check.verdicts.at(eosim::check::VerdictName::transactions_completed).holds);
 }
 
 TEST_CASE("nemesis seeds that once exposed bugs stay clean") {
@@ -170,8 +170,8 @@ TEST_CASE("nemesis seeds that once exposed bugs stay clean") {
         CAPTURE(seed);
         const RunOutcome r = run(s, seed);
         CHECK(r.expectations_met());
-        CHECK(r.check.verdicts.at("exactly_once_processing").holds);
-        CHECK(r.check.verdicts.at("quiesced").holds);
+        CHECK(r.check.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
+        CHECK(r.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
     }
 }
 
@@ -181,7 +181,7 @@ TEST_CASE("offsets inside the transaction close the window the knock-out opens")
     CHECK(run(s, 1).check.counts.processing_duplicates > 0);
     s.client_knockouts.offsets_in_transaction = false;  // same faults, mechanism on
     const RunOutcome kept = run(s, 1);
-    CHECK(kept.check.verdicts.at("exactly_once_processing").holds);
+    CHECK(kept.check.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
     CHECK(kept.knockouts.empty());
 }
 
@@ -205,15 +205,15 @@ TEST_CASE("a transactional producer application: aborted values reach only read_
     Scenario s = shipped("transactional-producer-aborts");
     const RunOutcome both = run(s, 1);
     CHECK(both.check.counts.transactions_aborted >= 3);
-    CHECK_FALSE(both.check.verdicts.at("aborted_read").holds);
-    for (const std::string& witness : both.check.verdicts.at("aborted_read").witnesses) {
+    CHECK_FALSE(both.check.verdicts.at(eosim::check::VerdictName::aborted_read).holds);
+    for (const std::string& witness : both.check.verdicts.at(eosim::check::VerdictName::aborted_read).witnesses) {
         CHECK(witness.find("group analytics") != std::string::npos);
     }
     std::erase_if(s.consumers, [](const ConsumerSpec& c) { return c.workload.group_id == "analytics"; });
     const RunOutcome committed_only = run(s, 1);
-    CHECK(committed_only.check.verdicts.at("aborted_read").holds);
-    CHECK(committed_only.check.verdicts.at("atomicity").holds);
-    CHECK(committed_only.check.verdicts.at("at_least_once").holds);
+    CHECK(committed_only.check.verdicts.at(eosim::check::VerdictName::aborted_read).holds);
+    CHECK(committed_only.check.verdicts.at(eosim::check::VerdictName::atomicity).holds);
+    CHECK(committed_only.check.verdicts.at(eosim::check::VerdictName::at_least_once).holds);
     CHECK(committed_only.check.counts.aborted_reads == 0);
 }
 
@@ -225,7 +225,7 @@ TEST_CASE("a transactional producer application: aborted values reach only read_
 TEST_CASE("quiescence waits for every leader's high watermark to reach its log end") {
     const RunOutcome outcome = run(shipped("replication-quiet-after-high-watermark"), 8979);
     CHECK(outcome.quiesced);
-    CHECK(outcome.check.verdicts.at("at_least_once").holds);
+    CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::at_least_once).holds);
     CHECK(outcome.expectations_met());
 }
 
@@ -248,7 +248,7 @@ TEST_CASE("swarm-idempotent-producer: the seeds of each liveness cause meet the 
         const RunOutcome outcome = run_scenario(drawn, options);
         REQUIRE(drawn.expect.has_value());
         CHECK(evaluate_expectations(*drawn.expect, outcome.check).empty());
-        CHECK(outcome.check.verdicts.at("quiesced").holds);
+        CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
     }
 }
 
@@ -260,9 +260,9 @@ TEST_CASE("ConsumerCoordinator.maybeAutoCommitOffsetsAsync: an idle reader commi
     REQUIRE(s.consumers.size() == 2);
     const RunOutcome again = run(s, 7973);
     CHECK(again.quiesced);
-    CHECK(again.check.verdicts.at("quiesced").holds);
+    CHECK(again.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
     for (auto& consumer : s.consumers) consumer.workload.commit_interval_us = 0;
     const RunOutcome never = run(s, 7973);
     CHECK_FALSE(never.quiesced);
-    CHECK_FALSE(never.check.verdicts.at("quiesced").holds);
+    CHECK_FALSE(never.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
 }

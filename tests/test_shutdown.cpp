@@ -190,7 +190,7 @@ TEST_CASE("controlled shutdown: leadership moves before the broker exits, nobody
         // The controller let it go (SHUTDOWN_NOW fences it) before the process stopped.
         CHECK(text.find("controller.fence_broker broker=0") < exited);
         CHECK(text.find("fault.shutdown_timed_out") == std::string::npos);
-        CHECK(outcome.check.verdicts.at("exactly_once_processing").holds);
+        CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
     }
 }
 
@@ -234,8 +234,8 @@ TEST_CASE("a clean copier bounce aborts the open transaction: nothing is left in
     CHECK(count(text, "copier-0 node.exit") == 3);
     CHECK(outcome.check.counts.transactions_aborted >= 1);
     CHECK(outcome.check.counts.indeterminate == 0);  // the aborted outputs ended fail, not info
-    CHECK(outcome.check.verdicts.at("exactly_once_processing").holds);
-    CHECK(outcome.check.verdicts.at("processing_order").holds);
+    CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
+    CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::processing_order).holds);
     eosim::scenario::RunOutcome killed;
     trace_of("kafka-transactions-test-hard-bounce-clients-ordered", 1, &killed);
     CHECK(killed.check.counts.indeterminate > 0);  // a killed copier's open sends stay unknown

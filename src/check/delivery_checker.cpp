@@ -6,11 +6,32 @@
 
 #include <fmt/format.h>
 
+#include "base/assert.hpp"
+
 namespace eosim::check {
 namespace {
 
 using history::OpFunction;
 using history::OpType;
+
+// The checker's own bookkeeping: every completed send is counted once, a verdict fails exactly
+// when it has violations and keeps at most that many witnesses, and the counts agree with the
+// verdicts built from them.
+void check_consistency(const CheckResult& result) {
+    const Counts& c = result.counts;
+    EOSIM_ASSERT_EQ(c.acknowledged + c.failed + c.indeterminate, c.sent);
+    EOSIM_ASSERT_LE(c.duplicates, c.delivered);
+    EOSIM_ASSERT_LE(c.aborted_reads_read_committed, c.aborted_reads);
+    EOSIM_ASSERT_EQ(c.processing_missing + c.processing_duplicates, result.verdicts.at(VerdictName::exactly_once_processing).violations);
+    EOSIM_ASSERT_LE(c.processing_missing + c.processing_duplicates, c.processed_inputs);
+    EOSIM_ASSERT_EQ(c.lost, result.verdicts.at(VerdictName::at_least_once).violations);
+    EOSIM_ASSERT_LE(result.verdicts.at(VerdictName::at_most_once).violations, c.duplicates);
+    for (const auto& [name, verdict] : result.verdicts) {
+        EOSIM_ASSERT_EQ(verdict.holds, verdict.violations == 0);
+        EOSIM_ASSERT_LE(verdict.witnesses.size(), verdict.violations);
+        EOSIM_ASSERT_LE(verdict.witnesses.size(), DeliveryChecker::kMaxWitnesses);
+    }
+}
 
 }  // namespace
 
@@ -170,7 +191,7 @@ void DeliveryChecker::at_most_once(CheckResult& result) const {
                                                between_deliveries(sent, d)));
         }
     }
-    result.verdicts["at_most_once"] = std::move(verdict);
+    result.verdicts[VerdictName::at_most_once] = std::move(verdict);
 }
 
 void DeliveryChecker::at_least_once(CheckResult& result) const {
@@ -191,7 +212,7 @@ void DeliveryChecker::at_least_once(CheckResult& result) const {
                                                                                 fmt::join(after, "; "))));
         }
     }
-    result.verdicts["at_least_once"] = std::move(verdict);
+    result.verdicts[VerdictName::at_least_once] = std::move(verdict);
 }
 
 void DeliveryChecker::ordering(CheckResult& result) const {
@@ -223,7 +244,7 @@ void DeliveryChecker::ordering(CheckResult& result) const {
                                       sent[i].value, sent[i - 1].offset, sent[i].offset));
         }
     }
-    result.verdicts["ordering"] = std::move(verdict);
+    result.verdicts[VerdictName::ordering] = std::move(verdict);
 }
 
 CheckResult DeliveryChecker::finish() const {
@@ -249,12 +270,13 @@ CheckResult DeliveryChecker::finish() const {
     exactly_once_processing(result);
     processing_order(result);
     external_exactly_once(result);
-    const Verdict& amo = result.verdicts["at_most_once"];
-    const Verdict& alo = result.verdicts["at_least_once"];
+    const Verdict& amo = result.verdicts[VerdictName::at_most_once];
+    const Verdict& alo = result.verdicts[VerdictName::at_least_once];
     Verdict exactly;
     exactly.holds = amo.holds && alo.holds;
     exactly.violations = amo.violations + alo.violations;
-    result.verdicts["exactly_once"] = exactly;
+    result.verdicts[VerdictName::exactly_once] = exactly;
+    check_consistency(result);
     return result;
 }
 

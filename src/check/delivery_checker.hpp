@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "check/verdict_name.hpp"
 #include "history/operation.hpp"
 
 namespace eosim::check {
@@ -42,9 +43,8 @@ struct Verdict {
 
 struct CheckResult {
     Counts counts;
-    // at_most_once, at_least_once, exactly_once, ordering, aborted_read, uncommitted_read,
-    // atomicity, exactly_once_processing, processing_order, external_exactly_once
-    std::map<std::string, Verdict> verdicts;
+    // The checker's verdicts (at_most_once .. external_exactly_once); a run adds the liveness ones.
+    std::map<VerdictName, Verdict> verdicts;
 };
 
 class DeliveryChecker final : public history::HistorySink {

@@ -46,7 +46,7 @@ void DeliveryChecker::processing_order(CheckResult& result) const {
                                                before.input_offset, before.output_offset));
         }
     }
-    result.verdicts["processing_order"] = std::move(verdict);
+    result.verdicts[VerdictName::processing_order] = std::move(verdict);
 }
 
 }  // namespace eosim::check

@@ -62,7 +62,7 @@ void DeliveryChecker::aborted_read(CheckResult& result) const {
                                                    : " (read_uncommitted reader)"));
         }
     }
-    result.verdicts["aborted_read"] = std::move(verdict);
+    result.verdicts[VerdictName::aborted_read] = std::move(verdict);
 }
 
 void DeliveryChecker::uncommitted_read(CheckResult& result) const {
@@ -84,7 +84,7 @@ void DeliveryChecker::uncommitted_read(CheckResult& result) const {
                                                time_ms(d.first_time_us), time_ms(txn.commit_invoke_us)));
         }
     }
-    result.verdicts["uncommitted_read"] = std::move(verdict);
+    result.verdicts[VerdictName::uncommitted_read] = std::move(verdict);
 }
 
 void DeliveryChecker::atomicity(CheckResult& result) const {
@@ -117,7 +117,7 @@ void DeliveryChecker::atomicity(CheckResult& result) const {
                                                missing));
         }
     }
-    result.verdicts["atomicity"] = std::move(verdict);
+    result.verdicts[VerdictName::atomicity] = std::move(verdict);
 }
 
 // Acknowledged values on keys a processing pipeline reads: each is owed exactly one output.
@@ -174,7 +174,7 @@ void DeliveryChecker::exactly_once_processing(CheckResult& result) const {
                                            committed.size(), describe_value(committed[0], values_.at(committed[0])),
                                            describe_value(committed[1], values_.at(committed[1]))));
     }
-    result.verdicts["exactly_once_processing"] = std::move(verdict);
+    result.verdicts[VerdictName::exactly_once_processing] = std::move(verdict);
 }
 
 std::vector<std::uint64_t> DeliveryChecker::owed_effects(std::uint32_t group) const {
@@ -216,7 +216,7 @@ void DeliveryChecker::external_exactly_once(CheckResult& result) const {
                                                time_ms(found->second.second_time_us)));
         }
     }
-    result.verdicts["external_exactly_once"] = std::move(verdict);
+    result.verdicts[VerdictName::external_exactly_once] = std::move(verdict);
 }
 
 }  // namespace eosim::check

@@ -22,7 +22,7 @@ SeedResult run_one(const scenario::Scenario& s, std::uint64_t seed) {
     r.trace_hash = outcome.trace_hash;
     r.expectations_met = outcome.expectations_met();
     r.expectation_failures = outcome.expectation_failures;
-    for (const auto& [name, verdict] : outcome.check.verdicts) r.verdicts[name] = verdict.holds;
+    for (const auto& [which, verdict] : outcome.check.verdicts) r.verdicts[std::string(check::verdict_name(which))] = verdict.holds;
     r.counts = outcome.check.counts;
     for (const auto& [name, verdict] : outcome.anomalies.found) {
         if (!verdict.holds) r.anomalies.insert(name);

@@ -62,10 +62,12 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
 
 nlohmann::ordered_json verdicts_json(const check::CheckResult& result) {
     nlohmann::ordered_json verdicts;
-    for (const std::string& name : scenario::verdict_names()) {
-        if (result.verdicts.count(name) == 0) continue;  // e.g. liveness, for recorded histories
-        const check::Verdict& v = result.verdicts.at(name);
-        verdicts[name] = {{"holds", v.holds}, {"violations", v.violations}, {"witnesses", v.witnesses}};
+    for (const check::VerdictName verdict : check::all_verdicts()) {
+        const auto found = result.verdicts.find(verdict);
+        if (found == result.verdicts.end()) continue;  // e.g. liveness, for recorded histories
+        const check::Verdict& v = found->second;
+        verdicts[std::string(check::verdict_name(verdict))] = {
+            {"holds", v.holds}, {"violations", v.violations}, {"witnesses", v.witnesses}};
     }
     return verdicts;
 }
@@ -96,10 +98,8 @@ void write_checks(std::ostream& out, const check::CheckResult& result, const che
                    c.external_duplicates, c.external_missing);
     }
     fmt::print(out, "\n");
-    for (const std::string& name : scenario::verdict_names()) {
-        if (result.verdicts.count(name) == 0) continue;  // e.g. liveness, for recorded histories
-        const check::Verdict& v = result.verdicts.at(name);
-        fmt::print(out, "{:<24} {}", name, v.holds ? "HOLDS" : "VIOLATED");
+    for (const auto& [verdict, v] : result.verdicts) {  // in report order
+        fmt::print(out, "{:<24} {}", check::verdict_name(verdict), v.holds ? "HOLDS" : "VIOLATED");
         if (!v.holds) fmt::print(out, "  ({} violations)", v.violations);
         fmt::print(out, "\n");
         const std::size_t shown = std::min(v.witnesses.size(), kWitnessesInTable);

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "check/queue_anomalies.hpp"
+#include "check/verdict_name.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
 
@@ -342,14 +343,15 @@ void parse_sweep_expectations(ObjectReader& root, Scenario& s) {
 std::string SweepExpectation::text() const {
     if (!count.empty()) return fmt::format("{} >= {}", count, count_at_least);
     if (!anomaly.empty()) return fmt::format("anomaly {} found", anomaly);
-    return fmt::format("{} {}", verdict, verdict_holds ? "holds" : "violated");
+    return fmt::format("{} {}", verdict, check::holds_text(verdict_holds));
 }
 
 const std::vector<std::string>& verdict_names() {
-    static const std::vector<std::string> names{
-        "at_most_once", "at_least_once",   "exactly_once",           "ordering",
-        "aborted_read", "uncommitted_read", "atomicity", "exactly_once_processing",
-        "processing_order", "external_exactly_once", "no_hanging_transactions", "transactions_completed", "quiesced"};
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> all;
+        for (const check::VerdictName verdict : check::all_verdicts()) all.emplace_back(check::verdict_name(verdict));
+        return all;
+    }();
     return names;
 }
 

@@ -286,9 +286,9 @@ void liveness(const Assembly& a, bool quiesced, check::CheckResult& result) {
     }
     check::Verdict quiet;
     if (!quiesced) check::add_violation(quiet, "the run did not go quiet before max_simulated_ms: " + blocker(a));
-    result.verdicts["no_hanging_transactions"] = std::move(hanging);
-    result.verdicts["transactions_completed"] = std::move(stuck);
-    result.verdicts["quiesced"] = std::move(quiet);
+    result.verdicts[check::VerdictName::no_hanging_transactions] = std::move(hanging);
+    result.verdicts[check::VerdictName::transactions_completed] = std::move(stuck);
+    result.verdicts[check::VerdictName::quiesced] = std::move(quiet);
 }
 
 void schedule_quiescence_check(Assembly& a, bool& quiesced) {
@@ -331,19 +331,25 @@ std::uint64_t count_by_name(const check::Counts& c, const std::string& name) {
     return counts_by_name(c).at(name);
 }
 
+const check::Verdict& verdict_of(const check::CheckResult& result, const std::string& name) {
+    const std::optional<check::VerdictName> verdict = check::verdict_named(name);
+    EOSIM_ASSERT(verdict.has_value());  // the loader accepts only known names
+    return result.verdicts.at(*verdict);
+}
+
 std::vector<std::string> evaluate_expectations(const Expectations& expect,
                                                const check::CheckResult& result) {
     std::vector<std::string> failures;
     for (const auto& [name, must_hold] : expect.verdicts) {
-        const check::Verdict& verdict = result.verdicts.at(name);
+        const check::Verdict& verdict = verdict_of(result, name);
         if (verdict.holds == must_hold) continue;
         failures.push_back(fmt::format("verdict {}: expected {}, got {} ({} violations)", name,
-                                       must_hold ? "holds" : "violated",
-                                       verdict.holds ? "holds" : "violated", verdict.violations));
+                                       check::holds_text(must_hold), check::holds_text(verdict.holds),
+                                       verdict.violations));
     }
     if (!expect.any_violated.empty()) {
         bool any = false;
-        for (const std::string& name : expect.any_violated) any = any || !result.verdicts.at(name).holds;
+        for (const std::string& name : expect.any_violated) any = any || !verdict_of(result, name).holds;
         if (!any) {
             failures.push_back(fmt::format("expected at least one of these verdicts violated, all hold: {}",
                                            fmt::join(expect.any_violated, ", ")));

@@ -60,6 +60,8 @@ std::vector<std::string> evaluate_expectations(const Expectations& expect,
                                                const check::CheckResult& result);
 
 std::uint64_t count_by_name(const check::Counts& counts, const std::string& name);
+// A verdict by the name a scenario file spells (one the loader accepted).
+const check::Verdict& verdict_of(const check::CheckResult& result, const std::string& name);
 // Every count under the name scenarios and reports use.
 std::map<std::string, std::uint64_t> counts_by_name(const check::Counts& counts);
 
