@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "kafka/client/consumer_client.hpp"
+#include "kafka/client/consumer_config.hpp"
 #include "kafka/client/producer_config.hpp"
 #include "scenario/json_reader.hpp"
 

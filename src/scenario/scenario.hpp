@@ -9,14 +9,11 @@
 
 #include "faults/fault_plan.hpp"
 #include "faults/nemesis.hpp"
-#include "kafka/broker/broker.hpp"
-#include "kafka/protocol/cluster_layout.hpp"
-#include "kafka/app/consumer_app.hpp"
-#include "kafka/client/consumer_client.hpp"
-#include "kafka/app/external_sink.hpp"
-#include "kafka/app/processor_app.hpp"
-#include "kafka/app/producer_app.hpp"
+#include "kafka/app/app_config.hpp"
+#include "kafka/broker/broker_config.hpp"
+#include "kafka/client/consumer_config.hpp"
 #include "kafka/client/producer_config.hpp"
+#include "kafka/protocol/cluster_layout.hpp"
 #include "scenario/swarm.hpp"
 #include "sim/network.hpp"
 

@@ -9,33 +9,11 @@
 #include <vector>
 
 #include "history/recorder.hpp"
+#include "kafka/app/app_config.hpp"
 #include "kafka/client/consumer_client.hpp"
 #include "sim/node.hpp"
 
 namespace eosim::kafka {
-
-enum class DeliveryMode { at_most_once, at_least_once };
-
-struct ConsumerWorkload {
-    std::string group_id;
-    // assign mode: the partitions read; subscribe mode: every partition of the topic (what the
-    // group as a whole must commit before the run is quiet).
-    std::vector<TopicPartition> assignment;
-    bool subscribe = false;  // group-managed partitions (subscribe()) instead of assign()
-    DeliveryMode mode = DeliveryMode::at_least_once;
-    sim::TimeUs processing_us = 100;  // per record
-    sim::TimeUs start_us = 0;         // a late reader starts consuming then
-    std::string sink;                 // external sink node called with each record, "" for none
-    sim::TimeUs sink_timeout_us = sim::ms(30000);
-    // After a fatal consumer error (FENCED_INSTANCE_ID) start a new consumer, as a supervisor
-    // would (Kafka Streams' REPLACE_THREAD); else the application stops.
-    bool restart_when_fenced = false;
-    // While polling, the application commits its positions again this often even when nothing
-    // new was consumed, as a poll loop's commitSync() or enable.auto.commit does
-    // (auto.commit.interval.ms). It repairs a commit that a crashed predecessor's late
-    // OffsetCommit overwrote (an assign() commit is not fenced). 0: never.
-    sim::TimeUs commit_interval_us = sim::ms(5000);
-};
 
 class ConsumerApp final : public sim::Node, private ConsumerListener {
 public:

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "history/recorder.hpp"
+#include "kafka/app/app_config.hpp"
 #include "sim/node.hpp"
 #include "sim/time.hpp"
 
@@ -36,11 +37,6 @@ struct SinkAck final : sim::Payload {
     }
     std::int32_t request_id;
     bool duplicate;
-};
-
-struct SinkConfig {
-    sim::TimeUs latency_us = 1000;  // time to apply one write
-    bool idempotent = false;        // deduplicate by key
 };
 
 class ExternalSink final : public sim::Node {

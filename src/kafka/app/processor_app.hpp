@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "history/recorder.hpp"
+#include "kafka/app/app_config.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/client/consumer_client.hpp"
 #include "kafka/client/producer_client.hpp"
@@ -18,28 +19,6 @@
 #include "sim/node.hpp"
 
 namespace eosim::kafka {
-
-enum class ProcessingMode { at_most_once, at_least_once, exactly_once };
-
-struct ProcessorWorkload {
-    std::string group_id;
-    std::vector<TopicPartition> assignment;  // subscribe: every input partition (see ConsumerWorkload)
-    bool subscribe = false;
-    std::string output_topic;
-    ProcessingMode mode = ProcessingMode::exactly_once;
-    sim::TimeUs start_us = 0;
-    sim::TimeUs processing_us = 100;  // per record, after the external call
-    std::uint64_t first_output_value = 0;
-    std::string sink;  // external sink node name, "" for none
-    sim::TimeUs sink_timeout_us = sim::ms(30000);
-    bool rewind_after_abort = true;     // false reproduces KAFKA-17582's skipped records
-    bool offsets_in_transaction = true; // knock-out: commit offsets outside the transaction
-    std::int64_t abort_every = 0;       // N > 0: every N-th transaction is aborted on purpose
-    bool restart_when_fenced = true;    // a fenced processor starts over (else it stops)
-    // Each output goes to the input's partition number (TransactionalMessageCopier's
-    // producerRecordFromConsumerRecord) instead of key mod output partitions.
-    bool output_to_input_partition = false;
-};
 
 class ProcessorApp final : public sim::Node,
                            private ConsumerListener,

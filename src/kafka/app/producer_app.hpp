@@ -11,24 +11,13 @@
 #include <string>
 
 #include "history/recorder.hpp"
+#include "kafka/app/app_config.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/client/producer_client.hpp"
 #include "sim/node.hpp"
 #include "sim/prng.hpp"
 
 namespace eosim::kafka {
-
-struct ProducerWorkload {
-    std::string topic;
-    std::uint64_t first_value = 0;
-    std::int64_t messages = 100;
-    sim::TimeUs start_us = 0;
-    sim::TimeUs interval_us = 1000;
-    std::int64_t keys = 16;
-    std::int32_t value_bytes = 100;
-    std::int64_t transaction_records = 10;  // with a transactional.id: values per transaction
-    std::int64_t abort_every = 0;           // N > 0: every N-th transaction is aborted on purpose
-};
 
 class ProducerApp final : public sim::Node, private SendListener, private TransactionListener {
 public:

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kafka/broker/broker_config.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/coordinator/group_coordinator.hpp"
 #include "kafka/protocol/messages.hpp"
@@ -21,23 +22,6 @@
 #include "sim/time.hpp"
 
 namespace eosim::kafka {
-
-// Knock-out switches for experiments: each disables one mechanism. Off by default and always
-// reported by the run.
-struct BrokerKnockouts {
-    bool disable_idempotent_dedup = false;  // no duplicate-batch check
-    bool disable_epoch_fencing = false;     // partitions accept writes from older epochs
-    bool disable_idempotent_marker_retry = false;  // KAFKA-19999 unfixed: a retried TV2 marker is refused
-};
-
-struct BrokerConfig {
-    BrokerKnockouts knockouts;
-    TxnCoordinatorConfig transactions;
-    std::int32_t request_timeout_ms = 30000;  // for the broker's own requests (markers)
-    // transaction.partition.verification.enable (KIP-890 part 1; Kafka's default is true).
-    bool partition_verification = true;
-    GroupCoordinatorConfig groups;
-};
 
 // What survives a process crash. A power loss also takes each log's unflushed tail.
 struct BrokerStorage {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "kafka/coordinator/coordinator_config.hpp"
 #include "kafka/protocol/messages.hpp"
 #include "sim/time.hpp"
 
@@ -53,11 +54,6 @@ struct ClassicGroup {
     std::int64_t initial_delay_remaining_ms = 0;
     bool initial_join = false;
     bool new_member_added = false;
-};
-
-struct GroupCoordinatorConfig {
-    std::int32_t initial_rebalance_delay_ms = 3000;   // group.initial.rebalance.delay.ms
-    std::int32_t new_member_join_timeout_ms = 300000;  // classicGroupNewMemberJoinTimeoutMs
 };
 
 // Parked requests an operation completed (by member id), and whether the group must be written

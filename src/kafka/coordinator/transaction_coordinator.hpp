@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "kafka/coordinator/coordinator_config.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/protocol/messages.hpp"
 #include "kafka/coordinator/transaction_state.hpp"
@@ -19,16 +20,6 @@
 #include "sim/trace.hpp"
 
 namespace eosim::kafka {
-
-struct TxnCoordinatorConfig {
-    bool transaction_version_2 = false;                    // transaction.version=2 (KIP-890 part 2)
-    std::int32_t transaction_max_timeout_ms = 900000;      // transaction.max.timeout.ms
-    std::int32_t abort_timed_out_interval_ms = 10000;      // ...cleanup.interval.ms
-    // Durable (acks=-1) append latency of the unreplicated log; a replicated log takes what its
-    // replication takes.
-    sim::TimeUs log_write_us = 2000;
-    std::int32_t marker_retry_backoff_ms = 100;
-};
 
 // What the coordinator needs from the broker that hosts it.
 class TxnCoordinatorHost {
