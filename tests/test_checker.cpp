@@ -20,6 +20,10 @@ public:
     void send(const std::string& process, std::uint64_t value, const std::string& key) {
         op(process, OpType::invoke, OpFunction::send, "", {{names_.key(key), -1, value}});
     }
+    // A processor's output, derived from input value `source`.
+    void send_derived(const std::string& process, std::uint64_t value, const std::string& key, std::uint64_t source) {
+        op(process, OpType::invoke, OpFunction::send, "", {{names_.key(key), -1, value, source}});
+    }
     void ack(const std::string& process, std::uint64_t value, const std::string& key, std::int64_t offset) {
         op(process, OpType::ok, OpFunction::send, "", {{names_.key(key), offset, value}});
     }
@@ -29,8 +33,9 @@ public:
     void fault(bool start, const std::string& description) {
         op("nemesis", start ? OpType::invoke : OpType::info, OpFunction::nemesis, "", {}, description);
     }
-    void assign(const std::string& process, const std::string& group, const std::string& key) {
-        op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}});
+    void assign(const std::string& process, const std::string& group, const std::string& key,
+                bool read_committed = false) {
+        op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}}, "", false, read_committed);
     }
     void assign_processor(const std::string& process, const std::string& group, const std::string& key) {
         op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}}, "", /*processor=*/true);
@@ -47,7 +52,8 @@ public:
 
 private:
     void op(const std::string& process, OpType type, OpFunction f, const std::string& group,
-            std::vector<history::Element> elements, std::string error = "", bool processor = false) {
+            std::vector<history::Element> elements, std::string error = "", bool processor = false,
+            bool read_committed = false) {
         history::Operation o;
         o.index = index_++;
         o.time_us = static_cast<std::int64_t>(o.index) * 1000;
@@ -57,6 +63,7 @@ private:
         o.group = group.empty() ? history::kNoGroup : names_.group(group);
         o.elements = std::move(elements);
         o.processor = processor;
+        o.read_committed = read_committed;
         if (type != OpType::ok || f == OpFunction::nemesis) o.error = std::move(error);
         checker_.observe(o);
         anomalies_.observe(o);
@@ -354,4 +361,35 @@ TEST_CASE("verdict names are the scenario files' spellings, in report order") {
     CHECK_FALSE(check::verdict_named("exactly_twice").has_value());
     CHECK(check::holds_text(true) == "holds");
     CHECK(check::holds_text(false) == "violated");
+}
+
+namespace {
+// Input 1 is processed into output 101, which the processor sent inside a transaction whose end
+// it never heard (it crashed after EndTxn): the send stays indeterminate.
+void processed_with_unknown_commit(HistoryBuilder& h) {
+    h.assign_processor("processor-0", "pipeline", "input-0");
+    h.send("source", 1, "input-0");
+    h.ack("source", 1, "input-0", 0);
+    h.send_derived("processor-0", 101, "output-0", 1);
+    h.end("processor-0", 101, "output-0", OpType::info);
+}
+}  // namespace
+
+// TransactionCoordinator completes a PrepareCommit whether or not the client is still there, so
+// an indeterminate output may be committed; without a read_committed reader nobody can tell.
+TEST_CASE("an output of unknown outcome and no read_committed reader: the input is not missing") {
+    HistoryBuilder h;
+    processed_with_unknown_commit(h);
+    const check::CheckResult r = h.result();
+    CHECK(r.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
+    CHECK(r.counts.processing_missing == 0);
+}
+
+TEST_CASE("an output of unknown outcome that a read_committed reader never saw: the input is missing") {
+    HistoryBuilder h;
+    processed_with_unknown_commit(h);
+    h.assign("reader", "readers", "output-0", /*read_committed=*/true);  // covers output-0, saw nothing
+    const check::CheckResult r = h.result();
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
+    CHECK(r.counts.processing_missing == 1);
 }

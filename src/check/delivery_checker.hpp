@@ -115,6 +115,9 @@ private:
     // (kNoGroup: the processors' inputs, as owed_inputs()).
     std::vector<std::uint64_t> owed_effects(std::uint32_t group) const;
     bool seen_by_read_committed(std::uint64_t value) const;
+    bool read_committed_reader_covers(std::uint32_t key) const;
+    bool output_outcome_unknown(std::uint64_t output) const;
+    bool has_output_of_unknown_outcome(std::uint64_t input) const;
     std::string describe_value(std::uint64_t value, const ValueState& state) const;
 
     const history::Names& names_;
