@@ -54,6 +54,7 @@ TEST_CASE("swarm: a wildcard copy appends every match, e.g. a fault's nodes from
         R"("nemesis": {"end_ms": 100, "faults": [{"type": "crash", "nodes": ["c"], "mean_interval_ms": 50, "down_ms": [1, 2]}]},)"), "s.json");
     for (std::uint64_t seed = 1; seed <= 5; ++seed) {
         const nlohmann::json drawn = drawn_source(s, seed);
+        CHECK(drawn["seed"] == seed);  // jitter and the nemesis come from it: the file replays the run
         const nlohmann::json& nodes = drawn["nemesis"]["faults"][0]["nodes"];
         REQUIRE(nodes.size() == drawn["producers"].size() + 1);
         CHECK(nodes[0] == "p-0");

@@ -328,9 +328,14 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
 }
 
 nlohmann::json drawn_source(const Scenario& scenario, std::uint64_t seed) {
-    if (scenario.swarm.empty()) return scenario.source;
     std::vector<SwarmDrawn> drawn;
-    return draw_for_seed(scenario.swarm, scenario.source, scenario.file, seed, drawn);
+    nlohmann::json json = scenario.swarm.empty()
+                              ? scenario.source
+                              : draw_for_seed(scenario.swarm, scenario.source, scenario.file, seed, drawn);
+    // Network jitter and the nemesis are drawn from the run seed too: the printed file replays
+    // this run only if it carries the seed.
+    json["seed"] = seed;
+    return json;
 }
 
 Scenario scenario_for_seed(const Scenario& scenario, std::uint64_t seed) {
