@@ -54,6 +54,9 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
                             {"unclean_elections", o.replication.unclean_elections},
                             {"offline", o.replication.offline}};
     }
+    nlohmann::ordered_json events = nlohmann::ordered_json::array();
+    for (const auto& e : o.events) events.push_back({{"match", e.match}, {"count", e.count}});
+    j["events"] = events;
     j["expectations"] = {{"present", o.has_expectations},
                          {"met", o.expectations_met()},
                          {"failures", o.expectation_failures}};
@@ -136,6 +139,8 @@ void write_table(std::ostream& out, const scenario::RunOutcome& o) {
         for (const auto& w : o.replication.offline) fmt::print(out, "unavail.   {}\n", w);
     }
     write_checks(out, o.check, o.anomalies);
+    if (!o.events.empty()) fmt::print(out, "\ntrace events\n");
+    for (const auto& e : o.events) fmt::print(out, "    {:>6}  {}\n", e.count, e.match);
     if (!o.has_expectations) {
         fmt::print(out, "\nexpectations: none\n");
     } else if (o.expectations_met()) {

@@ -3,6 +3,7 @@
 // lookups.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "kafka/client/consumer_config.hpp"
@@ -21,5 +22,12 @@ struct Scenario;
 std::int32_t partitions_of(const Scenario& s, const std::string& topic);
 // Fails at reader/key unless the topic exists.
 void require_topic(ObjectReader& reader, const std::string& key, const Scenario& s, const std::string& topic);
+// Every node a scenario runs: brokers, the controller with replication, and the applications.
+std::set<std::string> node_names(const Scenario& s);
+// The node named at reader/key; fails unless the scenario runs it.
+std::string require_node(ObjectReader& reader, const std::string& key, const Scenario& s);
+struct Expectations;
+// expect.events: bounds on how many trace records match a pattern.
+void parse_event_expectations(ObjectReader& expect, const Scenario& s, Expectations& e);
 
 }  // namespace eosim::scenario

@@ -9,12 +9,10 @@
 #include "check/queue_anomalies.hpp"
 #include "check/verdict_name.hpp"
 #include "scenario/json_reader.hpp"
+#include "scenario/loader_internal.hpp"
 #include "scenario/scenario.hpp"
 
 namespace eosim::scenario {
-namespace {
-
-constexpr std::int64_t kDayMs = 24 * 3'600'000;
 
 std::set<std::string> node_names(const Scenario& s) {
     std::set<std::string> names;
@@ -35,6 +33,10 @@ std::string require_node(ObjectReader& reader, const std::string& key, const Sce
     }
     return name;
 }
+
+namespace {
+
+constexpr std::int64_t kDayMs = 24 * 3'600'000;
 
 void parse_window(ObjectReader& f, faults::FaultSpec& spec) {
     spec.at_us = sim::ms(f.required_integer("at_ms", 0, kDayMs));
@@ -310,6 +312,7 @@ void parse_expectations(ObjectReader& root, Scenario& s) {
             e.any_violated.push_back(name.get<std::string>());
         }
     }
+    parse_event_expectations(*expect, s, e);
     expect->finish();
     s.expect = std::move(e);
 }

@@ -367,6 +367,24 @@ std::vector<std::string> evaluate_expectations(const Expectations& expect,
     return failures;
 }
 
+std::vector<std::string> evaluate_event_expectations(const std::vector<EventExpectation>& events,
+                                                     const std::vector<std::uint64_t>& counts) {
+    EOSIM_ASSERT_EQ(events.size(), counts.size());
+    std::vector<std::string> failures;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const CountBound& bound = events[i].bound;
+        const std::uint64_t n = counts[i];
+        if (bound.min && bound.max && *bound.min == *bound.max && n != *bound.min) {
+            failures.push_back(fmt::format("events[{}] {}: expected exactly {}, got {}", i, events[i].text(), *bound.min, n));
+        } else if (bound.min && n < *bound.min) {
+            failures.push_back(fmt::format("events[{}] {}: expected at least {}, got {}", i, events[i].text(), *bound.min, n));
+        } else if (bound.max && n > *bound.max) {
+            failures.push_back(fmt::format("events[{}] {}: expected at most {}, got {}", i, events[i].text(), *bound.max, n));
+        }
+    }
+    return failures;
+}
+
 RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     const Scenario s = scenario_for_seed(scenario, options.seed);
     Assembly a(s, options);
@@ -382,6 +400,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
         a.recorder.nemesis(a.sim.now(), start, fault.description);
     });
     a.faults.install(a.sim);
+    std::vector<sim::TracePattern> patterns;
+    if (s.expect) {
+        for (const EventExpectation& e : s.expect->events) patterns.push_back(e.match);
+    }
+    sim::TraceCounter event_counter(std::move(patterns));
+    if (s.expect && !s.expect->events.empty()) a.sim.trace().add_observer(&event_counter);
     a.sim.start_all();
     bool quiesced = false;
     schedule_quiescence_check(a, quiesced);
@@ -422,6 +446,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     out.has_expectations = s.expect.has_value();
     if (s.expect) {
         out.expectation_failures = evaluate_expectations(*s.expect, out.check);
+        for (const std::string& failure : evaluate_event_expectations(s.expect->events, event_counter.counts())) {
+            out.expectation_failures.push_back(failure);
+        }
+        for (std::size_t i = 0; i < s.expect->events.size(); ++i) {
+            out.events.push_back({s.expect->events[i].text(), event_counter.counts()[i]});
+        }
         for (const auto& [name, must_appear] : s.expect->anomalies) {
             const auto found = out.anomalies.found.find(name);
             const bool appears = found != out.anomalies.found.end() && !found->second.holds;

@@ -47,6 +47,12 @@ struct RunOutcome {
         std::vector<std::string> offline;  // "events-0 offline 4000..24001 ms"
     };
     Replication replication;
+    // expect.events: each pattern with how many trace records matched it.
+    struct EventCount {
+        std::string match;
+        std::uint64_t count = 0;
+    };
+    std::vector<EventCount> events;
     bool has_expectations = false;
     std::vector<std::string> expectation_failures;
 
@@ -58,6 +64,10 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options);
 // Checks a result against expectations; returns one line per unmet expectation.
 std::vector<std::string> evaluate_expectations(const Expectations& expect,
                                                const check::CheckResult& result);
+
+// Checks expect.events against the counted records (counts[i] for events[i]).
+std::vector<std::string> evaluate_event_expectations(const std::vector<EventExpectation>& events,
+                                                     const std::vector<std::uint64_t>& counts);
 
 std::uint64_t count_by_name(const check::Counts& counts, const std::string& name);
 // A verdict by the name a scenario file spells (one the loader accepted).

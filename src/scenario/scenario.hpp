@@ -16,6 +16,7 @@
 #include "kafka/protocol/cluster_layout.hpp"
 #include "scenario/swarm.hpp"
 #include "sim/network.hpp"
+#include "sim/trace_match.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -60,11 +61,19 @@ struct CountBound {
     std::optional<std::uint64_t> max;
 };
 
+// How many trace records match a pattern: "the zombie's produce got INVALID_PRODUCER_EPOCH".
+struct EventExpectation {
+    sim::TracePattern match;
+    CountBound bound;    // "count": n sets both
+    std::string text() const;  // the pattern, e.g. "deliver task-0 ProduceResponse error=..."
+};
+
 struct Expectations {
     std::map<std::string, bool> verdicts;        // verdict name -> must hold
     std::map<std::string, CountBound> counts;    // count name -> bounds
     std::vector<std::string> any_violated;       // at least one of these verdicts is violated
     std::map<std::string, bool> anomalies;       // Jepsen anomaly name -> must appear (true) or not
+    std::vector<EventExpectation> events;        // in file order
 };
 
 // Over a sweep: the seeds where a verdict holds (or is violated), or where a count reaches a

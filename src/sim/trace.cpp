@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/assert.hpp"
+#include "sim/trace_match.hpp"
 
 namespace eosim::sim {
 
@@ -70,6 +71,7 @@ void Trace::record(TimeUs time_us, TraceKind kind, std::string_view subject,
     hasher_.mix_bytes(peer);
     hasher_.mix_bytes(what.type_name());
     what.describe(hasher_);
+    for (TraceObserver* observer : observers_) observer->observe(time_us, kind, subject, peer, what);
     if (text_ == nullptr) return;
     line_.clear();
     fmt::format_to(std::back_inserter(line_), "{:>12}ms {:<7} {}", format_time_ms(time_us),

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/time.hpp"
 
@@ -47,6 +48,8 @@ enum class TraceKind : std::uint8_t { deliver, drop, state, fault, node };
 
 std::string_view trace_kind_name(TraceKind kind);
 
+class TraceObserver;
+
 class Describable {
 public:
     virtual ~Describable() = default;
@@ -64,9 +67,12 @@ public:
                 const Describable& what);
     std::uint64_t hash() const { return hasher_.digest(); }
     std::uint64_t records() const { return records_; }
+    // Observers see every record after it is hashed (they cannot change the hash).
+    void add_observer(TraceObserver* observer) { observers_.push_back(observer); }
 
 private:
     TraceHasher hasher_;
+    std::vector<TraceObserver*> observers_;
     std::ostream* text_;
     std::uint64_t records_ = 0;
     std::string line_;
