@@ -1,43 +1,16 @@
 // Broker request handling seen from a scripted client on one connection: what each request is
-// answered with, and in which order.
+// answered with, and in which order (the broker harness, broker_harness.hpp).
 #include <doctest/doctest.h>
 
-#include <memory>
 #include <utility>
 #include <vector>
 
-#include "kafka/broker/broker.hpp"
-#include "sim/simulation.hpp"
+#include "broker_harness.hpp"
 
 using namespace eosim;
 using namespace eosim::kafka;
 
 namespace {
-
-// Sends its script on one connection to broker-0, each request at its time, and keeps the
-// answers in arrival order.
-class ScriptedClient final : public sim::Node {
-public:
-    explicit ScriptedClient(std::vector<std::pair<sim::TimeUs, MessageBody>> script)
-        : sim::Node("client"), script_(std::move(script)) {}
-    void on_start() override {
-        connection_ = sim().connect(id(), 0);
-        for (std::size_t i = 0; i < script_.size(); ++i) sim().set_timer(id(), script_[i].first, i);
-    }
-    void on_message(const sim::Envelope& e) override {
-        const auto& m = static_cast<const KafkaMessage&>(*e.payload);
-        answers.emplace_back(m.correlation_id, m.body);
-    }
-    void on_timer(std::uint64_t tag) override {
-        sim().send(id(), connection_, std::make_unique<KafkaMessage>(static_cast<std::int32_t>(tag), script_[tag].second));
-    }
-    void on_crash() override {}
-    std::vector<std::pair<std::int32_t, MessageBody>> answers;
-
-private:
-    std::vector<std::pair<sim::TimeUs, MessageBody>> script_;
-    sim::ConnectionId connection_ = 0;
-};
 
 RecordBatch batch(std::int64_t producer_id, bool transactional, std::uint64_t value) {
     RecordBatch b;
@@ -55,25 +28,21 @@ ProduceRequest produce(RecordBatch b) {
     return request;
 }
 
-std::vector<std::pair<std::int32_t, MessageBody>> run(std::vector<std::pair<sim::TimeUs, MessageBody>> script) {
-    sim::Simulation sim(1, sim::LinkProfile{500, 0}, nullptr);
-    auto layout = std::make_shared<ClusterLayout>();
-    layout->broker_nodes = {0};
-    layout->topics = {TopicSpec{"t", 1}};
-    BrokerConfig config;
-    config.partition_verification = false;  // a transactional write opens a transaction directly
-    sim.add_node(std::make_unique<Broker>("broker-0", 0, layout, config));
-    auto client = std::make_unique<ScriptedClient>(std::move(script));
-    ScriptedClient* c = client.get();
-    sim.add_node(std::move(client));
-    sim.start_all();
-    sim.run(sim::ms(1000));
-    return c->answers;
+// The script on one connection to broker-0 (the broker harness); the answers in arrival order.
+std::vector<test::ScriptedClient::Answer> run(std::vector<std::pair<sim::TimeUs, MessageBody>> script) {
+    test::HarnessOptions options;
+    options.broker.partition_verification = false;  // a transactional write opens a transaction directly
+    test::BrokerHarness h(options);
+    test::ScriptedClient& c = h.client("client");
+    for (auto& [at_us, request] : script) c.send_at(at_us, 0, std::move(request));
+    h.start();
+    h.run_until(sim::ms(1000));
+    return c.answers;
 }
 
-std::int64_t listed_offset(const std::vector<std::pair<std::int32_t, MessageBody>>& answers, std::int32_t correlation) {
-    for (const auto& [id, body] : answers) {
-        if (id == correlation) return std::get<ListOffsetsResponse>(body).partitions.at(0).offset;
+std::int64_t listed_offset(const std::vector<test::ScriptedClient::Answer>& answers, std::int32_t correlation) {
+    for (const auto& a : answers) {
+        if (a.correlation == correlation) return std::get<ListOffsetsResponse>(a.body).partitions.at(0).offset;
     }
     FAIL("no ListOffsets answer");
     return -1;
@@ -110,10 +79,10 @@ TEST_CASE("SocketServer.Processor mutes the connection: responses leave in reque
         {sim::ms(3), produce(batch(8, false, 1))},
     });
     REQUIRE(answers.size() == 3);
-    CHECK(answers[0].first == 0);
-    CHECK(std::holds_alternative<FetchResponse>(answers[0].second));
-    CHECK(answers[1].first == 1);
-    CHECK(answers[2].first == 2);
+    CHECK(answers[0].correlation == 0);
+    CHECK(std::holds_alternative<FetchResponse>(answers[0].body));
+    CHECK(answers[1].correlation == 1);
+    CHECK(answers[2].correlation == 2);
     // The ListOffsets was read after the poll ended: it sees nothing yet; the write came after.
     CHECK(listed_offset(answers, 1) == 0);
 }
