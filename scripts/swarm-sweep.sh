@@ -4,12 +4,17 @@
 # results/swarm-sweep.txt (the table, the command and the wall time of each).
 #   scripts/swarm-sweep.sh                  the four weaker presets over 1..10000, exactly-once over 1..100000
 #   scripts/swarm-sweep.sh PRESET_SEEDS EOS_SEEDS [NAMES...]   e.g. 1..2000 1..5000 at-most-once exactly-once
-# JOBS (default 2) threads each. Exit 0 if every seed and sweep expectation was met, 1 otherwise.
+# JOBS (default 2) threads each. EOSIM=path sweeps with that binary instead of building one (e.g. a
+# copy, so the tree can be rebuilt meanwhile). Exit 0 if every seed and sweep expectation was met.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-cmake --preset release >/dev/null
-cmake --build --preset release --target eosim
+eosim="${EOSIM:-}"
+if [ -z "$eosim" ]; then
+    bash scripts/setup.sh
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target eosim
+    eosim=./build/release/eosim
+fi
 preset_seeds="${1:-1..10000}"
 eos_seeds="${2:-1..100000}"
 shift $(( $# > 2 ? 2 : $# ))
@@ -26,7 +31,7 @@ for name in "${names[@]}"; do
     out="results/swarm-$name.json"
     command="eosim sweep $scenario --seeds $seeds --jobs $jobs --format json --runs failing"
     start=$(date +%s)
-    ./build/release/eosim sweep "$scenario" --seeds "$seeds" --jobs "$jobs" --format json --runs failing > "$out" || status=$?
+    "$eosim" sweep "$scenario" --seeds "$seeds" --jobs "$jobs" --format json --runs failing > "$out" || status=$?
     wall=$(( $(date +%s) - start ))
     {
         echo "== $command  ($(date -u +%Y-%m-%dT%H:%MZ), wall ${wall} s, $(git rev-parse --short HEAD))"
