@@ -38,80 +38,63 @@ faults::FaultSpec isolate(std::string node, sim::TimeUs at_us, sim::TimeUs durat
     return spec;
 }
 
+faults::FaultSpec on_node(faults::FaultSpec::Kind kind, sim::TimeUs at_us, sim::TimeUs duration_us) {
+    faults::FaultSpec spec;
+    spec.kind = kind;
+    spec.from = "a";
+    spec.to = "b";
+    spec.at_us = at_us;
+    spec.duration_us = duration_us;
+    return spec;
+}
+
+// Runs the plan on k and samples probe() at each time.
+template <typename Probe>
+std::vector<bool> sample(Cluster& k, std::vector<faults::FaultSpec> specs, std::vector<sim::TimeUs> times,
+                         Probe probe) {
+    faults::FaultPlan plan(std::move(specs));
+    plan.install(k.sim);
+    k.sim.start_all();
+    std::vector<bool> seen;
+    for (const sim::TimeUs t : times) k.sim.schedule(t, [&] { seen.push_back(probe()); });
+    k.sim.run(sim::kNever);
+    return seen;
+}
+
 }  // namespace
 
 TEST_CASE("two overlapping partitions: the link between the isolated nodes stays cut until both heal") {
     Cluster k;
-    // {a} isolated 1..5 ms, {b} isolated 2..9 ms: a <-> b is cut from 1 to 9 ms.
-    faults::FaultPlan plan({isolate("a", 1000, 4000), isolate("b", 2000, 7000)});
-    plan.install(k.sim);
-    k.sim.start_all();
-    std::vector<bool> cut;
-    for (sim::TimeUs t : {1500, 6000, 8999, 9001}) {
-        k.sim.schedule(t, [&] { cut.push_back(k.sim.network().faults(k.a, k.b).partitioned()); });
-    }
+    // {a} isolated 1..5 ms, {b} isolated 2..9 ms: a <-> b is cut from 1 to 9 ms, a <-> c from 1 to 5.
     k.sim.schedule(6000, [&] { CHECK_FALSE(k.sim.network().faults(k.a, k.c).partitioned()); });
-    k.sim.run(sim::kNever);
+    const auto cut = sample(k, {isolate("a", 1000, 4000), isolate("b", 2000, 7000)}, {1500, 6000, 8999, 9001},
+                            [&] { return k.sim.network().faults(k.a, k.b).partitioned(); });
     CHECK(cut == std::vector<bool>{true, true, true, false});
 }
 
 TEST_CASE("two overlapping loss windows on one link: messages are lost until the later one ends") {
     Cluster k;
-    std::vector<faults::FaultSpec> specs(2);
-    for (faults::FaultSpec& spec : specs) {
-        spec.kind = faults::FaultSpec::Kind::drop_messages;
-        spec.from = "a";
-        spec.to = "b";
-    }
-    specs[0].at_us = 1000, specs[0].duration_us = 2000;  // 1..3 ms
-    specs[1].at_us = 2000, specs[1].duration_us = 4000;  // 2..6 ms
-    faults::FaultPlan plan(specs);
-    plan.install(k.sim);
-    k.sim.start_all();
-    std::vector<bool> dropping;
-    for (sim::TimeUs t : {1500, 4000, 5999, 6001}) {
-        k.sim.schedule(t, [&] { dropping.push_back(k.sim.network().faults(k.a, k.b).drops_messages()); });
-    }
-    k.sim.run(sim::kNever);
+    using Kind = faults::FaultSpec::Kind;
+    const auto dropping = sample(k, {on_node(Kind::drop_messages, 1000, 2000), on_node(Kind::drop_messages, 2000, 4000)},
+                                 {1500, 4000, 5999, 6001},
+                                 [&] { return k.sim.network().faults(k.a, k.b).drops_messages(); });
     CHECK(dropping == std::vector<bool>{true, true, true, false});
 }
 
 TEST_CASE("overlapping pauses: the process is frozen until the later one ends") {
     Cluster k;
-    std::vector<faults::FaultSpec> specs(2);
-    for (faults::FaultSpec& spec : specs) {
-        spec.kind = faults::FaultSpec::Kind::pause;
-        spec.from = "a";
-    }
-    specs[0].at_us = 1000, specs[0].duration_us = 2000;  // 1..3 ms
-    specs[1].at_us = 2000, specs[1].duration_us = 4000;  // 2..6 ms
-    faults::FaultPlan plan(specs);
-    plan.install(k.sim);
-    k.sim.start_all();
-    std::vector<bool> paused;
-    for (sim::TimeUs t : {1500, 4000, 5999, 6001}) {
-        k.sim.schedule(t, [&] { paused.push_back(k.sim.is_paused(k.a)); });
-    }
-    k.sim.run(sim::kNever);
+    using Kind = faults::FaultSpec::Kind;
+    const auto paused = sample(k, {on_node(Kind::pause, 1000, 2000), on_node(Kind::pause, 2000, 4000)},
+                               {1500, 4000, 5999, 6001}, [&] { return k.sim.is_paused(k.a); });
     CHECK(paused == std::vector<bool>{true, true, true, false});
 }
 
 TEST_CASE("a pause's end does not thaw a later pause of a restarted process") {
     Cluster k;
-    std::vector<faults::FaultSpec> specs(3);
-    specs[0].kind = faults::FaultSpec::Kind::pause, specs[0].from = "a";
-    specs[0].at_us = 1000, specs[0].duration_us = 4000;  // 1..5 ms, cut short by the crash
-    specs[1].kind = faults::FaultSpec::Kind::crash, specs[1].from = "a";
-    specs[1].at_us = 2000, specs[1].duration_us = 1000;  // down 2..3 ms
-    specs[2].kind = faults::FaultSpec::Kind::pause, specs[2].from = "a";
-    specs[2].at_us = 4000, specs[2].duration_us = 4000;  // the new process frozen 4..8 ms
-    faults::FaultPlan plan(specs);
-    plan.install(k.sim);
-    k.sim.start_all();
-    std::vector<bool> paused;
-    for (sim::TimeUs t : {2500, 5500, 8001}) {
-        k.sim.schedule(t, [&] { paused.push_back(k.sim.is_paused(k.a)); });
-    }
-    k.sim.run(sim::kNever);
+    using Kind = faults::FaultSpec::Kind;
+    // Frozen 1..5 ms but killed at 2 ms and restarted at 3 ms; the new process is frozen 4..8 ms.
+    const auto paused = sample(k, {on_node(Kind::pause, 1000, 4000), on_node(Kind::crash, 2000, 1000),
+                                   on_node(Kind::pause, 4000, 4000)},
+                               {2500, 5500, 8001}, [&] { return k.sim.is_paused(k.a); });
     CHECK(paused == std::vector<bool>{false, true, false});
 }
