@@ -30,23 +30,21 @@ Broker::Broker(std::string name, std::int32_t broker_id,
 }
 
 void Broker::on_start() {
-    partitions_.clear();
-    // A restart loads producer state from the latest snapshot (one batch per producer): the one
-    // a clean shutdown wrote at the log end, or else the one of the last segment roll, and
-    // replays the log after it.
-    shutting_down_ = false;
-    exiting_ = false;
+    // Every stop went through on_crash: the memory is fresh. A restart loads producer state from
+    // the latest snapshot (one batch per producer): the one a clean shutdown wrote at the log
+    // end, or else the one of the last segment roll, and replays the log after it.
+    EOSIM_ASSERT(memory_.partitions.empty());
     for (auto& [tp, log] : storage_.logs) {
-        auto [it, inserted] = partitions_.emplace(tp, Partition(log, !replicated()));
+        auto [it, inserted] = memory_.partitions.emplace(tp, Partition(log, !replicated()));
         const std::int64_t snapshot = std::max(it->second.last_roll_offset(layout_->replication.segment_records),
                                                log.producer_snapshot_offset());
         if (snapshot > 0) it->second.rebuild(snapshot);
     }
     if (!replicated()) {
-        transactions_ = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
+        memory_.transactions = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
                                                                  *layout_, config_.transactions);
         ++storage_.coordinator_loads;
-        transactions_->load(storage_.coordinator_loads);
+        memory_.transactions->load(storage_.coordinator_loads);
         groups_loaded(storage_.groups);
     }
     schedule_timeout_check();
@@ -55,38 +53,17 @@ void Broker::on_start() {
     storage_.started_before = true;
 }
 
-void Broker::on_crash() {
-    shutting_down_ = false;
-    exiting_ = false;
-    partition_coordinators_.clear();
-    group_states_.clear();
-    group_state_epochs_.clear();
-    partitions_.clear();
-    image_.clear();
-    ineligible_brokers_.clear();
-    image_version_ = -1;
-    leader_states_.clear();
-    fetching_from_.clear();
-    delayed_appends_.clear();
-    parked_replica_fetches_.clear();
-    transactions_.reset();
-    parked_fetches_.clear();
-    actions_.clear();
-    broker_channels_.clear();
-    muted_.clear();
-    parked_joins_.clear();
-    parked_syncs_.clear();
-    group_timer_at_.clear();
-}
+// A crash loses the process's memory, all of it at once; storage_ (the disk) stays.
+void Broker::on_crash() { memory_ = BrokerMemory{}; }
 
 const Partition* Broker::partition(const TopicPartition& tp) const {
-    const auto found = partitions_.find(tp);
-    return found == partitions_.end() ? nullptr : &found->second;
+    const auto found = memory_.partitions.find(tp);
+    return found == memory_.partitions.end() ? nullptr : &found->second;
 }
 
 bool Broker::leads(const TopicPartition& partition) const {
     if (ClusterLayout::is_internal(partition.topic) && replicated()) {
-        return leader_of(partition) == broker_id_ && partitions_.count(partition) > 0;
+        return leader_of(partition) == broker_id_ && memory_.partitions.count(partition) > 0;
     }
     if (ClusterLayout::is_internal(partition.topic)) {
         return partition.partition >= 0 && partition.partition < layout_->broker_count() &&
@@ -96,7 +73,7 @@ bool Broker::leads(const TopicPartition& partition) const {
     if (topic == nullptr || partition.partition < 0 || partition.partition >= topic->partitions) {
         return false;
     }
-    return leader_of(partition) == broker_id_ && partitions_.count(partition) > 0;
+    return leader_of(partition) == broker_id_ && memory_.partitions.count(partition) > 0;
 }
 
 std::int32_t Broker::leader_of(const TopicPartition& tp) const {
@@ -106,8 +83,8 @@ std::int32_t Broker::leader_of(const TopicPartition& tp) const {
 }
 
 const PartitionRegistration* Broker::registration(const TopicPartition& tp) const {
-    const auto found = image_.find(tp);
-    return found == image_.end() ? nullptr : &found->second;
+    const auto found = memory_.image.find(tp);
+    return found == memory_.image.end() ? nullptr : &found->second;
 }
 
 PartitionRules Broker::rules() const {
@@ -127,7 +104,7 @@ void Broker::reply(sim::ConnectionId connection, std::int32_t correlation, Messa
 void Broker::on_message(const sim::Envelope& envelope) {
     const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
     if (is_request(message.body)) {
-        const auto [it, first] = muted_.try_emplace(envelope.connection);
+        const auto [it, first] = memory_.muted.try_emplace(envelope.connection);
         if (!first) {  // muted: read once the current request's response is sent
             it->second.waiting.emplace_back(envelope, message);
             return;
@@ -138,16 +115,16 @@ void Broker::on_message(const sim::Envelope& envelope) {
 }
 
 void Broker::unmute(sim::ConnectionId connection, std::int32_t correlation) {
-    const auto found = muted_.find(connection);
-    if (found == muted_.end() || found->second.in_progress != correlation) return;
+    const auto found = memory_.muted.find(connection);
+    if (found == memory_.muted.end() || found->second.in_progress != correlation) return;
     if (found->second.waiting.empty()) {
-        muted_.erase(found);
+        memory_.muted.erase(found);
         return;
     }
     // The next request is read in its own event, after the response went out.
     after(0, [this, connection] {
-        const auto muted = muted_.find(connection);
-        if (muted == muted_.end() || muted->second.waiting.empty()) return;
+        const auto muted = memory_.muted.find(connection);
+        if (muted == memory_.muted.end() || muted->second.waiting.empty()) return;
         auto [envelope, message] = std::move(muted->second.waiting.front());
         muted->second.waiting.pop_front();
         muted->second.in_progress = message.correlation_id;
@@ -169,7 +146,7 @@ ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartit
         result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
         return result;
     }
-    const AppendResult appended = partitions_.at(tp).append_data(batch, rules());
+    const AppendResult appended = memory_.partitions.at(tp).append_data(batch, rules());
     if (replicated()) {
         maybe_flush(tp);
         maybe_advance_high_watermark(tp);  // e.g. the leader is the whole ISR
@@ -203,8 +180,8 @@ std::vector<TopicPartition> Broker::partitions_to_verify(const ProduceRequest& r
     std::vector<TopicPartition> result;
     if (!config_.partition_verification || !request.transactional_id) return result;
     for (const auto& data : request.partitions) {
-        const auto found = partitions_.find(data.partition);
-        if (!data.batch.transactional || found == partitions_.end()) continue;
+        const auto found = memory_.partitions.find(data.partition);
+        if (!data.batch.transactional || found == memory_.partitions.end()) continue;
         const ProducerStateEntry* entry = found->second.producers().find(data.batch.producer_id);
         if (entry == nullptr || entry->current_txn_first_offset < 0) result.push_back(data.partition);
     }
@@ -297,8 +274,8 @@ FetchResponse Broker::read_fetch(const FetchRequest& request) const {
     std::int32_t budget = request.max_records;
     for (const auto& wanted : request.partitions) {
         FetchResponse::PartitionData data{wanted.partition, ErrorCode::NONE, 0, 0, {}, {}};
-        const auto found = partitions_.find(wanted.partition);
-        if (found == partitions_.end() || !leads(wanted.partition)) {
+        const auto found = memory_.partitions.find(wanted.partition);
+        if (found == memory_.partitions.end() || !leads(wanted.partition)) {
             data.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
         } else if (wanted.fetch_offset > found->second.log().log_end_offset()) {
             data.error = ErrorCode::OFFSET_OUT_OF_RANGE;  // e.g. the log was truncated under it
@@ -330,12 +307,12 @@ void Broker::handle_fetch(const sim::Envelope& env, std::int32_t correlation,
     // DelayedFetch: wait for data up to max_wait_ms (fetch.min.bytes = 1).
     const std::uint64_t tag = next_tag_++;
     const sim::TimerId timer = sim().set_timer(id(), sim::ms(request.max_wait_ms), tag);
-    parked_fetches_.emplace(tag, ParkedFetch{env.connection, correlation, request, timer});
+    memory_.parked_fetches.emplace(tag, ParkedFetch{env.connection, correlation, request, timer});
 }
 
 void Broker::complete_parked_fetches(const TopicPartition& appended) {
     complete_parked_replica_fetches(appended);
-    for (auto it = parked_fetches_.begin(); it != parked_fetches_.end();) {
+    for (auto it = memory_.parked_fetches.begin(); it != memory_.parked_fetches.end();) {
         bool wants = false;
         for (const auto& p : it->second.request.partitions) wants = wants || p.partition == appended;
         if (!wants) {
@@ -351,35 +328,35 @@ void Broker::complete_parked_fetches(const TopicPartition& appended) {
         }
         sim().cancel_timer(it->second.timer);
         reply(it->second.connection, it->second.correlation_id, std::move(response));
-        it = parked_fetches_.erase(it);
+        it = memory_.parked_fetches.erase(it);
     }
 }
 
 void Broker::on_timer(std::uint64_t tag) {
-    if (const auto parked = parked_fetches_.find(tag); parked != parked_fetches_.end()) {
+    if (const auto parked = memory_.parked_fetches.find(tag); parked != memory_.parked_fetches.end()) {
         reply(parked->second.connection, parked->second.correlation_id, read_fetch(parked->second.request));
-        parked_fetches_.erase(parked);
+        memory_.parked_fetches.erase(parked);
         return;
     }
-    if (const auto delayed = delayed_appends_.find(tag); delayed != delayed_appends_.end()) {
+    if (const auto delayed = memory_.delayed_appends.find(tag); delayed != memory_.delayed_appends.end()) {
         DelayedAppend expired = std::move(delayed->second);
-        delayed_appends_.erase(delayed);
+        memory_.delayed_appends.erase(delayed);
         for (auto& w : expired.waiting) {
             if (!w.done) w.result = ErrorCode::REQUEST_TIMED_OUT;
         }
         expired.done(expired.waiting);
         return;
     }
-    if (const auto parked = parked_replica_fetches_.find(tag); parked != parked_replica_fetches_.end()) {
+    if (const auto parked = memory_.parked_replica_fetches.find(tag); parked != memory_.parked_replica_fetches.end()) {
         const ParkedReplicaFetch fetch = std::move(parked->second);
-        parked_replica_fetches_.erase(parked);
+        memory_.parked_replica_fetches.erase(parked);
         reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
         return;
     }
-    const auto action = actions_.find(tag);
-    if (action == actions_.end()) return;
+    const auto action = memory_.actions.find(tag);
+    if (action == memory_.actions.end()) return;
     auto run = std::move(action->second);
-    actions_.erase(action);
+    memory_.actions.erase(action);
     run();
 }
 
@@ -387,8 +364,8 @@ void Broker::handle_list_offsets(const sim::Envelope& env, std::int32_t correlat
                                  const ListOffsetsRequest& request) {
     ListOffsetsResponse response;
     for (const TopicPartition& tp : request.partitions) {
-        const auto found = partitions_.find(tp);
-        if (found == partitions_.end() || !leads(tp)) {
+        const auto found = memory_.partitions.find(tp);
+        if (found == memory_.partitions.end() || !leads(tp)) {
             response.partitions.push_back({tp, ErrorCode::NOT_LEADER_OR_FOLLOWER, -1});
         } else {
             // Partition.fetchOffsetForTimestamp, LATEST_TIMESTAMP: the last stable offset for
@@ -414,7 +391,7 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
         } else {
             PartitionRules marker_rules = rules();
             marker_rules.strict_marker_epoch = request.strict_epoch;
-            error = partitions_.at(tp)
+            error = memory_.partitions.at(tp)
                         .append_marker(request.producer_id, request.producer_epoch,
                                        request.coordinator_epoch, type, marker_rules)
                         .error;
@@ -441,7 +418,7 @@ void Broker::write_txn_markers_then(const WriteTxnMarkersRequest& request,
     std::vector<DelayedAppend::Waiting> waiting;
     for (const auto& [tp, error] : response.partitions) {
         if (error != ErrorCode::NONE || tp.topic == ClusterLayout::kTransactionState || !replicated()) continue;
-        waiting.push_back({tp, partitions_.at(tp).log().log_end_offset()});
+        waiting.push_back({tp, memory_.partitions.at(tp).log().log_end_offset()});
     }
     if (waiting.empty()) {
         done(response);
@@ -468,8 +445,8 @@ void Broker::handle_write_txn_markers(const sim::Envelope& env, std::int32_t cor
 
 void Broker::schedule_timeout_check() {
     after(sim::ms(config_.transactions.abort_timed_out_interval_ms), [this] {
-        if (transactions_ != nullptr) transactions_->abort_timed_out_transactions();
-        for (auto& [p, slot] : partition_coordinators_) slot.coordinator->abort_timed_out_transactions();
+        if (memory_.transactions != nullptr) memory_.transactions->abort_timed_out_transactions();
+        for (auto& [p, slot] : memory_.partition_coordinators) slot.coordinator->abort_timed_out_transactions();
         schedule_timeout_check();
     });
 }
@@ -487,7 +464,7 @@ std::int64_t Broker::allocate_producer_id() {
 
 void Broker::after(sim::TimeUs delay_us, std::function<void()> action) {
     const std::uint64_t tag = next_tag_++;
-    actions_.emplace(tag, std::move(action));
+    memory_.actions.emplace(tag, std::move(action));
     sim().set_timer(id(), delay_us, tag);
 }
 
@@ -520,15 +497,15 @@ void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCall
     if (std::holds_alternative<WriteTxnMarkersRequest>(request)) purpose = Purpose::markers;
     if (std::holds_alternative<AddPartitionsToTxnRequest>(request)) purpose = Purpose::verification;
     const std::int32_t key = channel_key(broker, purpose);
-    BrokerChannel& channel = broker_channels_[key];
+    BrokerChannel& channel = memory_.broker_channels[key];
     if (!channel.open) {
         channel.connection = sim().connect(id(), peer_node(broker));
         channel.open = true;
     }
     const std::int32_t correlation = next_correlation_++;
     const std::uint64_t tag = next_tag_++;
-    actions_.emplace(tag, [this, key] {
-        sim().close(id(), broker_channels_[key].connection);
+    memory_.actions.emplace(tag, [this, key] {
+        sim().close(id(), memory_.broker_channels[key].connection);
         fail_broker_channel(key);
     });
     const sim::TimerId timeout = sim().set_timer(id(), sim::ms(config_.request_timeout_ms), tag);
@@ -537,7 +514,7 @@ void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCall
 }
 
 void Broker::handle_broker_response(const sim::Envelope& env, const KafkaMessage& message) {
-    for (auto& [broker, channel] : broker_channels_) {
+    for (auto& [broker, channel] : memory_.broker_channels) {
         if (!channel.open || channel.connection != env.connection) continue;
         const auto found = channel.in_flight.find(message.correlation_id);
         if (found == channel.in_flight.end()) return;
@@ -550,7 +527,7 @@ void Broker::handle_broker_response(const sim::Envelope& env, const KafkaMessage
 }
 
 void Broker::fail_broker_channel(std::int32_t key) {
-    BrokerChannel& channel = broker_channels_[key];
+    BrokerChannel& channel = memory_.broker_channels[key];
     channel.open = false;
     std::map<std::int32_t, PendingBrokerRequest> failed = std::move(channel.in_flight);
     channel.in_flight.clear();
@@ -563,12 +540,12 @@ void Broker::fail_broker_channel(std::int32_t key) {
 // The request is answered or failed: its timeout will not be needed.
 void Broker::settle(PendingBrokerRequest& pending) {
     sim().cancel_timer(pending.timeout);
-    actions_.erase(pending.timeout_tag);
+    memory_.actions.erase(pending.timeout_tag);
 }
 
 void Broker::on_connection_closed(sim::ConnectionId connection) {
-    muted_.erase(connection);  // the client went away: its unread requests with it
-    for (auto& [key, channel] : broker_channels_) {
+    memory_.muted.erase(connection);  // the client went away: its unread requests with it
+    for (auto& [key, channel] : memory_.broker_channels) {
         if (channel.open && channel.connection == connection) {
             fail_broker_channel(key);
             return;

@@ -78,7 +78,7 @@ private:
     struct PendingBrokerRequest {
         BrokerCallback on_response;
         sim::TimerId timeout = 0;
-        std::uint64_t timeout_tag = 0;  // its action in actions_
+        std::uint64_t timeout_tag = 0;  // its action in memory_.actions
     };
     void settle(PendingBrokerRequest& pending);
     struct BrokerChannel {
@@ -206,7 +206,6 @@ private:
     // KafkaApis.handle: one handler per message (broker_apis.cpp).
     void dispatch(const sim::Envelope& envelope, const KafkaMessage& message);
     void unmute(sim::ConnectionId connection, std::int32_t correlation);
-    std::map<sim::ConnectionId, MutedConnection> muted_;
     // The broker's client connections: one per peer and purpose, as Kafka's broker keeps a
     // NetworkClient per job (replica fetcher, TransactionMarkerChannelManager,
     // AddPartitionsToTxnManager, the controller channel), so a long poll on one never holds
@@ -232,23 +231,12 @@ private:
     std::int32_t broker_id_;
     std::shared_ptr<const ClusterLayout> layout_;
     BrokerConfig config_;
-    BrokerStorage storage_;  // persisted
-    // Volatile: rebuilt on start, as Kafka does from snapshots plus log replay.
-    std::map<TopicPartition, Partition> partitions_;
-    std::unique_ptr<TransactionCoordinator> transactions_;  // without replication
-    // With replication: the coordinator of each __transaction_state partition led here, with the
-    // host that writes its records to that partition. A retired host silences the callbacks
-    // its coordinator left behind.
+    BrokerStorage storage_;  // what survives a crash: the disk
     class PartitionTxnHost;
     struct CoordinatorSlot {
         std::shared_ptr<PartitionTxnHost> host;  // shared: complete only in broker_coordinators.cpp
         std::unique_ptr<TransactionCoordinator> coordinator;
     };
-    std::map<std::int32_t, CoordinatorSlot> partition_coordinators_;
-    // With replication: the group state of each __consumer_offsets partition led here, loaded
-    // from the last snapshot record in its replica (broker_groups.cpp).
-    std::map<std::int32_t, GroupStorage> group_states_;
-    std::map<std::int32_t, std::int32_t> group_state_epochs_;  // the leader epoch each was loaded in
     void sync_coordinator(const TopicPartition& internal_partition);
     GroupStorage* group_state_for(const std::string& group_id);
     void load_group_state(const TopicPartition& offsets_partition);
@@ -272,9 +260,6 @@ private:
         sim::ConnectionId connection = 0;
         std::int32_t correlation = 0;
     };
-    std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins_;
-    std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs_;
-    std::map<std::string, sim::TimeUs> group_timer_at_;  // earliest pending timer per group
     void handle_join_group(const sim::Envelope& env, std::int32_t correlation, const JoinGroupRequest& request);
     void handle_sync_group(const sim::Envelope& env, std::int32_t correlation, const SyncGroupRequest& request);
     void handle_heartbeat(const sim::Envelope& env, std::int32_t correlation, const HeartbeatRequest& request);
@@ -291,21 +276,46 @@ private:
     std::int32_t coordinator_broker(const std::string& transactional_id) const;
     void load_coordinator(const PartitionRegistration& registration);
     void retire_coordinator(std::int32_t partition);
-    std::map<std::uint64_t, ParkedFetch> parked_fetches_;
-    std::map<std::uint64_t, std::function<void()>> actions_;
-    std::map<std::int32_t, BrokerChannel> broker_channels_;  // by channel_key(peer, purpose)
-    // Replication, volatile: the metadata image, leader and follower bookkeeping.
-    std::map<TopicPartition, PartitionRegistration> image_;
-    std::int64_t image_version_ = -1;
-    std::vector<std::int32_t> ineligible_brokers_;  // fenced or shutting down, as of image_
-    std::map<TopicPartition, LeaderState> leader_states_;
-    std::map<std::int32_t, bool> fetching_from_;  // leader -> a ReplicaFetch is out
-    std::map<std::uint64_t, DelayedAppend> delayed_appends_;
-    std::map<std::uint64_t, ParkedReplicaFetch> parked_replica_fetches_;
+
+    // What a crash loses: everything the broker process holds in memory. One assignment in
+    // on_crash resets it; on_start rebuilds it from storage_ (producer-state snapshots plus log
+    // replay, as Kafka's LogManager does) and from the controller's metadata.
+    struct BrokerMemory {
+        // The partitions this broker hosts, rebuilt over storage_.logs.
+        std::map<TopicPartition, Partition> partitions;
+        std::unique_ptr<TransactionCoordinator> transactions;  // without replication
+        // With replication: the coordinator of each __transaction_state partition led here, with
+        // the host that writes its records to that partition. A retired host silences the
+        // callbacks its coordinator left behind.
+        std::map<std::int32_t, CoordinatorSlot> partition_coordinators;
+        // With replication: the group state of each __consumer_offsets partition led here, loaded
+        // from the last snapshot record in its replica (broker_groups.cpp).
+        std::map<std::int32_t, GroupStorage> group_states;
+        std::map<std::int32_t, std::int32_t> group_state_epochs;  // the leader epoch each was loaded in
+        std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins;
+        std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs;
+        std::map<std::string, sim::TimeUs> group_timer_at;  // earliest pending timer per group
+        std::map<std::uint64_t, ParkedFetch> parked_fetches;
+        std::map<std::uint64_t, std::function<void()>> actions;  // by timer tag
+        std::map<std::int32_t, BrokerChannel> broker_channels;  // by channel_key(peer, purpose)
+        std::map<sim::ConnectionId, MutedConnection> muted;
+        // Replication: the metadata image, leader and follower bookkeeping.
+        std::map<TopicPartition, PartitionRegistration> image;
+        std::int64_t image_version = -1;
+        std::vector<std::int32_t> ineligible_brokers;  // fenced or shutting down, as of image
+        std::map<TopicPartition, LeaderState> leader_states;
+        std::map<std::int32_t, bool> fetching_from;  // leader -> a ReplicaFetch is out
+        std::map<std::uint64_t, DelayedAppend> delayed_appends;
+        std::map<std::uint64_t, ParkedReplicaFetch> parked_replica_fetches;
+        bool shutting_down = false;  // a controlled shutdown is under way
+        bool exiting = false;
+    };
+    BrokerMemory memory_;
+    // Timer tags and the correlation ids of the broker's own requests count on across restarts,
+    // so that nothing of an earlier incarnation can match a later one's (Kafka's NetworkClient
+    // restarts its correlation ids; here a trace would otherwise change, and nothing else).
     std::uint64_t next_tag_ = 0;
     std::int32_t next_correlation_ = 0;
-    bool shutting_down_ = false;  // volatile: a controlled shutdown is under way
-    bool exiting_ = false;
 };
 
 }  // namespace eosim::kafka

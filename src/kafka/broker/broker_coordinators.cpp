@@ -47,7 +47,7 @@ public:
         RecordBatch batch;
         batch.records.push_back(Record{0, 0, kNoSource});
         batch.txn_record = std::make_shared<const TransactionLogRecord>(record);
-        Partition& partition = broker_.partitions_.at(partition_);
+        Partition& partition = broker_.memory_.partitions.at(partition_);
         const std::int64_t offset = partition.append_data(batch, broker_.rules()).base_offset;
         broker_.maybe_flush(partition_);
         broker_.maybe_advance_high_watermark(partition_);
@@ -83,8 +83,8 @@ void Broker::append_transaction_record(const TransactionLogRecord& record, std::
 
 std::vector<const TransactionCoordinator*> Broker::coordinators() const {
     std::vector<const TransactionCoordinator*> result;
-    if (transactions_ != nullptr) result.push_back(transactions_.get());
-    for (const auto& [p, slot] : partition_coordinators_) result.push_back(slot.coordinator.get());
+    if (memory_.transactions != nullptr) result.push_back(memory_.transactions.get());
+    for (const auto& [p, slot] : memory_.partition_coordinators) result.push_back(slot.coordinator.get());
     return result;
 }
 
@@ -94,10 +94,10 @@ std::int32_t Broker::coordinator_broker(const std::string& transactional_id) con
 
 TransactionCoordinator* Broker::coordinator_for(const std::string& transactional_id) {
     if (!replicated()) {
-        return layout_->coordinator_of_transaction(transactional_id) == broker_id_ ? transactions_.get() : nullptr;
+        return layout_->coordinator_of_transaction(transactional_id) == broker_id_ ? memory_.transactions.get() : nullptr;
     }
-    const auto found = partition_coordinators_.find(layout_->transaction_partition_of(transactional_id).partition);
-    return found == partition_coordinators_.end() ? nullptr : found->second.coordinator.get();
+    const auto found = memory_.partition_coordinators.find(layout_->transaction_partition_of(transactional_id).partition);
+    return found == memory_.partition_coordinators.end() ? nullptr : found->second.coordinator.get();
 }
 
 void Broker::load_coordinator(const PartitionRegistration& registration) {
@@ -107,16 +107,16 @@ void Broker::load_coordinator(const PartitionRegistration& registration) {
     slot.host = std::make_shared<PartitionTxnHost>(*this, registration.partition);
     slot.coordinator = std::make_unique<TransactionCoordinator>(*slot.host, *layout_, config_.transactions);
     TransactionCoordinator& coordinator = *slot.coordinator;
-    partition_coordinators_.emplace(p, std::move(slot));
+    memory_.partition_coordinators.emplace(p, std::move(slot));
     // Kafka's coordinator epoch is the transaction-log partition's leader epoch.
     coordinator.load(registration.leader_epoch);
 }
 
 void Broker::retire_coordinator(std::int32_t partition) {
-    const auto found = partition_coordinators_.find(partition);
-    if (found == partition_coordinators_.end()) return;
+    const auto found = memory_.partition_coordinators.find(partition);
+    if (found == memory_.partition_coordinators.end()) return;
     sim().record_state(id(), sim::StateChange("txn.coordinator_unload").with("partition", partition));
-    partition_coordinators_.erase(found);  // the host's destructor silences pending callbacks
+    memory_.partition_coordinators.erase(found);  // the host's destructor silences pending callbacks
 }
 
 }  // namespace eosim::kafka

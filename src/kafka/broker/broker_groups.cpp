@@ -14,16 +14,16 @@ namespace eosim::kafka {
 GroupStorage* Broker::group_state_for(const std::string& group_id) {
     const TopicPartition tp = layout_->offsets_partition_of_group(group_id);
     if (!replicated()) return layout_->coordinator_of_group(group_id) == broker_id_ ? &storage_.groups : nullptr;
-    const auto found = group_states_.find(tp.partition);
-    return found == group_states_.end() || !leads(tp) ? nullptr : &found->second;
+    const auto found = memory_.group_states.find(tp.partition);
+    return found == memory_.group_states.end() || !leads(tp) ? nullptr : &found->second;
 }
 
 std::map<TopicPartition, std::int64_t> Broker::committed_offsets(const std::string& group_id) const {
     const GroupStorage* state = nullptr;
     if (!replicated()) {
         if (layout_->coordinator_of_group(group_id) == broker_id_) state = &storage_.groups;
-    } else if (const auto found = group_states_.find(layout_->offsets_partition_of_group(group_id).partition);
-               found != group_states_.end()) {
+    } else if (const auto found = memory_.group_states.find(layout_->offsets_partition_of_group(group_id).partition);
+               found != memory_.group_states.end()) {
         state = &found->second;
     }
     if (state == nullptr) return {};
@@ -39,16 +39,16 @@ void Broker::load_group_state(const TopicPartition& offsets_partition) {
     for (const LogBatch& stored : log.batches()) {
         if (stored.batch.group_state != nullptr) state = *stored.batch.group_state;
     }
-    group_states_[offsets_partition.partition] = std::move(state);
-    groups_loaded(group_states_.at(offsets_partition.partition));
+    memory_.group_states[offsets_partition.partition] = std::move(state);
+    groups_loaded(memory_.group_states.at(offsets_partition.partition));
     sim().record_state(id(), sim::StateChange("group.coordinator_load").with("partition", offsets_partition.partition));
 }
 
 void Broker::append_group_snapshot(const TopicPartition& offsets_partition) {
     RecordBatch batch;
     batch.records.push_back(Record{0, 0, kNoSource});
-    batch.group_state = std::make_shared<const GroupStorage>(group_states_.at(offsets_partition.partition));
-    partitions_.at(offsets_partition).append_data(batch, rules());
+    batch.group_state = std::make_shared<const GroupStorage>(memory_.group_states.at(offsets_partition.partition));
+    memory_.partitions.at(offsets_partition).append_data(batch, rules());
     maybe_flush(offsets_partition);
     maybe_advance_high_watermark(offsets_partition);
     complete_parked_fetches(offsets_partition);
@@ -70,14 +70,14 @@ void Broker::handle_offset_fetch(const sim::Envelope& env, std::int32_t correlat
     }
     const TopicPartition tp = layout_->offsets_partition_of_group(request.group_id);
     if (!request.require_stable) {
-        const PartitionLog& log = partitions_.at(tp).log();
+        const PartitionLog& log = memory_.partitions.at(tp).log();
         GroupStorage committed = committed_group_state(log.batches(), log.high_watermark());
         return reply(env.connection, correlation, GroupCoordinator(committed).handle_offset_fetch(request));
     }
     GroupStorage copy = *state;
     OffsetFetchResponse response = GroupCoordinator(copy).handle_offset_fetch(request);
     const sim::ConnectionId connection = env.connection;
-    wait_for_replication({{tp, partitions_.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+    wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
                          [this, connection, correlation, response](const std::vector<DelayedAppend::Waiting>& results) {
                              const ErrorCode error = results.front().result;
                              if (error == ErrorCode::NONE) return reply(connection, correlation, response);
@@ -106,7 +106,7 @@ void Broker::write_group_change(const sim::Envelope& env, std::int32_t correlati
     *state = std::move(updated);
     append_group_snapshot(tp);
     const sim::ConnectionId connection = env.connection;
-    wait_for_replication({{tp, partitions_.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+    wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
                          [this, connection, correlation, response, refuse](const std::vector<DelayedAppend::Waiting>& results) {
                              const ErrorCode error = results.front().result;
                              if (error == ErrorCode::NONE) return reply(connection, correlation, response);
@@ -148,8 +148,8 @@ ErrorCode Broker::write_group_marker(const TopicPartition& offsets_partition, st
     if (!replicated()) {
         return GroupCoordinator(storage_.groups).write_marker(offsets_partition, producer_id, epoch, committed, partition_of);
     }
-    const auto found = group_states_.find(offsets_partition.partition);
-    if (found == group_states_.end()) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    const auto found = memory_.group_states.find(offsets_partition.partition);
+    if (found == memory_.group_states.end()) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
     if (!enough_replicas(offsets_partition)) return ErrorCode::NOT_ENOUGH_REPLICAS;
     const ErrorCode error = GroupCoordinator(found->second).write_marker(offsets_partition, producer_id, epoch, committed, partition_of);
     if (error == ErrorCode::NONE) append_group_snapshot(offsets_partition);

@@ -29,7 +29,7 @@ void Broker::handle_join_group(const sim::Envelope& env, std::int32_t correlatio
         if (outcome.response) {
             reply(env.connection, correlation, *outcome.response);
         } else {
-            parked_joins_[request.group_id][outcome.member_id] = ParkedGroupRequest{env.connection, correlation};
+            memory_.parked_joins[request.group_id][outcome.member_id] = ParkedGroupRequest{env.connection, correlation};
         }
     });
 }
@@ -41,7 +41,7 @@ void Broker::handle_sync_group(const sim::Envelope& env, std::int32_t correlatio
         if (response) {
             reply(env.connection, correlation, *response);
         } else {
-            parked_syncs_[request.group_id][request.member_id] = ParkedGroupRequest{env.connection, correlation};
+            memory_.parked_syncs[request.group_id][request.member_id] = ParkedGroupRequest{env.connection, correlation};
         }
     });
 }
@@ -76,7 +76,7 @@ void Broker::finish_group_effects(const std::string& group_id, GroupEffects effe
     if (!enough_replicas(tp)) return deliver_group_effects(group_id, effects, ErrorCode::COORDINATOR_NOT_AVAILABLE);
     state->store_classic_group(group_id);
     append_group_snapshot(tp);
-    wait_for_replication({{tp, partitions_.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+    wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
                          [this, group_id, effects](const std::vector<DelayedAppend::Waiting>& results) {
                              const ErrorCode error = results.front().result;
                              deliver_group_effects(group_id, effects,
@@ -88,7 +88,7 @@ void Broker::finish_group_effects(const std::string& group_id, GroupEffects effe
 
 void Broker::deliver_group_effects(const std::string& group_id, const GroupEffects& effects, ErrorCode store_error) {
     for (auto [member_id, response] : effects.joins) {
-        auto& parked = parked_joins_[group_id];
+        auto& parked = memory_.parked_joins[group_id];
         const auto found = parked.find(member_id);
         if (found == parked.end()) continue;  // its connection closed, or the member retried elsewhere
         if (response.error == ErrorCode::NONE && store_error != ErrorCode::NONE) {
@@ -98,7 +98,7 @@ void Broker::deliver_group_effects(const std::string& group_id, const GroupEffec
         parked.erase(found);
     }
     for (auto [member_id, response] : effects.syncs) {
-        auto& parked = parked_syncs_[group_id];
+        auto& parked = memory_.parked_syncs[group_id];
         const auto found = parked.find(member_id);
         if (found == parked.end()) continue;
         if (response.error == ErrorCode::NONE && store_error != ErrorCode::NONE) response = SyncGroupResponse{store_error, {}};
@@ -115,16 +115,16 @@ void Broker::schedule_group_timer(const std::string& group_id) {
     const sim::TimeUs deadline =
         ClassicGroupCoordinator(state->classic_groups.at(group_id), config_.groups, now()).next_deadline();
     if (deadline == sim::kNever) return;
-    const auto pending = group_timer_at_.find(group_id);
-    if (pending != group_timer_at_.end() && pending->second > now() && pending->second <= deadline) return;
-    group_timer_at_[group_id] = deadline;
+    const auto pending = memory_.group_timer_at.find(group_id);
+    if (pending != memory_.group_timer_at.end() && pending->second > now() && pending->second <= deadline) return;
+    memory_.group_timer_at[group_id] = deadline;
     const sim::TimeUs delay_us = deadline > now() ? deadline - now() : 0;
     after(delay_us, [this, group_id, deadline] { on_group_timer(group_id, deadline); });
 }
 
 void Broker::on_group_timer(const std::string& group_id, sim::TimeUs at_us) {
-    const auto pending = group_timer_at_.find(group_id);
-    if (pending != group_timer_at_.end() && pending->second == at_us) group_timer_at_.erase(pending);
+    const auto pending = memory_.group_timer_at.find(group_id);
+    if (pending != memory_.group_timer_at.end() && pending->second == at_us) memory_.group_timer_at.erase(pending);
     GroupStorage* state = group_state_for(group_id);
     if (state == nullptr || state->classic_groups.count(group_id) == 0) return;
     ClassicGroupCoordinator coordinator(state->classic_groups.at(group_id), config_.groups, now());
@@ -148,7 +148,7 @@ void Broker::groups_loaded(GroupStorage& state) {
     state.load_stored_classic_groups();
     for (auto& [group_id, group] : state.classic_groups) {
         ClassicGroupCoordinator(group, config_.groups, now()).on_load();
-        group_timer_at_.erase(group_id);
+        memory_.group_timer_at.erase(group_id);
         schedule_group_timer(group_id);
     }
 }
@@ -156,19 +156,19 @@ void Broker::groups_loaded(GroupStorage& state) {
 // Leadership of an offsets partition left: its parked requests get NOT_COORDINATOR (Kafka
 // completes them so on unload), and the clients look for the new coordinator.
 void Broker::unload_groups(std::int32_t offsets_partition) {
-    for (auto* parked_map : {&parked_joins_, &parked_syncs_}) {
+    for (auto* parked_map : {&memory_.parked_joins, &memory_.parked_syncs}) {
         for (auto it = parked_map->begin(); it != parked_map->end();) {
             if (layout_->offsets_partition_of_group(it->first).partition != offsets_partition) {
                 ++it;
                 continue;
             }
-            const bool joins = parked_map == &parked_joins_;
+            const bool joins = parked_map == &memory_.parked_joins;
             for (const auto& [member_id, parked] : it->second) {
                 reply(parked.connection, parked.correlation,
                       joins ? MessageBody{JoinGroupResponse{ErrorCode::NOT_COORDINATOR, member_id, -1, "", "", {}}}
                             : MessageBody{SyncGroupResponse{ErrorCode::NOT_COORDINATOR, {}}});
             }
-            group_timer_at_.erase(it->first);
+            memory_.group_timer_at.erase(it->first);
             it = parked_map->erase(it);
         }
     }

@@ -31,14 +31,14 @@ void Broker::send_heartbeat() {
 
 void Broker::heartbeat_once() {
     const BrokerHeartbeatRequest heartbeat{broker_id_, storage_.incarnation, storage_.lost_unflushed_data,
-                                           image_version_, shutting_down_};
+                                           memory_.image_version, memory_.shutting_down};
     send_to_broker(kControllerPeer, heartbeat, [this](const MessageBody* body) {
         if (body == nullptr) return;  // lost: the next heartbeat tries again
         storage_.lost_unflushed_data = false;  // the controller knows now
         const auto& response = std::get<BrokerHeartbeatResponse>(*body);
         if (response.image) apply_image(*response.image);
         // BrokerLifecycleManager: shouldShutDown completes the controlled-shutdown future.
-        if (response.should_shut_down && shutting_down_) finish_shutdown();
+        if (response.should_shut_down && memory_.shutting_down) finish_shutdown();
     });
 }
 
@@ -49,7 +49,7 @@ void Broker::heartbeat_once() {
 void Broker::on_shutdown() {
     sim().record_state(id(), sim::StateChange("broker.shutdown").with("controlled", replicated() ? 1 : 0));
     if (!replicated()) return finish_shutdown();
-    shutting_down_ = true;
+    memory_.shutting_down = true;
     heartbeat_once();
     after(sim::ms(kControlledShutdownTimeoutMs), [this] { finish_shutdown(); });
 }
@@ -58,8 +58,8 @@ void Broker::on_shutdown() {
 // takes a producer-state snapshot at the log end (ProducerStateManager.takeSnapshot), so the next
 // start loads it instead of recovering; then the sockets close (peers get a FIN).
 void Broker::finish_shutdown() {
-    if (exiting_) return;
-    exiting_ = true;
+    if (memory_.exiting) return;
+    memory_.exiting = true;
     for (auto& [tp, log] : storage_.logs) {
         log.flush();
         log.take_producer_snapshot();
@@ -69,16 +69,16 @@ void Broker::finish_shutdown() {
 }
 
 void Broker::apply_image(const MetadataImage& image) {
-    if (image.version <= image_version_) return;  // an older image arrived late
-    std::map<TopicPartition, PartitionRegistration> previous = std::move(image_);
-    image_.clear();
-    image_version_ = image.version;
-    ineligible_brokers_ = image.ineligible_brokers;
-    for (const PartitionRegistration& p : image.partitions) image_.emplace(p.partition, p);
-    for (const auto& [tp, p] : image_) {
-        if (partitions_.count(tp) == 0) continue;  // not a replica here
+    if (image.version <= memory_.image_version) return;  // an older image arrived late
+    std::map<TopicPartition, PartitionRegistration> previous = std::move(memory_.image);
+    memory_.image.clear();
+    memory_.image_version = image.version;
+    memory_.ineligible_brokers = image.ineligible_brokers;
+    for (const PartitionRegistration& p : image.partitions) memory_.image.emplace(p.partition, p);
+    for (const auto& [tp, p] : memory_.image) {
+        if (memory_.partitions.count(tp) == 0) continue;  // not a replica here
         const auto old = previous.find(tp);
-        const bool was_leader = leader_states_.count(tp) > 0;
+        const bool was_leader = memory_.leader_states.count(tp) > 0;
         if (p.leader == broker_id_) {
             if (!was_leader || old == previous.end() || old->second.leader_epoch != p.leader_epoch) {
                 become_leader(p);
@@ -90,8 +90,8 @@ void Broker::apply_image(const MetadataImage& image) {
         }
     }
     std::set<std::int32_t> leaders;
-    for (const auto& [tp, p] : image_) {
-        if (partitions_.count(tp) > 0 && p.leader != broker_id_ && p.leader != kNoLeader) leaders.insert(p.leader);
+    for (const auto& [tp, p] : memory_.image) {
+        if (memory_.partitions.count(tp) > 0 && p.leader != broker_id_ && p.leader != kNoLeader) leaders.insert(p.leader);
     }
     for (std::int32_t leader : leaders) fetch_from_leader(leader);
     // ReplicaManager completes the delayed produces of partitions it stopped leading
@@ -101,7 +101,7 @@ void Broker::apply_image(const MetadataImage& image) {
     // being dropped with the coordinator, which would hold the muted connection until the
     // client's request timeout.
     check_delayed_appends();
-    for (const auto& [tp, p] : image_) {
+    for (const auto& [tp, p] : memory_.image) {
         if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
     }
     check_delayed_appends();
@@ -113,32 +113,32 @@ void Broker::apply_image(const MetadataImage& image) {
 // act on them (e.g. complete a PrepareCommit that a later leader never sees).
 void Broker::sync_coordinator(const TopicPartition& tp) {
     const PartitionRegistration* p = registration(tp);
-    const auto local = partitions_.find(tp);
-    if (p == nullptr || local == partitions_.end()) return;
-    const bool leading = p->leader == broker_id_ && leader_states_.count(tp) > 0;
+    const auto local = memory_.partitions.find(tp);
+    if (p == nullptr || local == memory_.partitions.end()) return;
+    const bool leading = p->leader == broker_id_ && memory_.leader_states.count(tp) > 0;
     const bool committed = local->second.high_watermark() >= local->second.log().log_end_offset();
     if (tp.topic == ClusterLayout::kConsumerOffsets) {
-        const auto loaded = group_state_epochs_.find(tp.partition);
-        const bool current = loaded != group_state_epochs_.end() && loaded->second == p->leader_epoch;
+        const auto loaded = memory_.group_state_epochs.find(tp.partition);
+        const bool current = loaded != memory_.group_state_epochs.end() && loaded->second == p->leader_epoch;
         if (!leading || !current) {
-            if (group_states_.count(tp.partition) > 0) unload_groups(tp.partition);
-            group_states_.erase(tp.partition);
-            group_state_epochs_.erase(tp.partition);
+            if (memory_.group_states.count(tp.partition) > 0) unload_groups(tp.partition);
+            memory_.group_states.erase(tp.partition);
+            memory_.group_state_epochs.erase(tp.partition);
         }
         if (leading && !current && committed) {
             load_group_state(tp);
-            group_state_epochs_[tp.partition] = p->leader_epoch;
+            memory_.group_state_epochs[tp.partition] = p->leader_epoch;
         }
         return;
     }
-    const auto slot = partition_coordinators_.find(tp.partition);
-    const bool current = slot != partition_coordinators_.end() && slot->second.coordinator->coordinator_epoch() == p->leader_epoch;
-    if ((!leading || !current) && slot != partition_coordinators_.end()) retire_coordinator(tp.partition);
+    const auto slot = memory_.partition_coordinators.find(tp.partition);
+    const bool current = slot != memory_.partition_coordinators.end() && slot->second.coordinator->coordinator_epoch() == p->leader_epoch;
+    if ((!leading || !current) && slot != memory_.partition_coordinators.end()) retire_coordinator(tp.partition);
     if (leading && !current && committed) load_coordinator(*p);
 }
 
 void Broker::become_leader(const PartitionRegistration& p) {
-    Partition& partition = partitions_.at(p.partition);
+    Partition& partition = memory_.partitions.at(p.partition);
     partition.set_leader_epoch(p.leader_epoch);
     partition.log().assign_epoch(p.leader_epoch, partition.log().log_end_offset());
     LeaderState state;
@@ -149,7 +149,7 @@ void Broker::become_leader(const PartitionRegistration& p) {
         if (p.in_isr(replica)) follower.last_caught_up_us = sim().now();
         state.followers.emplace(replica, follower);
     }
-    leader_states_[p.partition] = std::move(state);
+    memory_.leader_states[p.partition] = std::move(state);
     const std::string name = p.partition.str();
     sim().record_state(id(), sim::StateChange("replica.become_leader")
                                  .with("partition", name)
@@ -160,7 +160,7 @@ void Broker::become_leader(const PartitionRegistration& p) {
 }
 
 void Broker::resign_leadership(const TopicPartition& tp) {
-    leader_states_.erase(tp);
+    memory_.leader_states.erase(tp);
     const std::string name = tp.str();
     sim().record_state(id(), sim::StateChange("replica.become_follower").with("partition", name));
 }
@@ -179,18 +179,18 @@ bool Broker::enough_replicas(const TopicPartition& tp) const {
 void Broker::fetch_from_leader(std::int32_t leader) {
     EOSIM_ASSERT(leader != broker_id_);
     EOSIM_ASSERT(leader != kNoLeader);
-    if (fetching_from_[leader]) return;
+    if (memory_.fetching_from[leader]) return;
     ReplicaFetchRequest request{broker_id_, layout_->replication.replica_fetch_wait_max_ms, {}};
-    for (const auto& [tp, p] : image_) {
-        const auto local = partitions_.find(tp);
-        if (p.leader != leader || local == partitions_.end()) continue;
+    for (const auto& [tp, p] : memory_.image) {
+        const auto local = memory_.partitions.find(tp);
+        if (p.leader != leader || local == memory_.partitions.end()) continue;
         const PartitionLog& log = local->second.log();
         request.partitions.push_back({tp, log.log_end_offset(), log.latest_epoch(), p.leader_epoch});
     }
     if (request.partitions.empty()) return;
-    fetching_from_[leader] = true;
+    memory_.fetching_from[leader] = true;
     send_to_broker(leader, std::move(request), [this, leader](const MessageBody* body) {
-        fetching_from_[leader] = false;
+        memory_.fetching_from[leader] = false;
         if (body == nullptr) {
             after(sim::ms(layout_->replication.replica_fetch_backoff_ms), [this, leader] { fetch_from_leader(leader); });
             return;
@@ -203,7 +203,7 @@ void Broker::on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse&
     bool failed = false;
     for (const auto& data : response.partitions) {
         const PartitionRegistration* p = registration(data.partition);
-        if (p == nullptr || p->leader != leader || partitions_.count(data.partition) == 0) continue;
+        if (p == nullptr || p->leader != leader || memory_.partitions.count(data.partition) == 0) continue;
         if (data.error != ErrorCode::NONE) {
             failed = true;  // e.g. the leader has not seen the new epoch yet
             continue;
@@ -218,7 +218,7 @@ void Broker::on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse&
 }
 
 void Broker::follower_apply(const ReplicaFetchResponse::PartitionData& data) {
-    Partition& partition = partitions_.at(data.partition);
+    Partition& partition = memory_.partitions.at(data.partition);
     const std::int32_t leader_epoch = registration(data.partition)->leader_epoch;
     if (data.diverging_epoch >= 0 || data.diverging_end_offset >= 0) {
         // Truncate to where this replica's history and the leader's agree.
@@ -272,7 +272,7 @@ void Broker::handle_replica_fetch(const sim::Envelope& env, std::int32_t correla
     }
     const std::uint64_t tag = next_tag_++;
     const sim::TimerId timer = sim().set_timer(id(), sim::ms(request.max_wait_ms), tag);
-    parked_replica_fetches_.emplace(tag, ParkedReplicaFetch{env.connection, correlation, request, timer});
+    memory_.parked_replica_fetches.emplace(tag, ParkedReplicaFetch{env.connection, correlation, request, timer});
 }
 
 ReplicaFetchResponse Broker::read_replica_fetch(const ReplicaFetchRequest& request) {
@@ -288,7 +288,7 @@ ReplicaFetchResponse Broker::read_replica_fetch(const ReplicaFetchRequest& reque
         } else if (wanted.current_leader_epoch > p->leader_epoch) {
             data.error = ErrorCode::UNKNOWN_LEADER_EPOCH;
         } else {
-            const Partition& partition = partitions_.at(wanted.partition);
+            const Partition& partition = memory_.partitions.at(wanted.partition);
             const PartitionLog& log = partition.log();
             const auto [epoch, end] = log.end_offset_for_epoch(wanted.last_fetched_epoch);
             const bool diverged = wanted.fetch_offset > log.log_end_offset() ||
@@ -308,12 +308,12 @@ ReplicaFetchResponse Broker::read_replica_fetch(const ReplicaFetchRequest& reque
 }
 
 void Broker::update_follower(const TopicPartition& tp, std::int32_t replica, std::int64_t fetch_offset) {
-    const auto state = leader_states_.find(tp);
-    if (state == leader_states_.end()) return;
+    const auto state = memory_.leader_states.find(tp);
+    if (state == memory_.leader_states.end()) return;
     const auto follower = state->second.followers.find(replica);
     if (follower == state->second.followers.end()) return;
     FollowerState& f = follower->second;
-    const std::int64_t leader_end = partitions_.at(tp).log().log_end_offset();
+    const std::int64_t leader_end = memory_.partitions.at(tp).log().log_end_offset();
     // Replica.updateFetchState: caught up now, or as of the previous fetch.
     if (fetch_offset >= leader_end) {
         f.last_caught_up_us = sim().now();
@@ -329,9 +329,9 @@ void Broker::update_follower(const TopicPartition& tp, std::int32_t replica, std
 
 void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
     const PartitionRegistration* p = registration(tp);
-    const auto state = leader_states_.find(tp);
-    if (p == nullptr || state == leader_states_.end() || !enough_replicas(tp)) return;  // KAFKA-15583
-    Partition& partition = partitions_.at(tp);
+    const auto state = memory_.leader_states.find(tp);
+    if (p == nullptr || state == memory_.leader_states.end() || !enough_replicas(tp)) return;  // KAFKA-15583
+    Partition& partition = memory_.partitions.at(tp);
     std::int64_t candidate = partition.log().log_end_offset();
     std::vector<std::int32_t> maximal_isr = p->isr;
     for (std::int32_t joining : state->second.pending_isr) {
@@ -354,9 +354,9 @@ void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
 // fenced) is never proposed.
 void Broker::maybe_expand_isr(const TopicPartition& tp, std::int32_t replica) {
     const PartitionRegistration* p = registration(tp);
-    LeaderState& state = leader_states_.at(tp);
+    LeaderState& state = memory_.leader_states.at(tp);
     if (p == nullptr || state.alter_in_flight) return;
-    const Partition& partition = partitions_.at(tp);
+    const Partition& partition = memory_.partitions.at(tp);
     const auto& epochs = partition.log().epochs();
     const std::int64_t epoch_start = epochs.empty() ? 0 : epochs.back().start_offset;
     const FollowerState& f = state.followers.at(replica);
@@ -364,7 +364,7 @@ void Broker::maybe_expand_isr(const TopicPartition& tp, std::int32_t replica) {
     if (p->in_isr(replica) || f.log_end_offset < partition.high_watermark() || f.log_end_offset < epoch_start) return;
     // Partition.isReplicaIsrEligible (KIP-841): not a fenced broker nor one in controlled
     // shutdown, as the metadata says; the controller would refuse it (INELIGIBLE_REPLICA).
-    if (std::find(ineligible_brokers_.begin(), ineligible_brokers_.end(), replica) != ineligible_brokers_.end()) return;
+    if (std::find(memory_.ineligible_brokers.begin(), memory_.ineligible_brokers.end(), replica) != memory_.ineligible_brokers.end()) return;
     std::vector<std::int32_t> isr = p->isr;
     isr.push_back(replica);
     alter_isr(tp, std::move(isr));
@@ -372,7 +372,7 @@ void Broker::maybe_expand_isr(const TopicPartition& tp, std::int32_t replica) {
 
 void Broker::shrink_isrs() {
     const sim::TimeUs lag_us = sim::ms(layout_->replication.replica_lag_time_max_ms);
-    for (auto& [tp, state] : leader_states_) {
+    for (auto& [tp, state] : memory_.leader_states) {
         const PartitionRegistration* p = registration(tp);
         if (p == nullptr || state.alter_in_flight) continue;
         std::vector<std::int32_t> isr;
@@ -388,21 +388,21 @@ void Broker::shrink_isrs() {
 }
 
 void Broker::alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr) {
-    const PartitionRegistration& p = image_.at(tp);
-    LeaderState& state = leader_states_.at(tp);
+    const PartitionRegistration& p = memory_.image.at(tp);
+    LeaderState& state = memory_.leader_states.at(tp);
     state.alter_in_flight = true;
     state.pending_isr = new_isr;
     AlterPartitionRequest request{AlterPartitionChange{broker_id_, p.leader_epoch, p.partition_epoch, std::move(new_isr)}, tp};
     send_to_broker(kControllerPeer, std::move(request), [this, tp](const MessageBody* body) {
-        const auto state = leader_states_.find(tp);
-        if (state != leader_states_.end()) {
+        const auto state = memory_.leader_states.find(tp);
+        if (state != memory_.leader_states.end()) {
             state->second.alter_in_flight = false;
             state->second.pending_isr.clear();
         }
         if (body == nullptr) return;
         const auto& response = std::get<AlterPartitionResponse>(*body);
-        const auto known = image_.find(tp);
-        if (response.error != ErrorCode::NONE || known == image_.end() ||
+        const auto known = memory_.image.find(tp);
+        if (response.error != ErrorCode::NONE || known == memory_.image.end() ||
             response.partition.partition_epoch <= known->second.partition_epoch) {
             return;  // rejected or already known from a pushed image
         }
@@ -425,14 +425,14 @@ void Broker::wait_for_replication(std::vector<DelayedAppend::Waiting> waiting, s
         return;
     }
     delayed.timer = sim().set_timer(id(), sim::ms(timeout_ms), tag);
-    delayed_appends_.emplace(tag, std::move(delayed));
+    memory_.delayed_appends.emplace(tag, std::move(delayed));
 }
 
 // Partition.checkEnoughReplicasReachOffset, per waiting partition. True once decided.
 bool Broker::settle_waiting(DelayedAppend::Waiting& w) const {
     if (w.done) return true;
-    const auto partition = partitions_.find(w.partition);
-    if (!leads(w.partition) || partition == partitions_.end() || leader_states_.count(w.partition) == 0) {
+    const auto partition = memory_.partitions.find(w.partition);
+    if (!leads(w.partition) || partition == memory_.partitions.end() || memory_.leader_states.count(w.partition) == 0) {
         w.result = ErrorCode::NOT_LEADER_OR_FOLLOWER;
     } else if (!enough_replicas(w.partition)) {
         // The record is in the leader's log but the ISR shrank under min.insync.replicas.
@@ -448,16 +448,16 @@ bool Broker::settle_waiting(DelayedAppend::Waiting& w) const {
 
 void Broker::check_delayed_appends() {
     std::vector<std::uint64_t> finished;
-    for (auto& [tag, delayed] : delayed_appends_) {
+    for (auto& [tag, delayed] : memory_.delayed_appends) {
         bool all_done = true;
         for (auto& w : delayed.waiting) all_done = settle_waiting(w) && all_done;
         if (all_done) finished.push_back(tag);
     }
     for (std::uint64_t tag : finished) {
-        auto found = delayed_appends_.find(tag);
-        if (found == delayed_appends_.end()) continue;
+        auto found = memory_.delayed_appends.find(tag);
+        if (found == memory_.delayed_appends.end()) continue;
         DelayedAppend delayed = std::move(found->second);
-        delayed_appends_.erase(found);
+        memory_.delayed_appends.erase(found);
         sim().cancel_timer(delayed.timer);
         delayed.done(delayed.waiting);
     }
@@ -467,16 +467,16 @@ void Broker::complete_parked_replica_fetches(const TopicPartition& appended) {
     // Answering a fetch records the follower's position, which may advance the high watermark and
     // come back here: collect first, then answer those still parked (no iterator survives a reply).
     std::vector<std::uint64_t> ready;
-    for (const auto& [tag, parked] : parked_replica_fetches_) {
+    for (const auto& [tag, parked] : memory_.parked_replica_fetches) {
         bool wants = false;
         for (const auto& p : parked.request.partitions) wants = wants || p.partition == appended;
         if (wants) ready.push_back(tag);
     }
     for (const std::uint64_t tag : ready) {
-        const auto found = parked_replica_fetches_.find(tag);
-        if (found == parked_replica_fetches_.end()) continue;
+        const auto found = memory_.parked_replica_fetches.find(tag);
+        if (found == memory_.parked_replica_fetches.end()) continue;
         const ParkedReplicaFetch fetch = std::move(found->second);
-        parked_replica_fetches_.erase(found);
+        memory_.parked_replica_fetches.erase(found);
         sim().cancel_timer(fetch.timer);
         reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
     }
