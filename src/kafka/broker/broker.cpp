@@ -1,5 +1,7 @@
 #include "kafka/broker/broker.hpp"
 
+#include "kafka/broker/delayed_operations.hpp"
+
 #include <algorithm>
 
 #include "base/assert.hpp"
@@ -9,7 +11,11 @@ namespace eosim::kafka {
 
 Broker::Broker(std::string name, std::int32_t broker_id,
                std::shared_ptr<const ClusterLayout> layout, BrokerConfig config)
-    : sim::Node(std::move(name)), broker_id_(broker_id), layout_(std::move(layout)), config_(config) {
+    : sim::Node(std::move(name)),
+      broker_id_(broker_id),
+      layout_(std::move(layout)),
+      config_(config),
+      memory_(*this) {
     for (const TopicSpec& topic : layout_->topics) {
         for (const TopicPartition& tp : layout_->partitions_of(topic.name)) {
             const std::vector<std::int32_t> replicas = layout_->replicas_of(tp);
@@ -54,7 +60,7 @@ void Broker::on_start() {
 }
 
 // A crash loses the process's memory, all of it at once; storage_ (the disk) stays.
-void Broker::on_crash() { memory_ = BrokerMemory{}; }
+void Broker::on_crash() { memory_ = BrokerMemory(*this); }
 
 const Partition* Broker::partition(const TopicPartition& tp) const {
     const auto found = memory_.partitions.find(tp);
@@ -234,7 +240,7 @@ void Broker::verify_then_produce(HeldProduce held, std::vector<TopicPartition> p
 void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
                             ErrorCode rejection) {
     ProduceResponse response;
-    std::vector<DelayedAppend::Waiting> waiting;
+    std::vector<ProducePartitionStatus> waiting;
     for (const auto& data : held.request.partitions) {
         const bool refused = rejection != ErrorCode::NONE &&
                              std::find(rejected.begin(), rejected.end(), data.partition) != rejected.end();
@@ -247,7 +253,7 @@ void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPart
             // A duplicate waits for its original's offsets, as Kafka's delayed produce does.
             waiting.push_back({data.partition, response.partitions.back().base_offset + data.batch.record_count()});
         }
-        complete_parked_fetches(data.partition);
+        complete_delayed_fetches(data.partition);
     }
     if (held.request.acks == 0) {  // acks=0: no response at all; the connection is unmuted at once
         unmute(held.connection, held.correlation);
@@ -259,7 +265,7 @@ void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPart
     }
     // acks=all: answer once the high watermark passed every appended batch (DelayedProduce).
     wait_for_replication(std::move(waiting), held.request.timeout_ms,
-                         [this, held, response](const std::vector<DelayedAppend::Waiting>& results) mutable {
+                         [this, held, response](const std::vector<ProducePartitionStatus>& results) mutable {
                              for (auto& p : response.partitions) {
                                  for (const auto& w : results) {
                                      if (w.partition == p.partition && w.result != ErrorCode::NONE) p.error = w.result;
@@ -305,57 +311,14 @@ void Broker::handle_fetch(const sim::Envelope& env, std::int32_t correlation,
         return;
     }
     // DelayedFetch: wait for data up to max_wait_ms (fetch.min.bytes = 1).
-    const std::uint64_t tag = next_tag_++;
-    const sim::TimerId timer = sim().set_timer(id(), sim::ms(request.max_wait_ms), tag);
-    memory_.parked_fetches.emplace(tag, ParkedFetch{env.connection, correlation, request, timer});
-}
-
-void Broker::complete_parked_fetches(const TopicPartition& appended) {
-    complete_parked_replica_fetches(appended);
-    for (auto it = memory_.parked_fetches.begin(); it != memory_.parked_fetches.end();) {
-        bool wants = false;
-        for (const auto& p : it->second.request.partitions) wants = wants || p.partition == appended;
-        if (!wants) {
-            ++it;
-            continue;
-        }
-        FetchResponse response = read_fetch(it->second.request);
-        bool has_data = false;
-        for (const auto& p : response.partitions) has_data = has_data || !p.batches.empty();
-        if (!has_data) {  // e.g. read_committed behind an open transaction: keep waiting
-            ++it;
-            continue;
-        }
-        sim().cancel_timer(it->second.timer);
-        reply(it->second.connection, it->second.correlation_id, std::move(response));
-        it = memory_.parked_fetches.erase(it);
-    }
+    memory_.fetch_purgatory.watch(std::make_unique<DelayedFetch>(*this, env.connection, correlation, request),
+                                  sim::ms(request.max_wait_ms));
 }
 
 void Broker::on_timer(std::uint64_t tag) {
-    if (const auto parked = memory_.parked_fetches.find(tag); parked != memory_.parked_fetches.end()) {
-        reply(parked->second.connection, parked->second.correlation_id, read_fetch(parked->second.request));
-        memory_.parked_fetches.erase(parked);
-        return;
-    }
-    if (const auto delayed = memory_.delayed_appends.find(tag); delayed != memory_.delayed_appends.end()) {
-        DelayedAppend expired = std::move(delayed->second);
-        memory_.delayed_appends.erase(delayed);
-        for (auto& w : expired.waiting) {
-            if (!w.done) w.result = ErrorCode::REQUEST_TIMED_OUT;
-        }
-        expired.done(expired.waiting);
-        return;
-    }
-    if (const auto parked = memory_.parked_replica_fetches.find(tag); parked != memory_.parked_replica_fetches.end()) {
-        const ParkedReplicaFetch fetch = std::move(parked->second);
-        memory_.parked_replica_fetches.erase(parked);
-        reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
-        return;
-    }
     const auto action = memory_.actions.find(tag);
     if (action == memory_.actions.end()) return;
-    auto run = std::move(action->second);
+    auto run = std::move(action->second.run);
     memory_.actions.erase(action);
     run();
 }
@@ -405,7 +368,7 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
         response.partitions.emplace_back(tp, error);
         if (error == ErrorCode::NONE) {
             if (replicated() && !ClusterLayout::is_internal(tp.topic)) maybe_advance_high_watermark(tp);
-            complete_parked_fetches(tp);
+            complete_delayed_fetches(tp);
         }
     }
     return response;
@@ -415,7 +378,7 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
 void Broker::write_txn_markers_then(const WriteTxnMarkersRequest& request,
                                     std::function<void(const WriteTxnMarkersResponse&)> done) {
     WriteTxnMarkersResponse response = write_txn_markers(request);
-    std::vector<DelayedAppend::Waiting> waiting;
+    std::vector<ProducePartitionStatus> waiting;
     for (const auto& [tp, error] : response.partitions) {
         if (error != ErrorCode::NONE || tp.topic == ClusterLayout::kTransactionState || !replicated()) continue;
         waiting.push_back({tp, memory_.partitions.at(tp).log().log_end_offset()});
@@ -425,7 +388,7 @@ void Broker::write_txn_markers_then(const WriteTxnMarkersRequest& request,
         return;
     }
     wait_for_replication(std::move(waiting), config_.request_timeout_ms,
-                         [response, done](const std::vector<DelayedAppend::Waiting>& results) mutable {
+                         [response, done](const std::vector<ProducePartitionStatus>& results) mutable {
                              for (auto& [tp, error] : response.partitions) {
                                  for (const auto& w : results) {
                                      if (w.partition == tp && w.result != ErrorCode::NONE) error = w.result;
@@ -462,10 +425,20 @@ std::int64_t Broker::allocate_producer_id() {
     return pid;
 }
 
-void Broker::after(sim::TimeUs delay_us, std::function<void()> action) {
-    const std::uint64_t tag = next_tag_++;
-    memory_.actions.emplace(tag, std::move(action));
-    sim().set_timer(id(), delay_us, tag);
+void Broker::after(sim::TimeUs delay_us, std::function<void()> action) { schedule(delay_us, std::move(action)); }
+
+Broker::Handle Broker::schedule(sim::TimeUs delay_us, std::function<void()> action) {
+    const Handle tag = next_tag_++;
+    const sim::TimerId timer = sim().set_timer(id(), delay_us, tag);
+    memory_.actions.emplace(tag, BrokerMemory::Action{timer, std::move(action)});
+    return tag;
+}
+
+void Broker::cancel(Handle timer) {
+    const auto found = memory_.actions.find(timer);
+    if (found == memory_.actions.end()) return;  // it ran already
+    sim().cancel_timer(found->second.timer);
+    memory_.actions.erase(found);
 }
 
 void Broker::trace(const sim::Describable& change) { sim().record_state(id(), change); }
@@ -503,13 +476,11 @@ void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCall
         channel.open = true;
     }
     const std::int32_t correlation = next_correlation_++;
-    const std::uint64_t tag = next_tag_++;
-    memory_.actions.emplace(tag, [this, key] {
+    const Handle timeout = schedule(sim::ms(config_.request_timeout_ms), [this, key] {
         sim().close(id(), memory_.broker_channels[key].connection);
         fail_broker_channel(key);
     });
-    const sim::TimerId timeout = sim().set_timer(id(), sim::ms(config_.request_timeout_ms), tag);
-    channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout, tag});
+    channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout});
     sim().send(id(), channel.connection, std::make_unique<KafkaMessage>(correlation, std::move(request)));
 }
 
@@ -539,8 +510,7 @@ void Broker::fail_broker_channel(std::int32_t key) {
 
 // The request is answered or failed: its timeout will not be needed.
 void Broker::settle(PendingBrokerRequest& pending) {
-    sim().cancel_timer(pending.timeout);
-    memory_.actions.erase(pending.timeout_tag);
+    cancel(pending.timeout);
 }
 
 void Broker::on_connection_closed(sim::ConnectionId connection) {

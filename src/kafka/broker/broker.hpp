@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kafka/broker/broker_config.hpp"
+#include "kafka/broker/purgatory.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/coordinator/group_coordinator.hpp"
 #include "kafka/protocol/messages.hpp"
@@ -35,7 +36,7 @@ struct BrokerStorage {
     std::int32_t coordinator_loads = 0;  // coordinator epoch: bumped at every load
 };
 
-class Broker final : public sim::Node, private TxnCoordinatorHost {
+class Broker final : public sim::Node, private TxnCoordinatorHost, private PurgatoryTimers {
 public:
     Broker(std::string name, std::int32_t broker_id, std::shared_ptr<const ClusterLayout> layout,
            BrokerConfig config);
@@ -67,18 +68,15 @@ public:
     static constexpr std::int64_t kProducerIdBlock = 1'000'000;
 
 private:
-    struct ParkedFetch {
-        sim::ConnectionId connection = 0;
-        std::int32_t correlation_id = 0;
-        FetchRequest request;
-        sim::TimerId timer = 0;
-    };
+    // What the broker parks in its purgatories (delayed_operations.cpp).
+    class DelayedFetch;
+    class DelayedReplicaFetch;
+    class DelayedProduce;
     // The broker as a client of other brokers (markers, partition verification).
     using BrokerCallback = std::function<void(const MessageBody*)>;  // nullptr: request failed
     struct PendingBrokerRequest {
         BrokerCallback on_response;
-        sim::TimerId timeout = 0;
-        std::uint64_t timeout_tag = 0;  // its action in memory_.actions
+        Handle timeout = 0;
     };
     void settle(PendingBrokerRequest& pending);
     struct BrokerChannel {
@@ -108,24 +106,16 @@ private:
         // members already ("maximal ISR"), so nobody joins the ISR behind a committed offset.
         std::vector<std::int32_t> pending_isr;
     };
-    // A write held until the high watermark passes it (acks=all, markers).
-    struct DelayedAppend {
-        struct Waiting {
-            TopicPartition partition;
-            std::int64_t required_offset = 0;
-            ErrorCode result = ErrorCode::NONE;
-            bool done = false;
-        };
-        std::vector<Waiting> waiting;
-        std::function<void(const std::vector<Waiting>&)> done;
-        sim::TimerId timer = 0;
+    // One partition of a write held until the high watermark passes it (acks=all, markers,
+    // coordinator records): Kafka's ProducePartitionStatus. REQUEST_TIMED_OUT until decided, as
+    // DelayedProduce starts a partition whose acks are pending.
+    struct ProducePartitionStatus {
+        TopicPartition partition;
+        std::int64_t required_offset = 0;
+        ErrorCode result = ErrorCode::REQUEST_TIMED_OUT;
+        bool done = false;
     };
-    struct ParkedReplicaFetch {
-        sim::ConnectionId connection = 0;
-        std::int32_t correlation_id = 0;
-        ReplicaFetchRequest request;
-        sim::TimerId timer = 0;
-    };
+    using ProduceCallback = std::function<void(const std::vector<ProducePartitionStatus>&)>;
     bool replicated() const { return layout_->replication.enabled; }
     void start_replication();
     void send_heartbeat();
@@ -147,10 +137,10 @@ private:
     void maybe_expand_isr(const TopicPartition& tp, std::int32_t replica);
     void shrink_isrs();
     void alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr);
-    void wait_for_replication(std::vector<DelayedAppend::Waiting> waiting, std::int32_t timeout_ms,
-                              std::function<void(const std::vector<DelayedAppend::Waiting>&)> done);
-    void check_delayed_appends();
-    bool settle_waiting(DelayedAppend::Waiting& waiting) const;
+    // Answers done once every partition is decided, or at timeout_ms (DelayedProduce).
+    void wait_for_replication(std::vector<ProducePartitionStatus> waiting, std::int32_t timeout_ms,
+                              ProduceCallback done);
+    bool settle_waiting(ProducePartitionStatus& waiting) const;
     bool enough_replicas(const TopicPartition& tp) const;
     void flush_logs();
     void maybe_flush(const TopicPartition& tp);  // log.flush.interval.messages
@@ -191,8 +181,8 @@ private:
                                 std::function<void(const WriteTxnMarkersResponse&)> done);
     bool leads(const TopicPartition& partition) const;
     FetchResponse read_fetch(const FetchRequest& request) const;
-    void complete_parked_fetches(const TopicPartition& appended);
-    void complete_parked_replica_fetches(const TopicPartition& appended);
+    // ReplicaManager.tryCompleteDelayedFetch: the partition's log or high watermark moved.
+    void complete_delayed_fetches(const TopicPartition& changed);
     void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
     // SocketServer's Processor mutes a connection while one of its requests is being handled and
     // unmutes it once the response is sent: one request per connection at a time, so responses
@@ -227,6 +217,9 @@ private:
     void send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
                       std::function<void(const WriteTxnMarkersResponse*)> on_response) override;
     void trace(const sim::Describable& change) override;
+    // PurgatoryTimers: every broker timer is an action by tag; on_timer runs it.
+    Handle schedule(sim::TimeUs delay_us, std::function<void()> action) override;
+    void cancel(Handle timer) override;
 
     std::int32_t broker_id_;
     std::shared_ptr<const ClusterLayout> layout_;
@@ -281,6 +274,8 @@ private:
     // on_crash resets it; on_start rebuilds it from storage_ (producer-state snapshots plus log
     // replay, as Kafka's LogManager does) and from the controller's metadata.
     struct BrokerMemory {
+        explicit BrokerMemory(PurgatoryTimers& timers)
+            : fetch_purgatory(timers), replica_fetch_purgatory(timers), produce_purgatory(timers) {}
         // The partitions this broker hosts, rebuilt over storage_.logs.
         std::map<TopicPartition, Partition> partitions;
         std::unique_ptr<TransactionCoordinator> transactions;  // without replication
@@ -295,8 +290,16 @@ private:
         std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins;
         std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs;
         std::map<std::string, sim::TimeUs> group_timer_at;  // earliest pending timer per group
-        std::map<std::uint64_t, ParkedFetch> parked_fetches;
-        std::map<std::uint64_t, std::function<void()>> actions;  // by timer tag
+        // Fetches waiting for data (DelayedFetch), followers' fetches waiting for news of a
+        // partition they follow, and writes waiting for the ISR (DelayedProduce).
+        DelayedOperationPurgatory fetch_purgatory;
+        DelayedOperationPurgatory replica_fetch_purgatory;
+        DelayedOperationPurgatory produce_purgatory;
+        struct Action {
+            sim::TimerId timer = 0;
+            std::function<void()> run;
+        };
+        std::map<Handle, Action> actions;  // every timer the broker set, by tag
         std::map<std::int32_t, BrokerChannel> broker_channels;  // by channel_key(peer, purpose)
         std::map<sim::ConnectionId, MutedConnection> muted;
         // Replication: the metadata image, leader and follower bookkeeping.
@@ -305,8 +308,6 @@ private:
         std::vector<std::int32_t> ineligible_brokers;  // fenced or shutting down, as of image
         std::map<TopicPartition, LeaderState> leader_states;
         std::map<std::int32_t, bool> fetching_from;  // leader -> a ReplicaFetch is out
-        std::map<std::uint64_t, DelayedAppend> delayed_appends;
-        std::map<std::uint64_t, ParkedReplicaFetch> parked_replica_fetches;
         bool shutting_down = false;  // a controlled shutdown is under way
         bool exiting = false;
     };

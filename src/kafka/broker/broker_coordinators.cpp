@@ -51,9 +51,9 @@ public:
         const std::int64_t offset = partition.append_data(batch, broker_.rules()).base_offset;
         broker_.maybe_flush(partition_);
         broker_.maybe_advance_high_watermark(partition_);
-        broker_.complete_parked_fetches(partition_);
+        broker_.complete_delayed_fetches(partition_);
         broker_.wait_for_replication({{partition_, offset + 1}}, broker_.config_.request_timeout_ms,
-                                     [alive = alive_, done](const std::vector<DelayedAppend::Waiting>& results) {
+                                     [alive = alive_, done](const std::vector<ProducePartitionStatus>& results) {
                                          if (*alive) done(results.front().result);
                                      });
     }

@@ -51,7 +51,7 @@ void Broker::append_group_snapshot(const TopicPartition& offsets_partition) {
     memory_.partitions.at(offsets_partition).append_data(batch, rules());
     maybe_flush(offsets_partition);
     maybe_advance_high_watermark(offsets_partition);
-    complete_parked_fetches(offsets_partition);
+    complete_delayed_fetches(offsets_partition);
 }
 
 // GroupCoordinatorService.fetchOffsets: without require_stable a read operation, which
@@ -78,7 +78,7 @@ void Broker::handle_offset_fetch(const sim::Envelope& env, std::int32_t correlat
     OffsetFetchResponse response = GroupCoordinator(copy).handle_offset_fetch(request);
     const sim::ConnectionId connection = env.connection;
     wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
-                         [this, connection, correlation, response](const std::vector<DelayedAppend::Waiting>& results) {
+                         [this, connection, correlation, response](const std::vector<ProducePartitionStatus>& results) {
                              const ErrorCode error = results.front().result;
                              if (error == ErrorCode::NONE) return reply(connection, correlation, response);
                              OffsetFetchResponse failed;
@@ -107,7 +107,7 @@ void Broker::write_group_change(const sim::Envelope& env, std::int32_t correlati
     append_group_snapshot(tp);
     const sim::ConnectionId connection = env.connection;
     wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
-                         [this, connection, correlation, response, refuse](const std::vector<DelayedAppend::Waiting>& results) {
+                         [this, connection, correlation, response, refuse](const std::vector<ProducePartitionStatus>& results) {
                              const ErrorCode error = results.front().result;
                              if (error == ErrorCode::NONE) return reply(connection, correlation, response);
                              reply(connection, correlation,

@@ -77,7 +77,7 @@ void Broker::finish_group_effects(const std::string& group_id, GroupEffects effe
     state->store_classic_group(group_id);
     append_group_snapshot(tp);
     wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
-                         [this, group_id, effects](const std::vector<DelayedAppend::Waiting>& results) {
+                         [this, group_id, effects](const std::vector<ProducePartitionStatus>& results) {
                              const ErrorCode error = results.front().result;
                              deliver_group_effects(group_id, effects,
                                                    error == ErrorCode::NONE ? ErrorCode::NONE

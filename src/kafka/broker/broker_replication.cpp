@@ -6,7 +6,7 @@
 #include <string>
 
 #include "base/assert.hpp"
-#include "kafka/broker/broker.hpp"
+#include "kafka/broker/delayed_operations.hpp"
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
@@ -100,11 +100,11 @@ void Broker::apply_image(const MetadataImage& image) {
     // its client (TransactionStateManager.appendTransactionToLog: NOT_COORDINATOR) instead of
     // being dropped with the coordinator, which would hold the muted connection until the
     // client's request timeout.
-    check_delayed_appends();
+    memory_.produce_purgatory.check_and_complete_all();
     for (const auto& [tp, p] : memory_.image) {
         if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
     }
-    check_delayed_appends();
+    memory_.produce_purgatory.check_and_complete_all();
 }
 
 // The coordinator of an internal partition runs where the partition is led, loaded from the log
@@ -270,9 +270,8 @@ void Broker::handle_replica_fetch(const sim::Envelope& env, std::int32_t correla
         reply(env.connection, correlation, std::move(response));
         return;
     }
-    const std::uint64_t tag = next_tag_++;
-    const sim::TimerId timer = sim().set_timer(id(), sim::ms(request.max_wait_ms), tag);
-    memory_.parked_replica_fetches.emplace(tag, ParkedReplicaFetch{env.connection, correlation, request, timer});
+    memory_.replica_fetch_purgatory.watch(
+        std::make_unique<DelayedReplicaFetch>(*this, env.connection, correlation, request), sim::ms(request.max_wait_ms));
 }
 
 ReplicaFetchResponse Broker::read_replica_fetch(const ReplicaFetchRequest& request) {
@@ -346,8 +345,11 @@ void Broker::maybe_advance_high_watermark(const TopicPartition& tp) {
     if (candidate <= partition.high_watermark()) return;
     partition.set_high_watermark(candidate, p->leader_epoch);
     if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
-    complete_parked_fetches(tp);
-    check_delayed_appends();
+    complete_delayed_fetches(tp);
+    // Every parked write, not only tp's as Kafka's checkAndComplete(key) would: a keyed check
+    // here changes the traces of two shipped scenarios (not yet explained), so it waits for a
+    // change of its own with a scenario that shows the difference.
+    memory_.produce_purgatory.check_and_complete_all();
 }
 
 // Partition.maybeExpandIsr, for the follower that just fetched: one that is not fetching (dead,
@@ -408,78 +410,8 @@ void Broker::alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_i
         }
         known->second = response.partition;
         maybe_advance_high_watermark(tp);
-        check_delayed_appends();
+        memory_.produce_purgatory.check_and_complete_all();
     });
-}
-
-// --- writes held until replicated ---
-
-void Broker::wait_for_replication(std::vector<DelayedAppend::Waiting> waiting, std::int32_t timeout_ms,
-                                  std::function<void(const std::vector<DelayedAppend::Waiting>&)> done) {
-    const std::uint64_t tag = next_tag_++;
-    DelayedAppend delayed{std::move(waiting), std::move(done), 0};
-    bool all_done = true;
-    for (auto& w : delayed.waiting) all_done = settle_waiting(w) && all_done;
-    if (all_done) {
-        delayed.done(delayed.waiting);
-        return;
-    }
-    delayed.timer = sim().set_timer(id(), sim::ms(timeout_ms), tag);
-    memory_.delayed_appends.emplace(tag, std::move(delayed));
-}
-
-// Partition.checkEnoughReplicasReachOffset, per waiting partition. True once decided.
-bool Broker::settle_waiting(DelayedAppend::Waiting& w) const {
-    if (w.done) return true;
-    const auto partition = memory_.partitions.find(w.partition);
-    if (!leads(w.partition) || partition == memory_.partitions.end() || memory_.leader_states.count(w.partition) == 0) {
-        w.result = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    } else if (!enough_replicas(w.partition)) {
-        // The record is in the leader's log but the ISR shrank under min.insync.replicas.
-        w.result = ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND;
-    } else if (partition->second.high_watermark() >= w.required_offset) {
-        w.result = ErrorCode::NONE;
-    } else {
-        return false;
-    }
-    w.done = true;
-    return true;
-}
-
-void Broker::check_delayed_appends() {
-    std::vector<std::uint64_t> finished;
-    for (auto& [tag, delayed] : memory_.delayed_appends) {
-        bool all_done = true;
-        for (auto& w : delayed.waiting) all_done = settle_waiting(w) && all_done;
-        if (all_done) finished.push_back(tag);
-    }
-    for (std::uint64_t tag : finished) {
-        auto found = memory_.delayed_appends.find(tag);
-        if (found == memory_.delayed_appends.end()) continue;
-        DelayedAppend delayed = std::move(found->second);
-        memory_.delayed_appends.erase(found);
-        sim().cancel_timer(delayed.timer);
-        delayed.done(delayed.waiting);
-    }
-}
-
-void Broker::complete_parked_replica_fetches(const TopicPartition& appended) {
-    // Answering a fetch records the follower's position, which may advance the high watermark and
-    // come back here: collect first, then answer those still parked (no iterator survives a reply).
-    std::vector<std::uint64_t> ready;
-    for (const auto& [tag, parked] : memory_.parked_replica_fetches) {
-        bool wants = false;
-        for (const auto& p : parked.request.partitions) wants = wants || p.partition == appended;
-        if (wants) ready.push_back(tag);
-    }
-    for (const std::uint64_t tag : ready) {
-        const auto found = memory_.parked_replica_fetches.find(tag);
-        if (found == memory_.parked_replica_fetches.end()) continue;
-        const ParkedReplicaFetch fetch = std::move(found->second);
-        memory_.parked_replica_fetches.erase(found);
-        sim().cancel_timer(fetch.timer);
-        reply(fetch.connection, fetch.correlation_id, read_replica_fetch(fetch.request));
-    }
 }
 
 // --- durability ---
