@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "base/input_file.hpp"
 #include "check/history_check.hpp"
 #include "explore/sweep.hpp"
 #include "history/jsonl_reader.hpp"
@@ -26,9 +27,13 @@ constexpr const char* kVersion = "eosim 0.1.0";
 
 using eosim::scenario::ScenarioError;
 
+// A sweep keeps one result per seed; longer ranges are split into several sweeps.
+constexpr std::uint64_t kMaxSweepSeeds = 10'000'000;
+constexpr std::uint64_t kMaxJobs = 256;
+
 struct RunArgs {
     std::string scenario;
-    std::uint64_t seed = 0;
+    std::string seed;
     std::string format = "table";
     std::string out;
     std::string trace;
@@ -38,10 +43,24 @@ struct RunArgs {
 struct SweepArgs {
     std::string scenario;
     std::string seeds = "1..50";
-    unsigned jobs = 0;
+    std::string jobs = "0";
     std::string format = "table";
     std::string runs = "all";
 };
+
+bool parse_u64(std::string_view text, std::uint64_t& out) {
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), out);
+    return !text.empty() && result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+// CLI11 reads "-1" into an unsigned option as 2^64-1: numbers are parsed here instead.
+std::uint64_t option_u64(const char* option, const std::string& text, std::uint64_t max) {
+    std::uint64_t value = 0;
+    if (!parse_u64(text, value) || value > max) {
+        throw ScenarioError(fmt::format("{}: expected an integer in [0, {}], got \"{}\"", option, max, text));
+    }
+    return value;
+}
 
 std::ofstream open_output(const std::string& path) {
     std::ofstream out(path, std::ios::binary);
@@ -62,9 +81,10 @@ private:
 };
 
 int command_run(const RunArgs& args, bool seed_given) {
+    const std::uint64_t seed = seed_given ? option_u64("--seed", args.seed, UINT64_MAX) : 0;
     const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
     eosim::scenario::RunOptions options;
-    options.seed = seed_given ? args.seed : s.seed;
+    options.seed = seed_given ? seed : s.seed;
     std::ofstream trace_file;
     if (!args.trace.empty()) {
         trace_file = open_output(args.trace);
@@ -95,11 +115,6 @@ int command_validate(const std::string& path) {
     return kExitOk;
 }
 
-bool parse_u64(std::string_view text, std::uint64_t& out) {
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), out);
-    return result.ec == std::errc() && result.ptr == text.data() + text.size();
-}
-
 int command_sweep(const SweepArgs& args) {
     const auto dots = args.seeds.find("..");
     std::uint64_t first = 0;
@@ -108,8 +123,16 @@ int command_sweep(const SweepArgs& args) {
         !parse_u64(std::string_view(args.seeds).substr(dots + 2), last) || first > last) {
         throw ScenarioError(fmt::format("--seeds: expected FIRST..LAST with FIRST <= LAST, got \"{}\"", args.seeds));
     }
+    if (last - first >= kMaxSweepSeeds) {
+        throw ScenarioError(fmt::format("--seeds: at most {} seeds per sweep, got \"{}\" (split the range)",
+                                        kMaxSweepSeeds, args.seeds));
+    }
+    const std::uint64_t seeds = last - first + 1;
+    const std::uint64_t asked = option_u64("--jobs", args.jobs, kMaxJobs);
     const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
-    const unsigned jobs = args.jobs == 0 ? std::max(1U, std::thread::hardware_concurrency()) : args.jobs;
+    // More threads than seeds would only idle.
+    const std::uint64_t all = std::max(1U, std::thread::hardware_concurrency());
+    const auto jobs = static_cast<unsigned>(std::min(asked == 0 ? all : asked, seeds));
     const eosim::explore::SweepSummary summary = eosim::explore::sweep(s, first, last, jobs);
     if (args.format == "json") {
         std::cout << eosim::report::to_json(summary, args.runs == "all").dump(2) << '\n';
@@ -119,15 +142,15 @@ int command_sweep(const SweepArgs& args) {
     return summary.all_met() ? kExitOk : kExitExpectationFailed;
 }
 
-int command_draw(const std::string& path, std::uint64_t seed, bool seed_given) {
+int command_draw(const std::string& path, const std::string& seed_text, bool seed_given) {
+    const std::uint64_t seed = seed_given ? option_u64("--seed", seed_text, UINT64_MAX) : 0;
     const eosim::scenario::Scenario s = eosim::scenario::load_scenario(path);
     std::cout << eosim::scenario::drawn_source(s, seed_given ? seed : s.seed).dump(2) << '\n';
     return kExitOk;
 }
 
 int command_check(const std::string& path, const std::string& format, const std::string& out_path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(fmt::format("{}: cannot open the file", path));
+    std::ifstream in = eosim::base::open_input_file(path);
     const eosim::check::HistoryCheck checked = eosim::check::check_history(in, path);
     Output output(out_path);
     if (format == "json") {
@@ -176,14 +199,14 @@ int main(int argc, char** argv) {
     auto* sweep_cmd = app.add_subcommand("sweep", "Run a scenario over a range of seeds");
     sweep_cmd->add_option("scenario", sweep_args.scenario, "Scenario file (JSON)")->required();
     sweep_cmd->add_option("--seeds", sweep_args.seeds, "Seed range FIRST..LAST")->capture_default_str();
-    sweep_cmd->add_option("--jobs", sweep_args.jobs, "Threads (default: all cores)");
+    sweep_cmd->add_option("--jobs", sweep_args.jobs, "Threads, at most 256 and the seed count (default 0: all cores)");
     sweep_cmd->add_option("--format", sweep_args.format, "Output format")
         ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
     sweep_cmd->add_option("--runs", sweep_args.runs, "JSON: list all runs, or only failing ones")
         ->check(CLI::IsMember({"all", "failing"}))->capture_default_str();
 
     std::string draw_path;
-    std::uint64_t draw_seed = 0;
+    std::string draw_seed;
     auto* draw_cmd = app.add_subcommand("draw", "Print the scenario a swarm draws for a seed (JSON)");
     draw_cmd->add_option("scenario", draw_path, "Scenario file (JSON)")->required();
     auto* draw_seed_opt = draw_cmd->add_option("--seed", draw_seed, "Seed (default: the scenario's)");
@@ -212,6 +235,9 @@ int main(int argc, char** argv) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;
     } catch (const ScenarioError& e) {
+        fmt::print(std::cerr, "eosim: {}\n", e.what());
+        return kExitBadInput;
+    } catch (const eosim::base::InputFileError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;
     }

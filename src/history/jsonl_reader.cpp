@@ -1,13 +1,26 @@
 #include "history/jsonl_reader.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <set>
+
+#include "base/strict_json.hpp"
+#include "history/well_formed.hpp"
 
 namespace eosim::history {
 namespace {
 
 using nlohmann::json;
+
+// Bounds that keep the checker's arithmetic exact: times and offsets stay clear of the int64
+// sentinels and differences; the checker orders a send's values as index * 2^16 + position.
+constexpr std::int64_t kMaxTimeUs = std::int64_t{1} << 62;
+constexpr std::int64_t kMaxOffset = std::int64_t{1} << 62;
+constexpr std::int64_t kMaxIndex = std::int64_t{1} << 40;
+constexpr std::size_t kMaxValuesPerOperation = std::size_t{1} << 16;
+// One line is one operation; a poll of a few thousand records is well under a megabyte.
+constexpr std::size_t kMaxLineBytes = std::size_t{16} << 20;
 
 class LineReader {
 public:
@@ -21,6 +34,7 @@ public:
             if (allowed.count(item.key()) == 0) fail("unknown field \"" + item.key() + "\" in " + where);
         }
     }
+    // A string that, when present, is not empty.
     std::string string_field(const json& object, const char* key, bool required) const {
         const auto found = object.find(key);
         if (found == object.end()) {
@@ -28,15 +42,22 @@ public:
             return "";
         }
         if (!found->is_string()) fail(std::string("\"") + key + "\" must be a string");
-        return found->get<std::string>();
+        std::string text = found->get<std::string>();
+        if (text.empty()) fail(std::string("\"") + key + "\" must not be empty");
+        return text;
     }
-    std::int64_t integer_field(const json& object, const char* key, std::int64_t fallback, bool required) const {
+    std::int64_t integer_field(const json& object, const char* key, std::int64_t fallback, bool required,
+                               std::int64_t min, std::int64_t max) const {
         const auto found = object.find(key);
         if (found == object.end()) {
-            if (required) fail(std::string("missing \"") + key + "\" (an integer)");
+            if (required) fail(fmt::format("missing \"{}\" (an integer in [{}, {}])", key, min, max));
             return fallback;
         }
-        if (!found->is_number_integer()) fail(std::string("\"") + key + "\" must be an integer");
+        // get<std::int64_t> wraps an unsigned 2^63 to a negative: compare before converting.
+        const bool in_range = found->is_number_integer() &&
+                              (found->is_number_unsigned() ? found->get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
+                                                           : found->get<std::int64_t>() >= min && found->get<std::int64_t>() <= max);
+        if (!in_range) fail(fmt::format("\"{}\" must be an integer in [{}, {}], got {}", key, min, max, found->dump()));
         return found->get<std::int64_t>();
     }
     std::uint64_t value_field(const json& object, const char* key, bool required) const {
@@ -62,8 +83,7 @@ Element read_element(const LineReader& r, const json& e, OpFunction f, Names& na
     r.only_keys(e, {"key", "offset", "value", "source", "op"}, "a value");
     Element element;
     element.key = names.key(r.string_field(e, "key", true));
-    element.offset = r.integer_field(e, "offset", kUnknownOffset, false);
-    if (element.offset < kUnknownOffset) r.fail("\"offset\" must be >= 0");
+    element.offset = r.integer_field(e, "offset", kUnknownOffset, false, 0, kMaxOffset);
     const bool needs_value = f != OpFunction::commit && f != OpFunction::assign;
     element.value = needs_value ? r.value_field(e, "value", true) : 0;
     element.source = r.value_field(e, "source", false);
@@ -82,8 +102,9 @@ Operation read_operation(const LineReader& r, const json& line, std::uint64_t po
                        "error"},
                 "an operation");
     Operation op;
-    op.index = static_cast<std::uint64_t>(r.integer_field(line, "index", static_cast<std::int64_t>(position), false));
-    op.time_us = r.integer_field(line, "time_us", 0, true);
+    op.index = static_cast<std::uint64_t>(
+        r.integer_field(line, "index", static_cast<std::int64_t>(position), false, 0, kMaxIndex));
+    op.time_us = r.integer_field(line, "time_us", 0, true, -kMaxTimeUs, kMaxTimeUs);
     op.process = names.process(r.string_field(line, "process", true));
     if (!parse_op_type(r.string_field(line, "type", true), op.type)) {
         r.fail("\"type\" must be one of invoke, ok, fail, info");
@@ -91,7 +112,9 @@ Operation read_operation(const LineReader& r, const json& line, std::uint64_t po
     if (!parse_op_function(r.string_field(line, "f", true), op.f)) {
         r.fail("\"f\" must be one of send, poll, commit, assign, txn, effect, nemesis");
     }
-    const std::string group = r.string_field(line, "group", false);
+    const bool reader = op.f == OpFunction::poll || op.f == OpFunction::commit || op.f == OpFunction::assign;
+    // A poll without its group would be owed to no group (a false lost write).
+    const std::string group = r.string_field(line, "group", reader);
     op.group = group.empty() ? kNoGroup : names.group(group);
     if (const auto rc = line.find("read_committed"); rc != line.end()) {
         if (!rc->is_boolean()) r.fail("\"read_committed\" must be true or false");
@@ -107,12 +130,28 @@ Operation read_operation(const LineReader& r, const json& line, std::uint64_t po
     }
     const auto values = line.find("values");
     if (values == line.end() || !values->is_array()) r.fail("missing \"values\" (an array)");
-    for (const json& e : *values) op.elements.push_back(read_element(r, e, op.f, names));
-    if ((op.f == OpFunction::send || op.f == OpFunction::poll) && op.elements.empty() && op.type != OpType::fail) {
-        r.fail("a send or poll needs at least one entry in \"values\"");
+    if (values->size() > kMaxValuesPerOperation) {
+        r.fail(fmt::format("at most {} entries in \"values\", got {}", kMaxValuesPerOperation, values->size()));
     }
+    for (const json& e : *values) op.elements.push_back(read_element(r, e, op.f, names));
+    // A poll that returned nothing is normal (and its invoke cannot know its records); a send is
+    // of one or more values.
+    if (op.f == OpFunction::send && op.elements.empty()) r.fail("a send needs at least one entry in \"values\"");
     op.error = r.string_field(line, "error", false);
     return op;
+}
+
+// std::getline with a cap: an endless line (/dev/zero) is an error, not a run out of memory.
+bool read_line(std::istream& in, std::string& text, const LineReader& reader) {
+    text.clear();
+    std::streambuf* buffer = in.rdbuf();
+    for (;;) {
+        const int c = buffer->sbumpc();
+        if (c == std::char_traits<char>::eof()) return !text.empty();
+        if (c == '\n') return true;
+        if (text.size() == kMaxLineBytes) reader.fail(fmt::format("the line is longer than {} bytes", kMaxLineBytes));
+        text.push_back(static_cast<char>(c));
+    }
 }
 
 }  // namespace
@@ -121,18 +160,32 @@ std::uint64_t read_jsonl(std::istream& in, const std::string& file, Names& names
     std::string text;
     std::uint64_t line_number = 0;
     std::uint64_t operations = 0;
-    while (std::getline(in, text)) {
+    std::int64_t last_index = -1;
+    WellFormed well_formed(names);
+    while (read_line(in, text, LineReader(file, line_number + 1))) {
         ++line_number;
         if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
         const LineReader reader(file, line_number);
         json line;
         try {
-            line = json::parse(text);
-        } catch (const json::parse_error& e) {
+            line = base::parse_strict_json(text);
+        } catch (const base::JsonTextError& e) {
             reader.fail(std::string("not valid JSON: ") + e.what());
         }
-        sink.observe(read_operation(reader, line, operations, names));
+        const Operation op = read_operation(reader, line, operations, names);
+        if (static_cast<std::int64_t>(op.index) <= last_index) {
+            reader.fail(fmt::format("\"index\" {} does not increase (the previous operation's is {})", op.index,
+                                    last_index));
+        }
+        last_index = static_cast<std::int64_t>(op.index);
+        if (const std::string wrong = well_formed.accept(op, line_number); !wrong.empty()) reader.fail(wrong);
+        sink.observe(op);
         ++operations;
+    }
+    if (in.bad()) LineReader(file, line_number + 1).fail("read error");
+    if (operations == 0) {
+        throw HistoryFormatError(fmt::format("{}: no operations ({} line(s), all blank): a history has at least one",
+                                             file, line_number));
     }
     return operations;
 }

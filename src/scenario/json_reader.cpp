@@ -1,6 +1,9 @@
 #include "scenario/json_reader.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 namespace eosim::scenario {
 
@@ -28,7 +31,10 @@ void ObjectReader::fail(const std::string& key, const std::string& message) cons
     throw ScenarioError(fmt::format("{}: at {}: {}", file_, path_of(key), message));
 }
 
-bool ObjectReader::has(const std::string& key) const { return value_.contains(key); }
+bool ObjectReader::has(const std::string& key) const {
+    known_.insert(key);
+    return value_.contains(key);
+}
 
 const nlohmann::json* ObjectReader::get(const std::string& key) {
     known_.insert(key);
@@ -72,7 +78,16 @@ std::string ObjectReader::string(const std::string& key, const std::string& fall
     const nlohmann::json* value = get(key);
     if (value == nullptr) return fallback;
     if (!value->is_string()) fail(key, "expected a string, got " + describe_json_type(*value));
-    return value->get<std::string>();
+    std::string text = value->get<std::string>();
+    // Names and choices land in one-line trace records and JSON Lines histories.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == 0x7f) {
+            fail(key, fmt::format("expected one line of printable text, got control character U+{:04X} at "
+                                  "character {}", c, i + 1));
+        }
+    }
+    return text;
 }
 
 std::string ObjectReader::required_string(const std::string& key) {
@@ -87,6 +102,9 @@ std::string ObjectReader::required_string(const std::string& key) {
 
 std::string ObjectReader::choice(const std::string& key, const std::vector<std::string>& allowed,
                                  const std::string& fallback) {
+    if (!has(key) && std::find(allowed.begin(), allowed.end(), fallback) == allowed.end()) {
+        fail(key, fmt::format("missing; expected one of \"{}\"", fmt::join(allowed, "\", \"")));
+    }
     const std::string text = string(key, fallback);
     for (const std::string& option : allowed) {
         if (text == option) return text;

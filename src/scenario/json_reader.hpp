@@ -22,12 +22,14 @@ public:
     // Throws ScenarioError unless value is an object.
     ObjectReader(const nlohmann::json& value, std::string path, std::string file);
 
+    // Asking about a key makes it a known key: finish() lists it among the expected ones.
     bool has(const std::string& key) const;
     std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max,
                          std::int64_t fallback);
     std::int64_t required_integer(const std::string& key, std::int64_t min, std::int64_t max);
     std::string string(const std::string& key, const std::string& fallback);
     std::string required_string(const std::string& key);
+    // A fallback that is not among allowed makes the key required.
     std::string choice(const std::string& key, const std::vector<std::string>& allowed,
                        const std::string& fallback);
     bool boolean(const std::string& key, bool fallback);
@@ -50,7 +52,7 @@ private:
     const nlohmann::json& value_;
     std::string path_;
     std::string file_;
-    std::set<std::string> known_;
+    mutable std::set<std::string> known_;  // keys asked about (has() counts: it is a lookup)
 };
 
 std::string describe_json_type(const nlohmann::json& value);

@@ -1,10 +1,10 @@
 #include <fmt/format.h>
 
-#include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 
+#include "base/input_file.hpp"
+#include "base/strict_json.hpp"
 #include "scenario/loader_internal.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
@@ -60,6 +60,12 @@ kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) 
     c.max_in_flight_requests_per_connection = static_cast<std::int32_t>(config->integer(
         "max.in.flight.requests.per.connection", 1, kInt32Max, c.max_in_flight_requests_per_connection));
     c.linger_ms = static_cast<std::int32_t>(config->integer("linger.ms", 0, kInt32Max, c.linger_ms));
+    if (std::int64_t{c.linger_ms} + c.request_timeout_ms > kInt32Max) {
+        // delivery.timeout.ms defaults to at least their sum (KafkaProducer.configureDeliveryTimeout,
+        // which clamps it to Integer.MAX_VALUE; eosim refuses the sum instead).
+        config->fail("linger.ms", fmt::format("linger.ms + request.timeout.ms must be at most {}, got {}", kInt32Max,
+                                              std::int64_t{c.linger_ms} + c.request_timeout_ms));
+    }
     c.batch_size = static_cast<std::int32_t>(config->integer("batch.size", 1, kInt32Max, c.batch_size));
     c.retry_backoff_ms = static_cast<std::int32_t>(
         config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
@@ -176,9 +182,11 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
 }
 
 void parse_topics(ObjectReader& root, Scenario& s) {
+    std::set<std::string> names;
     for (ObjectReader& topic : root.objects("topics")) {
         kafka::TopicSpec spec;
         spec.name = topic.required_string("name");
+        check_topic_name(topic, spec.name);
         spec.partitions = static_cast<std::int32_t>(topic.integer("partitions", 1, 1024, 1));
         spec.replication_factor = static_cast<std::int32_t>(topic.integer("replication_factor", 1, 64, 1));
         if (spec.replication_factor > s.brokers) {
@@ -187,9 +195,7 @@ void parse_topics(ObjectReader& root, Scenario& s) {
         if (spec.replication_factor > 1 && !s.replication.enabled) {
             topic.fail("replication_factor", "a replication factor above 1 needs cluster.replication");
         }
-        for (const auto& existing : s.topics) {
-            if (existing.name == spec.name) topic.fail("name", "duplicate topic \"" + spec.name + "\"");
-        }
+        if (!names.insert(spec.name).second) topic.fail("name", "duplicate topic \"" + spec.name + "\"");
         topic.finish();
         s.topics.push_back(spec);
     }
@@ -293,16 +299,28 @@ nlohmann::json draw_for_seed(const SwarmSpec& swarm, const nlohmann::json& sourc
 }
 
 Scenario parse_json(const nlohmann::json& json, const std::string& file);
+Scenario parse_checked_json(nlohmann::json json, const std::string& file);
 
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& file) {
     nlohmann::json json;
     try {
-        json = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+        json = base::parse_strict_json(text);
+    } catch (const base::JsonTextError& e) {
         throw ScenarioError(fmt::format("{}: invalid JSON: {}", file, e.what()));
     }
+    try {
+        return parse_checked_json(std::move(json), file);
+    } catch (const nlohmann::json::exception& e) {
+        // Every value is type-checked before use; this is the net under a check that was missed.
+        throw ScenarioError(fmt::format("{}: unexpected JSON value: {}", file, e.what()));
+    }
+}
+
+namespace {
+
+Scenario parse_checked_json(nlohmann::json json, const std::string& file) {
     SwarmSpec swarm = take_swarm(json, file);
     Scenario s = parse_json(json, file);
     s.swarm = std::move(swarm);
@@ -326,6 +344,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     }
     return s;
 }
+
+}  // namespace
 
 nlohmann::json drawn_source(const Scenario& scenario, std::uint64_t seed) {
     std::vector<SwarmDrawn> drawn;
@@ -397,11 +417,13 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(fmt::format("{}: cannot open the file", path));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_scenario(text.str(), path);
+    std::string text;
+    try {
+        text = base::read_input_file(path, base::kMaxScenarioBytes);
+    } catch (const base::InputFileError& e) {
+        throw ScenarioError(e.what());
+    }
+    return parse_scenario(text, path);
 }
 
 }  // namespace eosim::scenario

@@ -26,6 +26,10 @@ void require_topic(ObjectReader& reader, const std::string& key, const Scenario&
 std::set<std::string> node_names(const Scenario& s);
 // The node named at reader/key; fails unless the scenario runs it.
 std::string require_node(ObjectReader& reader, const std::string& key, const Scenario& s);
+// Kafka's Topic.validate and Topic.isInternal; fails at topic/name.
+void check_topic_name(ObjectReader& topic, const std::string& name);
+// A node name: Kafka's topic characters and length, and not a name eosim gives its own nodes.
+void check_node_name(ObjectReader& root, const std::string& key, const std::string& name);
 struct Expectations;
 // expect.events: bounds on how many trace records match a pattern.
 void parse_event_expectations(ObjectReader& expect, const Scenario& s, Expectations& e);

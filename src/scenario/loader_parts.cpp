@@ -215,10 +215,9 @@ void check_names(ObjectReader& root, const Scenario& s) {
     std::set<std::string> seen;
     for (std::int32_t b = 0; b < s.brokers; ++b) seen.insert(Scenario::broker_name(b));
     const auto check = [&](const std::string& list, std::size_t index, const std::string& name) {
-        if (!seen.insert(name).second) {
-            root.fail(fmt::format("{}/{}/name", list, index),
-                      fmt::format("node name \"{}\" is already used", name));
-        }
+        const std::string key = fmt::format("{}/{}/name", list, index);
+        check_node_name(root, key, name);
+        if (!seen.insert(name).second) root.fail(key, fmt::format("node name \"{}\" is already used", name));
     };
     for (std::size_t i = 0; i < s.producers.size(); ++i) check("producers", i, s.producers[i].name);
     for (std::size_t i = 0; i < s.consumers.size(); ++i) check("consumers", i, s.consumers[i].name);
