@@ -22,6 +22,15 @@ for name in ("unknown-key", "wrong-type", "out-of-range", "not-an-object", "even
     with open(f"{bad_dir}/{name}.json") as f:
         if validator.is_valid(json.load(f)):
             failures.append(f"{bad_dir}/{name}.json: accepted by the schema")
+# The corpus's name rules (tests/bad-input) are structural too.
+for name in ("node-named-controller", "node-name-illegal-chars", "node-name-too-long", "topic-consumer-offsets",
+             "topic-transaction-state", "topic-illegal-chars", "topic-non-ascii", "topic-too-long", "topic-dot",
+             "topic-newline", "node-name-newline", "expect-verdicts-unknown", "expect-counts-unknown",
+             "expect-unknown", "fault-missing-type", "producer-config-unknown"):
+    path = f"{bad_dir}/../bad-input/scenario-{name}.json"
+    with open(path) as f:
+        if validator.is_valid(json.load(f)):
+            failures.append(f"{path}: accepted by the schema")
 for failure in failures:
     print(failure)
 sys.exit(1 if failures else 0)

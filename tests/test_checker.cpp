@@ -279,9 +279,38 @@ const std::string kSend = R"({"time_us":1,"process":"p","type":"invoke","f":"sen
 }  // namespace
 
 TEST_CASE("a well-formed history is read, with blank lines ignored") {
-    std::istringstream in(kSend + "\n\n" + kSend.substr(0, kSend.size() - 1) + R"(,"index":7})" + "\n");
+    const std::string ok = R"({"time_us":2,"process":"p","type":"ok","f":"send","values":[{"key":"k","value":1}],"index":7})";
+    std::istringstream in(kSend + "\n\n" + ok + "\n");
     const auto checked = check::check_history(in, "h.jsonl");
     CHECK(checked.operations == 2);
+}
+
+// Jepsen's histories: a poll's invoke cannot know its records, and a poll may return none.
+TEST_CASE("an empty poll is well formed: an invoke without values and an ok with none") {
+    std::istringstream in(R"({"time_us":1,"process":"c","type":"invoke","f":"poll","group":"g","values":[]})"
+                          "\n"
+                          R"({"time_us":2,"process":"c","type":"ok","f":"poll","group":"g","values":[]})"
+                          "\n");
+    CHECK(check::check_history(in, "h.jsonl").operations == 2);
+}
+
+TEST_CASE("the invoke/complete discipline is checked with the line of each side") {
+    const std::string ok = R"({"time_us":2,"process":"p","type":"ok","f":"send","values":[{"key":"k","value":1}]})";
+    CHECK(reader_error(ok).find("h.jsonl:1: a ok of send value 1 by process \"p\" without an open invoke") !=
+          std::string::npos);
+    CHECK(reader_error(kSend + "\n" + kSend).find("h.jsonl:2: process \"p\" invokes send of value 1 again") !=
+          std::string::npos);
+    const std::string again = R"({"time_us":3,"process":"p","type":"invoke","f":"send","values":[{"key":"k","value":1}]})";
+    CHECK(reader_error(kSend + "\n" + ok + "\n" + again).find("h.jsonl:3: value 1 is sent again after its ok on line 2") !=
+          std::string::npos);
+    const std::string poll = R"({"time_us":3,"process":"p","type":"invoke","f":"poll","group":"g","values":[]})";
+    const std::string commit = R"({"time_us":4,"process":"p","type":"ok","f":"commit","group":"g","values":[]})";
+    CHECK(reader_error(poll + "\n" + commit).find("h.jsonl:2: a ok of commit by process \"p\" completes its poll") !=
+          std::string::npos);
+    const std::string early_ok = R"({"time_us":0,"process":"p","type":"ok","f":"send","values":[{"key":"k","value":1}]})";
+    CHECK(reader_error(kSend + "\n" + early_ok).find("h.jsonl:2: time goes backwards: time_us 0 is before 1 on line 1") !=
+          std::string::npos);
+    CHECK(reader_error("\n \n").find("h.jsonl: no operations") != std::string::npos);
 }
 
 TEST_CASE("malformed lines are rejected with the line number and what was expected") {
