@@ -100,6 +100,37 @@ TEST_CASE("invalid JSON reports the parser's position") {
     CHECK(e.find("line 1") != std::string::npos);
 }
 
+// nlohmann::json::parse keeps a duplicate key's last value, stops at a NUL byte and throws
+// out_of_range (not parse_error) for 1e400: the strict reader turns each into a path.
+TEST_CASE("JSON text is strict: duplicate keys, NUL bytes, depth and out-of-range numbers") {
+    CHECK(error_of(with("\"messages\": 5", "\"messages\": 5, \"messages\": 6"))
+              .find("s.json: invalid JSON: at /producers/0/messages: duplicate key \"messages\"") != std::string::npos);
+    CHECK(error_of(kMinimal + std::string(1, '\0') + "{}").find("a NUL byte at byte") != std::string::npos);
+    CHECK(error_of(with("\"messages\": 5", "\"messages\": 1e400")).find("at /producers/0/messages: number 1e400 is out of range") !=
+          std::string::npos);
+    CHECK(error_of(with("\"name\": \"minimal\"", "\"name\": \"minimal\", \"description\": " + std::string(65, '[') +
+                        std::string(65, ']')))
+              .find("nested deeper than 64 levels") != std::string::npos);
+}
+
+// Kafka's Topic.validate / Topic.isInternal for topics; node names avoid eosim's own nodes.
+TEST_CASE("topic and node names follow Kafka's rules and avoid reserved names") {
+    CHECK(error_of(with("\"name\": \"t\", \"partitions\"", "\"name\": \"__consumer_offsets\", \"partitions\""))
+              .find("at /topics/0/name: \"__consumer_offsets\" is an internal Kafka topic") != std::string::npos);
+    CHECK(error_of(with("\"name\": \"t\", \"partitions\"", "\"name\": \"a b\", \"partitions\""))
+              .find("at /topics/0/name: invalid topic name") != std::string::npos);
+    CHECK(error_of(with("\"name\": \"p\"", "\"name\": \"controller\"")).find("node name \"controller\" is reserved") !=
+          std::string::npos);
+    CHECK(error_of(with("\"name\": \"p\"", "\"name\": \"p\\nq\"")).find("control character U+000A") != std::string::npos);
+}
+
+TEST_CASE("an unknown key lists every valid key, and a missing choice says missing") {
+    CHECK(error_of(with("\"consumers\"", "\"expect\": {\"verdicts\": {\"exactly-once\": true}}, \"consumers\""))
+              .find("expected one of: aborted_read, at_least_once") != std::string::npos);
+    CHECK(error_of(with("\"consumers\"", "\"faults\": [{\"node\": \"p\", \"at_ms\": 1}], \"consumers\""))
+              .find("at /faults/0/type: missing; expected one of") != std::string::npos);
+}
+
 TEST_CASE("expectations name known verdicts and counts with sane bounds") {
     CHECK(error_of(with(R"("name": "minimal",)", R"("name": "minimal", "expect": {"verdicts": {"exactly_twice": true}},)"))
               .find("/expect/verdicts/exactly_twice") != std::string::npos);

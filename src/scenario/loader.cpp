@@ -121,8 +121,10 @@ kafka::ConsumerConfig parse_consumer_config(std::optional<ObjectReader> config) 
         config->fail("heartbeat.interval.ms", "must be lower than session.timeout.ms (" +
                                                   std::to_string(c.session_timeout_ms) + ")");
     }
+    // The JoinGroup timeout is max.poll.interval.ms + 5 s (AbstractCoordinator.sendJoinGroupRequest,
+    // which guards the int sum against overflow; eosim's client adds it in 32 bits): keep it in range.
     c.max_poll_interval_ms = static_cast<std::int32_t>(
-        config->integer("max.poll.interval.ms", 1, kInt32Max, c.max_poll_interval_ms));
+        config->integer("max.poll.interval.ms", 1, kInt32Max - 5000, c.max_poll_interval_ms));
     if (config->boolean("enable.auto.commit", false)) {
         config->fail("enable.auto.commit",
                      "auto-commit is not modelled; the consumer's \"delivery\" decides when "
