@@ -124,6 +124,17 @@ TEST_CASE("topic and node names follow Kafka's rules and avoid reserved names") 
     CHECK(error_of(with("\"name\": \"p\"", "\"name\": \"p\\nq\"")).find("control character U+000A") != std::string::npos);
 }
 
+TEST_CASE("fault targets must have the role the fault acts on") {
+    CHECK(error_of(with("\"consumers\"", "\"faults\": [{\"type\": \"drop_responses\", \"client\": \"p\", \"broker\": \"c\", "
+                                       "\"at_ms\": 1, \"duration_ms\": 2}], \"consumers\""))
+              .find("at /faults/0/broker: \"c\" is a consumer; expected a broker") != std::string::npos);
+    CHECK(error_of(with("\"consumers\"", "\"faults\": [{\"type\": \"delay\", \"from\": \"p\", \"to\": \"p\", \"extra_ms\": 1, "
+                                       "\"at_ms\": 1, \"duration_ms\": 2}], \"consumers\""))
+              .find("a delay from \"p\" to itself") != std::string::npos);
+    CHECK(error_of(with("\"topic\": \"t\"}]", "\"topic\": \"t\", \"partitions\": []}]"))
+              .find("expected at least one partition") != std::string::npos);
+}
+
 TEST_CASE("an unknown key lists every valid key, and a missing choice says missing") {
     CHECK(error_of(with("\"consumers\"", "\"expect\": {\"verdicts\": {\"exactly-once\": true}}, \"consumers\""))
               .find("expected one of: aborted_read, at_least_once") != std::string::npos);

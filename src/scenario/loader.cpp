@@ -253,6 +253,9 @@ void parse_consumers(ObjectReader& root, Scenario& s) {
         for (const std::int64_t p : c.integers("partitions", 0, partitions_of(s, spec.topic) - 1)) {
             spec.partitions.push_back(static_cast<std::int32_t>(p));
         }
+        if (c.has("partitions") && spec.partitions.empty()) {
+            c.fail("partitions", "expected at least one partition (leave \"partitions\" out to read them all)");
+        }
         spec.workload.subscribe = parse_subscribe(c, !spec.partitions.empty());
         spec.workload.restart_when_fenced = c.boolean("restart_when_fenced", false);
         spec.workload.commit_interval_us = sim::ms(c.integer("commit_interval_ms", 0, kHourMs, 5000));

@@ -24,6 +24,8 @@ std::int32_t partitions_of(const Scenario& s, const std::string& topic);
 void require_topic(ObjectReader& reader, const std::string& key, const Scenario& s, const std::string& topic);
 // Every node a scenario runs: brokers, the controller with replication, and the applications.
 std::set<std::string> node_names(const Scenario& s);
+// "broker", "controller", "producer", "consumer", "processor", "sink", or "" for no such node.
+std::string node_role(const Scenario& s, const std::string& name);
 // The node named at reader/key; fails unless the scenario runs it.
 std::string require_node(ObjectReader& reader, const std::string& key, const Scenario& s);
 // Kafka's Topic.validate and Topic.isInternal; fails at topic/name.

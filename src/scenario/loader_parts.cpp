@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 #include <limits>
 #include <set>
 #include <tuple>
@@ -34,9 +35,50 @@ std::string require_node(ObjectReader& reader, const std::string& key, const Sce
     return name;
 }
 
+std::string node_role(const Scenario& s, const std::string& name) {
+    for (std::int32_t b = 0; b < s.brokers; ++b) {
+        if (name == Scenario::broker_name(b)) return "broker";
+    }
+    for (const auto& p : s.producers) {
+        if (p.name == name) return "producer";
+    }
+    for (const auto& c : s.consumers) {
+        if (c.name == name) return "consumer";
+    }
+    for (const auto& p : s.processors) {
+        if (p.name == name) return "processor";
+    }
+    for (const auto& k : s.sinks) {
+        if (k.name == name) return "sink";
+    }
+    return name == "controller" && s.replication.enabled ? "controller" : "";
+}
+
 namespace {
 
 constexpr std::int64_t kDayMs = 24 * 3'600'000;
+const std::vector<std::string> kBroker{"broker"};
+// What hears responses from brokers: the applications, and brokers themselves (a transaction
+// coordinator sends WriteTxnMarkers, a follower fetches from its leader).
+const std::vector<std::string> kClients{"producer", "consumer", "processor", "broker"};
+
+// Fails at reader/key unless the node has one of the roles (a fault on a node of another role
+// would do nothing, or something else than it says).
+void require_role(ObjectReader& reader, const std::string& key, const Scenario& s, const std::string& name,
+                  const std::vector<std::string>& roles) {
+    const std::string role = node_role(s, name);
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+        reader.fail(key, fmt::format("\"{}\" is a {}; expected a {}", name, role, fmt::join(roles, " or a ")));
+    }
+}
+
+// The node named at reader/key, which must have one of the roles.
+std::string require_node_role(ObjectReader& reader, const std::string& key, const Scenario& s,
+                              const std::vector<std::string>& roles) {
+    const std::string name = require_node(reader, key, s);
+    require_role(reader, key, s, name, roles);
+    return name;
+}
 
 void parse_window(ObjectReader& f, faults::FaultSpec& spec) {
     spec.at_us = sim::ms(f.required_integer("at_ms", 0, kDayMs));
@@ -59,6 +101,9 @@ faults::FaultSpec parse_partition(ObjectReader& f, const Scenario& s) {
             if (node_names(s).count(name) == 0) {
                 f.fail(at, fmt::format("unknown node \"{}\"; nodes are: {}", name, fmt::join(node_names(s), ", ")));
             }
+            if (std::find(result.begin(), result.end(), name) != result.end()) {
+                f.fail(at, fmt::format("node \"{}\" is listed twice", name));
+            }
             result.push_back(name);
         }
         return result;
@@ -68,6 +113,9 @@ faults::FaultSpec parse_partition(ObjectReader& f, const Scenario& s) {
     if ((isolate == nullptr) == (groups == nullptr)) f.fail("isolate", "give exactly one of \"isolate\" or \"groups\"");
     if (isolate != nullptr) {
         spec.side_a = names(*isolate, "isolate");
+        if (spec.side_a.size() == node_names(s).size()) {
+            f.fail("isolate", "isolates every node: nothing is left on the other side of the partition");
+        }
     } else {
         if (!groups->is_array() || groups->size() != 2) f.fail("groups", "expected two groups of node names");
         spec.side_a = names((*groups)[0], "groups/0");
@@ -85,11 +133,12 @@ faults::FaultSpec parse_partition(ObjectReader& f, const Scenario& s) {
 void parse_drop_responses(ObjectReader& f, const Scenario& s, std::vector<faults::FaultSpec>& out) {
     faults::FaultSpec spec;
     spec.kind = faults::FaultSpec::Kind::drop_messages;
-    spec.to = require_node(f, "client", s);
+    spec.to = require_node_role(f, "client", s, kClients);
     parse_window(f, spec);
     std::vector<std::string> brokers;
     if (f.has("broker")) {
-        brokers.push_back(require_node(f, "broker", s));
+        brokers.push_back(require_node_role(f, "broker", s, kBroker));
+        if (brokers.back() == spec.to) f.fail("broker", fmt::format("\"{}\" is also the client", spec.to));
     } else {
         for (std::int32_t b = 0; b < s.brokers; ++b) brokers.push_back(Scenario::broker_name(b));
     }
@@ -99,19 +148,34 @@ void parse_drop_responses(ObjectReader& f, const Scenario& s, std::vector<faults
     }
 }
 
+bool calls_sink(const Scenario& s, const std::string& client, const std::string& sink) {
+    for (const auto& c : s.consumers) {
+        if (c.name == client) return c.workload.sink == sink;
+    }
+    for (const auto& p : s.processors) {
+        if (p.name == client) return p.workload.sink == sink;
+    }
+    return false;
+}
+
 // delay_request: one request type between two nodes. slow_external: an external sink's answers
 // to one client come late (the effect has happened; the caller hears late).
 faults::FaultSpec parse_typed_delay(ObjectReader& f, const Scenario& s, bool external) {
     faults::FaultSpec spec;
     spec.kind = faults::FaultSpec::Kind::delay_message_type;
     if (external) {
-        spec.from = require_node(f, "sink", s);
-        spec.to = require_node(f, "client", s);
+        spec.from = require_node_role(f, "sink", s, {"sink"});
+        spec.to = require_node_role(f, "client", s, {"consumer", "processor"});
+        if (!calls_sink(s, spec.to, spec.from)) {
+            f.fail("client", fmt::format("\"{}\" does not call sink \"{}\" (its \"sink\" is another or none)",
+                                         spec.to, spec.from));
+        }
         spec.message_type = "SinkAck";
         spec.label = "slow external call";
     } else {
         spec.from = require_node(f, "from", s);
         spec.to = require_node(f, "to", s);
+        if (spec.from == spec.to) f.fail("to", fmt::format("a delay from \"{}\" to itself", spec.to));
         const std::string request = f.choice(
             "request", {"Produce", "Fetch", "InitProducerId", "AddPartitionsToTxn", "AddOffsetsToTxn", "EndTxn",
                         "TxnOffsetCommit", "WriteTxnMarkers", "OffsetCommit", "OffsetFetch"}, "");
@@ -122,7 +186,8 @@ faults::FaultSpec parse_typed_delay(ObjectReader& f, const Scenario& s, bool ext
     return spec;
 }
 
-std::vector<std::string> node_list(ObjectReader& f, const std::string& key, const Scenario& s, bool required) {
+std::vector<std::string> node_list(ObjectReader& f, const std::string& key, const Scenario& s, bool required,
+                                   const std::vector<std::string>& roles = {}) {
     std::vector<std::string> names;
     const nlohmann::json* list = f.raw(key);
     if (list == nullptr) {
@@ -136,9 +201,19 @@ std::vector<std::string> node_list(ObjectReader& f, const std::string& key, cons
         if (!name.is_string() || known.count(name.get<std::string>()) == 0) {
             f.fail(key + "/" + std::to_string(i), "expected a node name, got " + describe_json_type(name));
         }
+        if (!roles.empty()) require_role(f, key + "/" + std::to_string(i), s, name.get<std::string>(), roles);
         names.push_back(name.get<std::string>());
     }
     return names;
+}
+
+// A nemesis delay is drawn between a node of one list and one of the other: some pair must be
+// two different nodes.
+void require_two_nodes(ObjectReader& f, const std::string& key, const std::vector<std::string>& nodes,
+                       const std::vector<std::string>& peers) {
+    if (nodes.size() == 1 && peers.size() == 1 && nodes.front() == peers.front()) {
+        f.fail(key, fmt::format("a delay from \"{}\" to itself (the only pair to draw)", nodes.front()));
+    }
 }
 
 // [min, max] in milliseconds, as microseconds.
@@ -167,8 +242,8 @@ faults::NemesisFault parse_nemesis_fault(ObjectReader& f, const Scenario& s) {
         std::tie(fault.min_duration_us, fault.max_duration_us) = range_ms(f, "duration_ms", 1);
     } else if (type == "drop_responses") {
         fault.kind = Kind::drop_messages;
-        fault.targets = node_list(f, "clients", s, true);
-        fault.peers = node_list(f, "brokers", s, false);
+        fault.targets = node_list(f, "clients", s, true, kClients);
+        fault.peers = node_list(f, "brokers", s, false, kBroker);
         if (fault.peers.empty()) {
             for (std::int32_t b = 0; b < s.brokers; ++b) fault.peers.push_back(Scenario::broker_name(b));
         }
@@ -177,6 +252,7 @@ faults::NemesisFault parse_nemesis_fault(ObjectReader& f, const Scenario& s) {
         fault.kind = type == "delay" ? Kind::delay : Kind::delay_message_type;
         fault.targets = node_list(f, type == "delay" ? "nodes" : "from", s, true);
         fault.peers = node_list(f, type == "delay" ? "peers" : "to", s, true);
+        require_two_nodes(f, type == "delay" ? "peers" : "to", fault.targets, fault.peers);
         if (type == "delay_request") {
             fault.message_type = f.choice("request", {"Produce", "Fetch", "InitProducerId", "AddPartitionsToTxn",
                                                       "AddOffsetsToTxn", "EndTxn", "TxnOffsetCommit", "WriteTxnMarkers",
@@ -246,6 +322,7 @@ void parse_faults(ObjectReader& root, Scenario& s) {
             spec.kind = faults::FaultSpec::Kind::delay;
             spec.from = require_node(f, "from", s);
             spec.to = require_node(f, "to", s);
+            if (spec.from == spec.to) f.fail("to", fmt::format("a delay from \"{}\" to itself", spec.to));
             parse_window(f, spec);
             spec.extra_latency_us = sim::ms(f.required_integer("extra_ms", 1, kDayMs));
             spec.both_directions = f.boolean("both_directions", true);

@@ -66,6 +66,9 @@ void parse_processors(ObjectReader& root, Scenario& s) {
         for (const std::int64_t part : p.integers("partitions", 0, partitions_of(s, spec.input_topic) - 1)) {
             spec.partitions.push_back(static_cast<std::int32_t>(part));
         }
+        if (p.has("partitions") && spec.partitions.empty()) {
+            p.fail("partitions", "expected at least one partition (leave \"partitions\" out to read them all)");
+        }
         spec.workload.subscribe = parse_subscribe(p, !spec.partitions.empty());
         spec.workload.sink = p.string("sink", "");
         bool sink_known = spec.workload.sink.empty();
