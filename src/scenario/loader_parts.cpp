@@ -301,7 +301,40 @@ void check_names(ObjectReader& root, const Scenario& s) {
     for (std::size_t i = 0; i < s.processors.size(); ++i) check("processors", i, s.processors[i].name);
 }
 
+namespace {
+
+// When a crashed or shut-down node is surely down: from the fault to its restart; without a
+// restart, for ever. (A clean shutdown's restart counts from its exit, which comes some time
+// before timeout_ms: only the part known when loading is checked.)
+struct DownWindow {
+    std::string node;
+    sim::TimeUs start_us = 0;
+    sim::TimeUs end_us = 0;
+    std::size_t index = 0;  // in faults[]
+};
+
+// A second crash of a node that is already down does nothing, and the report would pair the
+// wrong restart with it: one node's down windows must not overlap.
+void check_down_window(ObjectReader& f, const faults::FaultSpec& spec, std::size_t index, std::vector<DownWindow>& seen) {
+    constexpr sim::TimeUs kForever = std::numeric_limits<sim::TimeUs>::max();
+    const DownWindow window{spec.from, spec.at_us, spec.duration_us < 0 ? kForever : spec.at_us + spec.duration_us, index};
+    for (const DownWindow& other : seen) {
+        const bool overlap = other.node == window.node && (other.start_us == window.start_us ||
+                                                           (other.start_us < window.end_us && window.start_us < other.end_us));
+        if (overlap) {
+            f.fail("at_ms", fmt::format("\"{}\" is still down from /faults/{} (its restart comes {}): crash and shutdown "
+                                        "windows of one node must not overlap", window.node, other.index,
+                                        other.end_us == kForever ? "never" : fmt::format("at {} ms", other.end_us / 1000)));
+        }
+    }
+    seen.push_back(window);
+}
+
+}  // namespace
+
 void parse_faults(ObjectReader& root, Scenario& s) {
+    std::vector<DownWindow> down;
+    std::size_t index = 0;
     for (ObjectReader& f : root.objects("faults")) {
         const std::string type = f.choice(
             "type", {"drop_responses", "delay", "crash", "clean_shutdown", "pause", "delay_request", "slow_external", "partition"}, "");
@@ -341,9 +374,11 @@ void parse_faults(ObjectReader& root, Scenario& s) {
             } else {
                 spec.power_loss = f.boolean("power_loss", false);
             }
+            check_down_window(f, spec, index, down);
             s.faults.push_back(spec);
         }
         f.finish();
+        ++index;
     }
 }
 
