@@ -36,16 +36,8 @@ Broker::Broker(std::string name, std::int32_t broker_id,
 }
 
 void Broker::on_start() {
-    // Every stop went through on_crash: the memory is fresh. A restart loads producer state from
-    // the latest snapshot (one batch per producer): the one a clean shutdown wrote at the log
-    // end, or else the one of the last segment roll, and replays the log after it.
-    EOSIM_ASSERT(memory_.partitions.empty());
-    for (auto& [tp, log] : storage_.logs) {
-        auto [it, inserted] = memory_.partitions.emplace(tp, Partition(log, !replicated()));
-        const std::int64_t snapshot = std::max(it->second.last_roll_offset(layout_->replication.segment_records),
-                                               log.producer_snapshot_offset());
-        if (snapshot > 0) it->second.rebuild(snapshot);
-    }
+    // Every stop went through on_crash: the memory is fresh.
+    replicas().load_partitions();
     if (!replicated()) {
         memory_.transactions = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
                                                                  *layout_, config_.transactions);
@@ -62,44 +54,12 @@ void Broker::on_start() {
 // A crash loses the process's memory, all of it at once; storage_ (the disk) stays.
 void Broker::on_crash() { memory_ = BrokerMemory(*this); }
 
-const Partition* Broker::partition(const TopicPartition& tp) const {
-    const auto found = memory_.partitions.find(tp);
-    return found == memory_.partitions.end() ? nullptr : &found->second;
-}
+const Partition* Broker::partition(const TopicPartition& tp) const { return replicas().partition(tp); }
 
-bool Broker::leads(const TopicPartition& partition) const {
-    if (ClusterLayout::is_internal(partition.topic) && replicated()) {
-        return leader_of(partition) == broker_id_ && memory_.partitions.count(partition) > 0;
-    }
-    if (ClusterLayout::is_internal(partition.topic)) {
-        return partition.partition >= 0 && partition.partition < layout_->broker_count() &&
-               layout_->leader_of(partition) == broker_id_;
-    }
-    const TopicSpec* topic = layout_->find_topic(partition.topic);
-    if (topic == nullptr || partition.partition < 0 || partition.partition >= topic->partitions) {
-        return false;
-    }
-    return leader_of(partition) == broker_id_ && memory_.partitions.count(partition) > 0;
-}
-
-std::int32_t Broker::leader_of(const TopicPartition& tp) const {
-    if (!replicated()) return layout_->leader_of(tp);
-    const PartitionRegistration* known = registration(tp);
-    return known == nullptr ? kNoLeader : known->leader;
-}
+std::int32_t Broker::leader_of(const TopicPartition& tp) const { return replicas().leader_of(tp); }
 
 const PartitionRegistration* Broker::registration(const TopicPartition& tp) const {
-    const auto found = memory_.image.find(tp);
-    return found == memory_.image.end() ? nullptr : &found->second;
-}
-
-PartitionRules Broker::rules() const {
-    PartitionRules r;
-    r.dedup = !config_.knockouts.disable_idempotent_dedup;
-    r.epoch_fencing = !config_.knockouts.disable_epoch_fencing;
-    r.strict_marker_epoch = config_.transactions.transaction_version_2;
-    r.idempotent_marker_retry = !config_.knockouts.disable_idempotent_marker_retry;
-    return r;
+    return replicas().registration(tp);
 }
 
 void Broker::reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body) {
@@ -139,36 +99,6 @@ void Broker::unmute(sim::ConnectionId connection, std::int32_t correlation) {
     });
 }
 
-ProduceResponse::PartitionResponse Broker::append_to_partition(const TopicPartition& tp,
-                                                               const RecordBatch& batch, std::int16_t acks) {
-    ProduceResponse::PartitionResponse result{tp, ErrorCode::NONE, -1, 0};
-    if (!leads(tp) || ClusterLayout::is_internal(tp.topic)) {
-        result.error = layout_->find_topic(tp.topic) == nullptr ? ErrorCode::UNKNOWN_TOPIC_OR_PARTITION
-                                                                : ErrorCode::NOT_LEADER_OR_FOLLOWER;
-        return result;
-    }
-    // Partition.appendRecordsToLeader: acks=all below min.insync.replicas writes nothing.
-    if (acks == -1 && !enough_replicas(tp)) {
-        result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
-        return result;
-    }
-    const AppendResult appended = memory_.partitions.at(tp).append_data(batch, rules());
-    if (replicated()) {
-        maybe_flush(tp);
-        maybe_advance_high_watermark(tp);  // e.g. the leader is the whole ISR
-    }
-    if (appended.duplicate) {
-        sim().record_state(id(), sim::StateChange("broker.duplicate_batch")
-                                     .with("partition", tp.str())
-                                     .with("pid", batch.producer_id)
-                                     .with("seq", batch.base_sequence)
-                                     .with("original_offset", appended.base_offset));
-    }
-    result.error = appended.error;
-    result.base_offset = appended.base_offset;
-    return result;
-}
-
 void Broker::handle_produce(const sim::Envelope& env, std::int32_t correlation,
                             const ProduceRequest& request) {
     HeldProduce held{env.connection, correlation, request};
@@ -186,9 +116,9 @@ std::vector<TopicPartition> Broker::partitions_to_verify(const ProduceRequest& r
     std::vector<TopicPartition> result;
     if (!config_.partition_verification || !request.transactional_id) return result;
     for (const auto& data : request.partitions) {
-        const auto found = memory_.partitions.find(data.partition);
-        if (!data.batch.transactional || found == memory_.partitions.end()) continue;
-        const ProducerStateEntry* entry = found->second.producers().find(data.batch.producer_id);
+        const Partition* partition = replicas().partition(data.partition);
+        if (!data.batch.transactional || partition == nullptr) continue;
+        const ProducerStateEntry* entry = partition->producers().find(data.batch.producer_id);
         if (entry == nullptr || entry->current_txn_first_offset < 0) result.push_back(data.partition);
     }
     return result;
@@ -239,80 +169,23 @@ void Broker::verify_then_produce(HeldProduce held, std::vector<TopicPartition> p
 
 void Broker::finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
                             ErrorCode rejection) {
-    ProduceResponse response;
-    std::vector<ProducePartitionStatus> waiting;
-    for (const auto& data : held.request.partitions) {
-        const bool refused = rejection != ErrorCode::NONE &&
-                             std::find(rejected.begin(), rejected.end(), data.partition) != rejected.end();
-        if (refused) {
-            response.partitions.push_back({data.partition, rejection, -1, 0});
-            continue;
-        }
-        response.partitions.push_back(append_to_partition(data.partition, data.batch, held.request.acks));
-        if (response.partitions.back().error == ErrorCode::NONE) {
-            // A duplicate waits for its original's offsets, as Kafka's delayed produce does.
-            waiting.push_back({data.partition, response.partitions.back().base_offset + data.batch.record_count()});
-        }
-        complete_delayed_fetches(data.partition);
-    }
-    if (held.request.acks == 0) {  // acks=0: no response at all; the connection is unmuted at once
-        unmute(held.connection, held.correlation);
-        return;
-    }
-    if (held.request.acks == 1 || !replicated() || waiting.empty()) {
-        reply(held.connection, held.correlation, std::move(response));
-        return;
-    }
-    // acks=all: answer once the high watermark passed every appended batch (DelayedProduce).
-    wait_for_replication(std::move(waiting), held.request.timeout_ms,
-                         [this, held, response](const std::vector<ProducePartitionStatus>& results) mutable {
-                             for (auto& p : response.partitions) {
-                                 for (const auto& w : results) {
-                                     if (w.partition == p.partition && w.result != ErrorCode::NONE) p.error = w.result;
-                                 }
-                             }
-                             reply(held.connection, held.correlation, std::move(response));
-                         });
-}
-
-FetchResponse Broker::read_fetch(const FetchRequest& request) const {
-    FetchResponse response;
-    std::int32_t budget = request.max_records;
-    for (const auto& wanted : request.partitions) {
-        FetchResponse::PartitionData data{wanted.partition, ErrorCode::NONE, 0, 0, {}, {}};
-        const auto found = memory_.partitions.find(wanted.partition);
-        if (found == memory_.partitions.end() || !leads(wanted.partition)) {
-            data.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-        } else if (wanted.fetch_offset > found->second.log().log_end_offset()) {
-            data.error = ErrorCode::OFFSET_OUT_OF_RANGE;  // e.g. the log was truncated under it
-        } else {
-            ReadResult read = found->second.read(wanted.fetch_offset, request.isolation, std::max(budget, 0));
-            if (budget <= 0) read.batches.clear();
-            data.high_watermark = read.high_watermark;
-            data.last_stable_offset = read.last_stable_offset;
-            data.aborted = std::move(read.aborted);
-            data.batches = std::move(read.batches);
-            for (const LogBatch& b : data.batches) budget -= b.batch.record_count();
-        }
-        response.partitions.push_back(std::move(data));
-    }
-    return response;
+    const std::int16_t acks = held.request.acks;
+    replicas().append_records(held.request, rejected, rejection,
+                              [this, connection = held.connection, correlation = held.correlation, acks](ProduceResponse r) {
+                                  // acks=0: no response at all; the connection is unmuted at once.
+                                  if (acks == 0) return unmute(connection, correlation);
+                                  reply(connection, correlation, std::move(r));
+                              });
 }
 
 void Broker::handle_fetch(const sim::Envelope& env, std::int32_t correlation,
                           const FetchRequest& request) {
-    FetchResponse response = read_fetch(request);
-    bool has_data = false;
-    for (const auto& p : response.partitions) {
-        has_data = has_data || !p.batches.empty() || p.error != ErrorCode::NONE;
-    }
-    if (has_data || request.max_wait_ms <= 0) {
-        reply(env.connection, correlation, std::move(response));
-        return;
-    }
-    // DelayedFetch: wait for data up to max_wait_ms (fetch.min.bytes = 1).
-    memory_.fetch_purgatory.watch(std::make_unique<DelayedFetch>(*this, env.connection, correlation, request),
-                                  sim::ms(request.max_wait_ms));
+    replicas().fetch_messages(env.connection, correlation, request);
+}
+
+void Broker::handle_replica_fetch(const sim::Envelope& env, std::int32_t correlation,
+                                  const ReplicaFetchRequest& request) {
+    replicas().fetch_for_follower(env.connection, correlation, request);
 }
 
 void Broker::on_timer(std::uint64_t tag) {
@@ -327,15 +200,15 @@ void Broker::handle_list_offsets(const sim::Envelope& env, std::int32_t correlat
                                  const ListOffsetsRequest& request) {
     ListOffsetsResponse response;
     for (const TopicPartition& tp : request.partitions) {
-        const auto found = memory_.partitions.find(tp);
-        if (found == memory_.partitions.end() || !leads(tp)) {
+        const Partition* partition = replicas().partition(tp);
+        if (partition == nullptr || !replicas().leads(tp)) {
             response.partitions.push_back({tp, ErrorCode::NOT_LEADER_OR_FOLLOWER, -1});
         } else {
             // Partition.fetchOffsetForTimestamp, LATEST_TIMESTAMP: the last stable offset for
             // read_committed, the high watermark for read_uncommitted.
             const std::int64_t latest = request.isolation == Isolation::read_committed
-                                            ? found->second.last_stable_offset()
-                                            : found->second.high_watermark();
+                                            ? partition->last_stable_offset()
+                                            : partition->high_watermark();
             response.partitions.push_back({tp, ErrorCode::NONE, latest});
         }
     }
@@ -347,14 +220,15 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
     const ControlType type = request.committed ? ControlType::commit : ControlType::abort;
     for (const TopicPartition& tp : request.partitions) {
         ErrorCode error = ErrorCode::NONE;
-        if (!leads(tp)) {
+        if (!replicas().leads(tp)) {
             error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
         } else if (tp.topic == ClusterLayout::kConsumerOffsets) {
             error = write_group_marker(tp, request.producer_id, request.producer_epoch, request.committed);
         } else {
-            PartitionRules marker_rules = rules();
+            PartitionRules marker_rules = replicas().rules();
             marker_rules.strict_marker_epoch = request.strict_epoch;
-            error = memory_.partitions.at(tp)
+            error = replicas()
+                        .local_partition(tp)
                         .append_marker(request.producer_id, request.producer_epoch,
                                        request.coordinator_epoch, type, marker_rules)
                         .error;
@@ -366,10 +240,7 @@ WriteTxnMarkersResponse Broker::write_txn_markers(const WriteTxnMarkersRequest& 
                                      .with("result", request.committed ? "COMMIT" : "ABORT")
                                      .with("error", error_name(error)));
         response.partitions.emplace_back(tp, error);
-        if (error == ErrorCode::NONE) {
-            if (replicated() && !ClusterLayout::is_internal(tp.topic)) maybe_advance_high_watermark(tp);
-            complete_delayed_fetches(tp);
-        }
+        if (error == ErrorCode::NONE) replicas().appended_marker(tp);
     }
     return response;
 }
@@ -381,13 +252,13 @@ void Broker::write_txn_markers_then(const WriteTxnMarkersRequest& request,
     std::vector<ProducePartitionStatus> waiting;
     for (const auto& [tp, error] : response.partitions) {
         if (error != ErrorCode::NONE || tp.topic == ClusterLayout::kTransactionState || !replicated()) continue;
-        waiting.push_back({tp, memory_.partitions.at(tp).log().log_end_offset()});
+        waiting.push_back({tp, replicas().local_partition(tp).log().log_end_offset()});
     }
     if (waiting.empty()) {
         done(response);
         return;
     }
-    wait_for_replication(std::move(waiting), config_.request_timeout_ms,
+    replicas().wait_for_replication(std::move(waiting), config_.request_timeout_ms,
                          [response, done](const std::vector<ProducePartitionStatus>& results) mutable {
                              for (auto& [tp, error] : response.partitions) {
                                  for (const auto& w : results) {

@@ -1,9 +1,9 @@
 #pragma once
-// A broker: partition leader or follower, producer-id allocator, transaction coordinator and
-// group coordinator for the internal partitions it leads. One handler per request type, with
-// Kafka's error names. With replication it heartbeats to the controller, follows its metadata,
-// fetches as a follower, tracks followers, the ISR and the high watermark as a leader, and holds
-// acks=all writes until they are replicated (broker_replication.cpp).
+// A broker: one handler per request type, with Kafka's error names (broker_apis.cpp), over a
+// ReplicaManager (the partitions it hosts, leader or follower, and what waits on them), the
+// transaction and group coordinators of the internal partitions it leads, the producer-id
+// allocator, and with replication the heartbeats to the controller whose metadata it follows
+// (broker_lifecycle.cpp).
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "kafka/broker/broker_config.hpp"
-#include "kafka/broker/purgatory.hpp"
+#include "kafka/broker/replica_manager.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/coordinator/group_coordinator.hpp"
 #include "kafka/protocol/messages.hpp"
@@ -36,7 +36,7 @@ struct BrokerStorage {
     std::int32_t coordinator_loads = 0;  // coordinator epoch: bumped at every load
 };
 
-class Broker final : public sim::Node, private TxnCoordinatorHost, private PurgatoryTimers {
+class Broker final : public sim::Node, private TxnCoordinatorHost, private ReplicaManagerHost {
 public:
     Broker(std::string name, std::int32_t broker_id, std::shared_ptr<const ClusterLayout> layout,
            BrokerConfig config);
@@ -68,12 +68,8 @@ public:
     static constexpr std::int64_t kProducerIdBlock = 1'000'000;
 
 private:
-    // What the broker parks in its purgatories (delayed_operations.cpp).
-    class DelayedFetch;
-    class DelayedReplicaFetch;
-    class DelayedProduce;
     // The broker as a client of other brokers (markers, partition verification).
-    using BrokerCallback = std::function<void(const MessageBody*)>;  // nullptr: request failed
+    using ProducePartitionStatus = ReplicaManager::ProducePartitionStatus;
     struct PendingBrokerRequest {
         BrokerCallback on_response;
         Handle timeout = 0;
@@ -91,31 +87,7 @@ private:
         ProduceRequest request;
     };
 
-    // --- replication (broker_replication.cpp) ---
-    static constexpr std::int32_t kControllerPeer = -1;
-    struct FollowerState {
-        std::int64_t log_end_offset = -1;  // unknown until it fetches
-        sim::TimeUs last_caught_up_us = 0;
-        sim::TimeUs last_fetch_us = 0;
-        std::int64_t last_fetch_leader_end_offset = 0;
-    };
-    struct LeaderState {
-        std::map<std::int32_t, FollowerState> followers;
-        bool alter_in_flight = false;
-        // The ISR asked for while an AlterPartition is out. The high watermark counts its new
-        // members already ("maximal ISR"), so nobody joins the ISR behind a committed offset.
-        std::vector<std::int32_t> pending_isr;
-    };
-    // One partition of a write held until the high watermark passes it (acks=all, markers,
-    // coordinator records): Kafka's ProducePartitionStatus. REQUEST_TIMED_OUT until decided, as
-    // DelayedProduce starts a partition whose acks are pending.
-    struct ProducePartitionStatus {
-        TopicPartition partition;
-        std::int64_t required_offset = 0;
-        ErrorCode result = ErrorCode::REQUEST_TIMED_OUT;
-        bool done = false;
-    };
-    using ProduceCallback = std::function<void(const std::vector<ProducePartitionStatus>&)>;
+    // --- lifecycle and metadata (broker_lifecycle.cpp) ---
     bool replicated() const { return layout_->replication.enabled; }
     void start_replication();
     void send_heartbeat();
@@ -124,27 +96,7 @@ private:
     // BrokerServer.shutdown waits this long for the controller to approve a controlled shutdown.
     static constexpr std::int64_t kControlledShutdownTimeoutMs = 5 * 60 * 1000;
     void apply_image(const MetadataImage& image);
-    void become_leader(const PartitionRegistration& registration);
-    void resign_leadership(const TopicPartition& tp);
-    void fetch_from_leader(std::int32_t leader);
-    void on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse& response);
-    void follower_apply(const ReplicaFetchResponse::PartitionData& data);
-    void handle_replica_fetch(const sim::Envelope& env, std::int32_t correlation,
-                              const ReplicaFetchRequest& request);
-    ReplicaFetchResponse read_replica_fetch(const ReplicaFetchRequest& request);
-    void update_follower(const TopicPartition& tp, std::int32_t replica, std::int64_t fetch_offset);
-    void maybe_advance_high_watermark(const TopicPartition& tp);
-    void maybe_expand_isr(const TopicPartition& tp, std::int32_t replica);
-    void shrink_isrs();
-    void alter_isr(const TopicPartition& tp, std::vector<std::int32_t> new_isr);
-    // Answers done once every partition is decided, or at timeout_ms (DelayedProduce).
-    void wait_for_replication(std::vector<ProducePartitionStatus> waiting, std::int32_t timeout_ms,
-                              ProduceCallback done);
-    bool settle_waiting(ProducePartitionStatus& waiting) const;
-    bool enough_replicas(const TopicPartition& tp) const;
-    void flush_logs();
-    void maybe_flush(const TopicPartition& tp);  // log.flush.interval.messages
-    void schedule_flush();
+    void high_watermark_moved(const TopicPartition& internal_partition) override { sync_coordinator(internal_partition); }
     void handle_metadata(const sim::Envelope& env, std::int32_t correlation, const MetadataRequest& request);
     sim::NodeId peer_node(std::int32_t peer) const;
     std::int32_t leader_of(const TopicPartition& tp) const override;
@@ -155,6 +107,9 @@ private:
                         const ProduceRequest& request);
     void handle_fetch(const sim::Envelope& env, std::int32_t correlation,
                       const FetchRequest& request);
+    // A follower's fetch (Kafka: FETCH with a replica id, KafkaApis.handleFetchRequest).
+    void handle_replica_fetch(const sim::Envelope& env, std::int32_t correlation,
+                              const ReplicaFetchRequest& request);
     void handle_list_offsets(const sim::Envelope& env, std::int32_t correlation,
                              const ListOffsetsRequest& request);
     void handle_write_txn_markers(const sim::Envelope& env, std::int32_t correlation,
@@ -169,21 +124,16 @@ private:
     void handle_end_txn(const sim::Envelope& env, std::int32_t correlation, const EndTxnRequest& request);
     TransactionCoordinator::Reply answer_to(const sim::Envelope& env, std::int32_t correlation);
     void handle_broker_response(const sim::Envelope& env, const KafkaMessage& message);
-    void send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response);
+    void send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response) override;
     std::vector<TopicPartition> partitions_to_verify(const ProduceRequest& request) const;
     void verify_then_produce(HeldProduce held, std::vector<TopicPartition> partitions);
     void finish_produce(const HeldProduce& held, const std::vector<TopicPartition>& rejected,
                         ErrorCode rejection);
-
-    ProduceResponse::PartitionResponse append_to_partition(const TopicPartition& partition,
-                                                           const RecordBatch& batch, std::int16_t acks);
     void write_txn_markers_then(const WriteTxnMarkersRequest& request,
                                 std::function<void(const WriteTxnMarkersResponse&)> done);
-    bool leads(const TopicPartition& partition) const;
-    FetchResponse read_fetch(const FetchRequest& request) const;
-    // ReplicaManager.tryCompleteDelayedFetch: the partition's log or high watermark moved.
-    void complete_delayed_fetches(const TopicPartition& changed);
-    void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body);
+    ReplicaManager& replicas() { return memory_.replicas; }
+    const ReplicaManager& replicas() const { return memory_.replicas; }
+    void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body) override;
     // SocketServer's Processor mutes a connection while one of its requests is being handled and
     // unmutes it once the response is sent: one request per connection at a time, so responses
     // leave in request order. Requests that arrive meanwhile wait here, in order.
@@ -204,7 +154,6 @@ private:
     static std::int32_t channel_key(std::int32_t peer, Purpose purpose) {
         return (peer + 1) * 4 + static_cast<std::int32_t>(purpose);
     }
-    PartitionRules rules() const;
     void schedule_timeout_check();
     void fail_broker_channel(std::int32_t key);
 
@@ -217,7 +166,7 @@ private:
     void send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
                       std::function<void(const WriteTxnMarkersResponse*)> on_response) override;
     void trace(const sim::Describable& change) override;
-    // PurgatoryTimers: every broker timer is an action by tag; on_timer runs it.
+    // PurgatoryTimers (for the ReplicaManager): every broker timer is an action by tag; on_timer runs it.
     Handle schedule(sim::TimeUs delay_us, std::function<void()> action) override;
     void cancel(Handle timer) override;
 
@@ -274,10 +223,11 @@ private:
     // on_crash resets it; on_start rebuilds it from storage_ (producer-state snapshots plus log
     // replay, as Kafka's LogManager does) and from the controller's metadata.
     struct BrokerMemory {
-        explicit BrokerMemory(PurgatoryTimers& timers)
-            : fetch_purgatory(timers), replica_fetch_purgatory(timers), produce_purgatory(timers) {}
-        // The partitions this broker hosts, rebuilt over storage_.logs.
-        std::map<TopicPartition, Partition> partitions;
+        explicit BrokerMemory(Broker& broker)
+            : replicas(broker, broker.broker_id_, broker.layout_, broker.config_, broker.storage_.logs) {}
+        // The partitions this broker hosts, rebuilt over storage_.logs, their roles and the
+        // requests waiting on them.
+        ReplicaManager replicas;
         std::unique_ptr<TransactionCoordinator> transactions;  // without replication
         // With replication: the coordinator of each __transaction_state partition led here, with
         // the host that writes its records to that partition. A retired host silences the
@@ -290,11 +240,6 @@ private:
         std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins;
         std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs;
         std::map<std::string, sim::TimeUs> group_timer_at;  // earliest pending timer per group
-        // Fetches waiting for data (DelayedFetch), followers' fetches waiting for news of a
-        // partition they follow, and writes waiting for the ISR (DelayedProduce).
-        DelayedOperationPurgatory fetch_purgatory;
-        DelayedOperationPurgatory replica_fetch_purgatory;
-        DelayedOperationPurgatory produce_purgatory;
         struct Action {
             sim::TimerId timer = 0;
             std::function<void()> run;
@@ -302,12 +247,6 @@ private:
         std::map<Handle, Action> actions;  // every timer the broker set, by tag
         std::map<std::int32_t, BrokerChannel> broker_channels;  // by channel_key(peer, purpose)
         std::map<sim::ConnectionId, MutedConnection> muted;
-        // Replication: the metadata image, leader and follower bookkeeping.
-        std::map<TopicPartition, PartitionRegistration> image;
-        std::int64_t image_version = -1;
-        std::vector<std::int32_t> ineligible_brokers;  // fenced or shutting down, as of image
-        std::map<TopicPartition, LeaderState> leader_states;
-        std::map<std::int32_t, bool> fetching_from;  // leader -> a ReplicaFetch is out
         bool shutting_down = false;  // a controlled shutdown is under way
         bool exiting = false;
     };

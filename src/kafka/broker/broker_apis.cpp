@@ -2,7 +2,8 @@
 // receives, each naming its handler (handle_produce, handle_end_txn, ...), and the messages that
 // are not for a broker listed as such. The transaction requests the broker forwards to the
 // coordinator of the transactional id are here too; the rest live with their subsystem
-// (broker.cpp, broker_replication.cpp, broker_groups.cpp, broker_membership.cpp).
+// (broker.cpp, broker_lifecycle.cpp, broker_groups.cpp, broker_membership.cpp; the partitions' in
+// replica_manager.cpp).
 #include "kafka/broker/broker.hpp"
 
 #include "kafka/protocol/dispatch.hpp"

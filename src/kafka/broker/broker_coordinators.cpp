@@ -36,26 +36,22 @@ public:
                              });
     }
     void append_transaction_record(const TransactionLogRecord& record, std::function<void(ErrorCode)> done) override {
-        if (!broker_.leads(partition_)) {
+        if (!broker_.replicas().leads(partition_)) {
             after(0, [done] { done(ErrorCode::NOT_LEADER_OR_FOLLOWER); });
             return;
         }
-        if (!broker_.enough_replicas(partition_)) {  // acks=all below min.insync.replicas
+        if (!broker_.replicas().enough_replicas(partition_)) {  // acks=all below min.insync.replicas
             after(0, [done] { done(ErrorCode::NOT_ENOUGH_REPLICAS); });
             return;
         }
         RecordBatch batch;
         batch.records.push_back(Record{0, 0, kNoSource});
         batch.txn_record = std::make_shared<const TransactionLogRecord>(record);
-        Partition& partition = broker_.memory_.partitions.at(partition_);
-        const std::int64_t offset = partition.append_data(batch, broker_.rules()).base_offset;
-        broker_.maybe_flush(partition_);
-        broker_.maybe_advance_high_watermark(partition_);
-        broker_.complete_delayed_fetches(partition_);
-        broker_.wait_for_replication({{partition_, offset + 1}}, broker_.config_.request_timeout_ms,
-                                     [alive = alive_, done](const std::vector<ProducePartitionStatus>& results) {
-                                         if (*alive) done(results.front().result);
-                                     });
+        const std::int64_t offset = broker_.replicas().append_to_leader(partition_, batch);
+        broker_.replicas().wait_for_replication({{partition_, offset + 1}}, broker_.config_.request_timeout_ms,
+                                                [alive = alive_, done](const std::vector<ProducePartitionStatus>& results) {
+                                                    if (*alive) done(results.front().result);
+                                                });
     }
     std::vector<TransactionLogRecord> transaction_records() const override {
         // Read only to load, which sync_coordinator allows once the whole log is committed: a

@@ -15,7 +15,7 @@ GroupStorage* Broker::group_state_for(const std::string& group_id) {
     const TopicPartition tp = layout_->offsets_partition_of_group(group_id);
     if (!replicated()) return layout_->coordinator_of_group(group_id) == broker_id_ ? &storage_.groups : nullptr;
     const auto found = memory_.group_states.find(tp.partition);
-    return found == memory_.group_states.end() || !leads(tp) ? nullptr : &found->second;
+    return found == memory_.group_states.end() || !replicas().leads(tp) ? nullptr : &found->second;
 }
 
 std::map<TopicPartition, std::int64_t> Broker::committed_offsets(const std::string& group_id) const {
@@ -48,10 +48,7 @@ void Broker::append_group_snapshot(const TopicPartition& offsets_partition) {
     RecordBatch batch;
     batch.records.push_back(Record{0, 0, kNoSource});
     batch.group_state = std::make_shared<const GroupStorage>(memory_.group_states.at(offsets_partition.partition));
-    memory_.partitions.at(offsets_partition).append_data(batch, rules());
-    maybe_flush(offsets_partition);
-    maybe_advance_high_watermark(offsets_partition);
-    complete_delayed_fetches(offsets_partition);
+    replicas().append_to_leader(offsets_partition, batch);
 }
 
 // GroupCoordinatorService.fetchOffsets: without require_stable a read operation, which
@@ -70,14 +67,14 @@ void Broker::handle_offset_fetch(const sim::Envelope& env, std::int32_t correlat
     }
     const TopicPartition tp = layout_->offsets_partition_of_group(request.group_id);
     if (!request.require_stable) {
-        const PartitionLog& log = memory_.partitions.at(tp).log();
+        const PartitionLog& log = replicas().local_partition(tp).log();
         GroupStorage committed = committed_group_state(log.batches(), log.high_watermark());
         return reply(env.connection, correlation, GroupCoordinator(committed).handle_offset_fetch(request));
     }
     GroupStorage copy = *state;
     OffsetFetchResponse response = GroupCoordinator(copy).handle_offset_fetch(request);
     const sim::ConnectionId connection = env.connection;
-    wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+    replicas().wait_for_replication({{tp, replicas().local_partition(tp).log().log_end_offset()}}, config_.request_timeout_ms,
                          [this, connection, correlation, response](const std::vector<ProducePartitionStatus>& results) {
                              const ErrorCode error = results.front().result;
                              if (error == ErrorCode::NONE) return reply(connection, correlation, response);
@@ -99,14 +96,14 @@ void Broker::write_group_change(const sim::Envelope& env, std::int32_t correlati
         return reply(env.connection, correlation, change(coordinator));
     }
     const TopicPartition tp = layout_->offsets_partition_of_group(group_id);
-    if (!enough_replicas(tp)) return reply(env.connection, correlation, refuse(ErrorCode::COORDINATOR_NOT_AVAILABLE));
+    if (!replicas().enough_replicas(tp)) return reply(env.connection, correlation, refuse(ErrorCode::COORDINATOR_NOT_AVAILABLE));
     GroupStorage updated = *state;
     GroupCoordinator coordinator(updated);
     Response response = change(coordinator);
     *state = std::move(updated);
     append_group_snapshot(tp);
     const sim::ConnectionId connection = env.connection;
-    wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+    replicas().wait_for_replication({{tp, replicas().local_partition(tp).log().log_end_offset()}}, config_.request_timeout_ms,
                          [this, connection, correlation, response, refuse](const std::vector<ProducePartitionStatus>& results) {
                              const ErrorCode error = results.front().result;
                              if (error == ErrorCode::NONE) return reply(connection, correlation, response);
@@ -150,7 +147,7 @@ ErrorCode Broker::write_group_marker(const TopicPartition& offsets_partition, st
     }
     const auto found = memory_.group_states.find(offsets_partition.partition);
     if (found == memory_.group_states.end()) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    if (!enough_replicas(offsets_partition)) return ErrorCode::NOT_ENOUGH_REPLICAS;
+    if (!replicas().enough_replicas(offsets_partition)) return ErrorCode::NOT_ENOUGH_REPLICAS;
     const ErrorCode error = GroupCoordinator(found->second).write_marker(offsets_partition, producer_id, epoch, committed, partition_of);
     if (error == ErrorCode::NONE) append_group_snapshot(offsets_partition);
     return error;

@@ -73,10 +73,10 @@ void Broker::finish_group_effects(const std::string& group_id, GroupEffects effe
         return deliver_group_effects(group_id, effects, ErrorCode::NONE);
     }
     const TopicPartition tp = layout_->offsets_partition_of_group(group_id);
-    if (!enough_replicas(tp)) return deliver_group_effects(group_id, effects, ErrorCode::COORDINATOR_NOT_AVAILABLE);
+    if (!replicas().enough_replicas(tp)) return deliver_group_effects(group_id, effects, ErrorCode::COORDINATOR_NOT_AVAILABLE);
     state->store_classic_group(group_id);
     append_group_snapshot(tp);
-    wait_for_replication({{tp, memory_.partitions.at(tp).log().log_end_offset()}}, config_.request_timeout_ms,
+    replicas().wait_for_replication({{tp, replicas().local_partition(tp).log().log_end_offset()}}, config_.request_timeout_ms,
                          [this, group_id, effects](const std::vector<ProducePartitionStatus>& results) {
                              const ErrorCode error = results.front().result;
                              deliver_group_effects(group_id, effects,
