@@ -336,62 +336,24 @@ void Broker::send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
 
 void Broker::send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response) {
     EOSIM_ASSERT(broker != broker_id_);
-    Purpose purpose = Purpose::controller;
-    if (std::holds_alternative<ReplicaFetchRequest>(request)) purpose = Purpose::replica_fetch;
-    if (std::holds_alternative<WriteTxnMarkersRequest>(request)) purpose = Purpose::markers;
-    if (std::holds_alternative<AddPartitionsToTxnRequest>(request)) purpose = Purpose::verification;
-    const std::int32_t key = channel_key(broker, purpose);
-    BrokerChannel& channel = memory_.broker_channels[key];
-    if (!channel.open) {
-        channel.connection = sim().connect(id(), peer_node(broker));
-        channel.open = true;
-    }
-    const std::int32_t correlation = next_correlation_++;
-    const Handle timeout = schedule(sim::ms(config_.request_timeout_ms), [this, key] {
-        sim().close(id(), memory_.broker_channels[key].connection);
-        fail_broker_channel(key);
-    });
-    channel.in_flight.emplace(correlation, PendingBrokerRequest{std::move(on_response), timeout});
-    sim().send(id(), channel.connection, std::make_unique<KafkaMessage>(correlation, std::move(request)));
+    memory_.inter_broker.send(broker, std::move(request), std::move(on_response));
+}
+
+sim::ConnectionId Broker::connect_to(sim::NodeId peer) { return sim().connect(id(), peer); }
+
+void Broker::close_connection(sim::ConnectionId connection) { sim().close(id(), connection); }
+
+void Broker::send_on(sim::ConnectionId connection, std::int32_t correlation, MessageBody request) {
+    sim().send(id(), connection, std::make_unique<KafkaMessage>(correlation, std::move(request)));
 }
 
 void Broker::handle_broker_response(const sim::Envelope& env, const KafkaMessage& message) {
-    for (auto& [broker, channel] : memory_.broker_channels) {
-        if (!channel.open || channel.connection != env.connection) continue;
-        const auto found = channel.in_flight.find(message.correlation_id);
-        if (found == channel.in_flight.end()) return;
-        PendingBrokerRequest pending = std::move(found->second);
-        channel.in_flight.erase(found);
-        settle(pending);
-        pending.on_response(&message.body);
-        return;
-    }
-}
-
-void Broker::fail_broker_channel(std::int32_t key) {
-    BrokerChannel& channel = memory_.broker_channels[key];
-    channel.open = false;
-    std::map<std::int32_t, PendingBrokerRequest> failed = std::move(channel.in_flight);
-    channel.in_flight.clear();
-    for (auto& [correlation, pending] : failed) {
-        settle(pending);
-        pending.on_response(nullptr);
-    }
-}
-
-// The request is answered or failed: its timeout will not be needed.
-void Broker::settle(PendingBrokerRequest& pending) {
-    cancel(pending.timeout);
+    memory_.inter_broker.on_response(env.connection, message);
 }
 
 void Broker::on_connection_closed(sim::ConnectionId connection) {
     memory_.muted.erase(connection);  // the client went away: its unread requests with it
-    for (auto& [key, channel] : memory_.broker_channels) {
-        if (channel.open && channel.connection == connection) {
-            fail_broker_channel(key);
-            return;
-        }
-    }
+    memory_.inter_broker.on_connection_closed(connection);
 }
 
 }  // namespace eosim::kafka

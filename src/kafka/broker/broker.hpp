@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kafka/broker/broker_config.hpp"
+#include "kafka/broker/inter_broker_client.hpp"
 #include "kafka/broker/replica_manager.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/coordinator/group_coordinator.hpp"
@@ -36,7 +37,10 @@ struct BrokerStorage {
     std::int32_t coordinator_loads = 0;  // coordinator epoch: bumped at every load
 };
 
-class Broker final : public sim::Node, private TxnCoordinatorHost, private ReplicaManagerHost {
+class Broker final : public sim::Node,
+                     private TxnCoordinatorHost,
+                     private ReplicaManagerHost,
+                     private InterBrokerTransport {
 public:
     Broker(std::string name, std::int32_t broker_id, std::shared_ptr<const ClusterLayout> layout,
            BrokerConfig config);
@@ -68,18 +72,7 @@ public:
     static constexpr std::int64_t kProducerIdBlock = 1'000'000;
 
 private:
-    // The broker as a client of other brokers (markers, partition verification).
     using ProducePartitionStatus = ReplicaManager::ProducePartitionStatus;
-    struct PendingBrokerRequest {
-        BrokerCallback on_response;
-        Handle timeout = 0;
-    };
-    void settle(PendingBrokerRequest& pending);
-    struct BrokerChannel {
-        sim::ConnectionId connection = 0;
-        bool open = false;
-        std::map<std::int32_t, PendingBrokerRequest> in_flight;
-    };
     // A produce request held until the coordinator verified its transactional partitions.
     struct HeldProduce {
         sim::ConnectionId connection = 0;
@@ -98,7 +91,6 @@ private:
     void apply_image(const MetadataImage& image);
     void high_watermark_moved(const TopicPartition& internal_partition) override { sync_coordinator(internal_partition); }
     void handle_metadata(const sim::Envelope& env, std::int32_t correlation, const MetadataRequest& request);
-    sim::NodeId peer_node(std::int32_t peer) const;
     std::int32_t leader_of(const TopicPartition& tp) const override;
 
     void handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
@@ -123,6 +115,7 @@ private:
                                    const AddOffsetsToTxnRequest& request);
     void handle_end_txn(const sim::Envelope& env, std::int32_t correlation, const EndTxnRequest& request);
     TransactionCoordinator::Reply answer_to(const sim::Envelope& env, std::int32_t correlation);
+    // The broker as a client of other brokers and the controller (inter_broker_client.hpp).
     void handle_broker_response(const sim::Envelope& env, const KafkaMessage& message);
     void send_to_broker(std::int32_t broker, MessageBody request, BrokerCallback on_response) override;
     std::vector<TopicPartition> partitions_to_verify(const ProduceRequest& request) const;
@@ -146,16 +139,7 @@ private:
     // KafkaApis.handle: one handler per message (broker_apis.cpp).
     void dispatch(const sim::Envelope& envelope, const KafkaMessage& message);
     void unmute(sim::ConnectionId connection, std::int32_t correlation);
-    // The broker's client connections: one per peer and purpose, as Kafka's broker keeps a
-    // NetworkClient per job (replica fetcher, TransactionMarkerChannelManager,
-    // AddPartitionsToTxnManager, the controller channel), so a long poll on one never holds
-    // another's requests behind it.
-    enum class Purpose : std::int32_t { controller = 0, replica_fetch = 1, markers = 2, verification = 3 };
-    static std::int32_t channel_key(std::int32_t peer, Purpose purpose) {
-        return (peer + 1) * 4 + static_cast<std::int32_t>(purpose);
-    }
-    void schedule_timeout_check();
-    void fail_broker_channel(std::int32_t key);
+    void schedule_timeout_check();  // transaction.abort.timed.out.transaction.cleanup.interval.ms
 
     // TxnCoordinatorHost
     sim::TimeUs now() const override;
@@ -166,14 +150,23 @@ private:
     void send_markers(std::int32_t broker, WriteTxnMarkersRequest request,
                       std::function<void(const WriteTxnMarkersResponse*)> on_response) override;
     void trace(const sim::Describable& change) override;
-    // PurgatoryTimers (for the ReplicaManager): every broker timer is an action by tag; on_timer runs it.
+    // PurgatoryTimers: every broker timer is an action by tag; on_timer runs it.
     Handle schedule(sim::TimeUs delay_us, std::function<void()> action) override;
     void cancel(Handle timer) override;
+    // InterBrokerTransport
+    sim::ConnectionId connect_to(sim::NodeId peer) override;
+    void send_on(sim::ConnectionId connection, std::int32_t correlation, MessageBody request) override;
+    void close_connection(sim::ConnectionId connection) override;
 
     std::int32_t broker_id_;
     std::shared_ptr<const ClusterLayout> layout_;
     BrokerConfig config_;
     BrokerStorage storage_;  // what survives a crash: the disk
+    // Timer tags and the correlation ids of the broker's own requests count on across restarts,
+    // so that nothing of an earlier incarnation can match a later one's (Kafka's NetworkClient
+    // restarts its correlation ids; here a trace would otherwise change, and nothing else).
+    std::uint64_t next_tag_ = 0;
+    std::int32_t next_correlation_ = 0;
     class PartitionTxnHost;
     struct CoordinatorSlot {
         std::shared_ptr<PartitionTxnHost> host;  // shared: complete only in broker_coordinators.cpp
@@ -224,7 +217,8 @@ private:
     // replay, as Kafka's LogManager does) and from the controller's metadata.
     struct BrokerMemory {
         explicit BrokerMemory(Broker& broker)
-            : replicas(broker, broker.broker_id_, broker.layout_, broker.config_, broker.storage_.logs) {}
+            : replicas(broker, broker.broker_id_, broker.layout_, broker.config_, broker.storage_.logs),
+              inter_broker(broker, broker, broker.layout_, broker.config_.request_timeout_ms, broker.next_correlation_) {}
         // The partitions this broker hosts, rebuilt over storage_.logs, their roles and the
         // requests waiting on them.
         ReplicaManager replicas;
@@ -245,17 +239,12 @@ private:
             std::function<void()> run;
         };
         std::map<Handle, Action> actions;  // every timer the broker set, by tag
-        std::map<std::int32_t, BrokerChannel> broker_channels;  // by channel_key(peer, purpose)
+        InterBrokerClient inter_broker;  // the broker's own requests, in flight
         std::map<sim::ConnectionId, MutedConnection> muted;
         bool shutting_down = false;  // a controlled shutdown is under way
         bool exiting = false;
     };
     BrokerMemory memory_;
-    // Timer tags and the correlation ids of the broker's own requests count on across restarts,
-    // so that nothing of an earlier incarnation can match a later one's (Kafka's NetworkClient
-    // restarts its correlation ids; here a trace would otherwise change, and nothing else).
-    std::uint64_t next_tag_ = 0;
-    std::int32_t next_correlation_ = 0;
 };
 
 }  // namespace eosim::kafka

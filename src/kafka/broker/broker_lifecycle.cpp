@@ -12,10 +12,6 @@
 
 namespace eosim::kafka {
 
-sim::NodeId Broker::peer_node(std::int32_t peer) const {
-    return peer == ReplicaManagerHost::kControllerPeer ? layout_->controller_node : layout_->broker_nodes.at(static_cast<std::size_t>(peer));
-}
-
 void Broker::start_replication() {
     // The first start knows the initial assignment; a restarted broker has lost its copy and
     // waits for the controller's image (it leads nothing until then).

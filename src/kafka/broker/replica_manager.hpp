@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kafka/broker/broker_config.hpp"
+#include "kafka/broker/inter_broker_client.hpp"
 #include "kafka/broker/purgatory.hpp"
 #include "kafka/log/partition.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
@@ -30,8 +31,8 @@ namespace eosim::kafka {
 // partition's high watermark moved (its coordinator may load).
 class ReplicaManagerHost : public PurgatoryTimers {
 public:
-    static constexpr std::int32_t kControllerPeer = -1;
-    using BrokerCallback = std::function<void(const MessageBody*)>;  // nullptr: request failed
+    static constexpr std::int32_t kControllerPeer = InterBrokerClient::kControllerPeer;
+    using BrokerCallback = InterBrokerClient::Callback;
     virtual sim::TimeUs now() const = 0;
     virtual void after(sim::TimeUs delay_us, std::function<void()> action) = 0;
     virtual void trace(const sim::Describable& change) = 0;
