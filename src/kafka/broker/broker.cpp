@@ -38,13 +38,7 @@ Broker::Broker(std::string name, std::int32_t broker_id,
 void Broker::on_start() {
     // Every stop went through on_crash: the memory is fresh.
     replicas().load_partitions();
-    if (!replicated()) {
-        memory_.transactions = std::make_unique<TransactionCoordinator>(static_cast<TxnCoordinatorHost&>(*this),
-                                                                 *layout_, config_.transactions);
-        ++storage_.coordinator_loads;
-        memory_.transactions->load(storage_.coordinator_loads);
-        groups_loaded(storage_.groups);
-    }
+    if (!replicated()) memory_.coordinators.load_static();
     schedule_timeout_check();
     ++storage_.incarnation;
     if (replicated()) start_replication();
@@ -150,7 +144,7 @@ void Broker::verify_then_produce(HeldProduce held, std::vector<TopicPartition> p
     const std::int32_t coordinator = coordinator_broker(txn_id);
     if (coordinator == broker_id_) {
         after(0, [this, verify, on_answer, txn_id] {
-            TransactionCoordinator* local = coordinator_for(txn_id);
+            TransactionCoordinator* local = memory_.coordinators.transaction_coordinator(txn_id);
             if (local == nullptr) {
                 const MessageBody refused = AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, verify.partitions};
                 on_answer(&refused);
@@ -279,13 +273,26 @@ void Broker::handle_write_txn_markers(const sim::Envelope& env, std::int32_t cor
 
 void Broker::schedule_timeout_check() {
     after(sim::ms(config_.transactions.abort_timed_out_interval_ms), [this] {
-        if (memory_.transactions != nullptr) memory_.transactions->abort_timed_out_transactions();
-        for (auto& [p, slot] : memory_.partition_coordinators) slot.coordinator->abort_timed_out_transactions();
+        memory_.coordinators.abort_timed_out_transactions();
         schedule_timeout_check();
     });
 }
 
 // --- TxnCoordinatorHost ---
+
+// The unreplicated log: a durable list, written after log_write_us.
+void Broker::append_transaction_record(const TransactionLogRecord& record, std::function<void(ErrorCode)> done) {
+    storage_.transaction_log.push_back(record);
+    after(config_.transactions.log_write_us, [done = std::move(done)] { done(ErrorCode::NONE); });
+}
+
+std::vector<const TransactionCoordinator*> Broker::coordinators() const {
+    return memory_.coordinators.transaction_coordinators();
+}
+
+std::int32_t Broker::coordinator_broker(const std::string& transactional_id) const {
+    return leader_of(layout_->transaction_partition_of(transactional_id));
+}
 
 sim::TimeUs Broker::now() const { return sim().now(); }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kafka/broker/broker_config.hpp"
+#include "kafka/broker/coordinator_host.hpp"
 #include "kafka/broker/inter_broker_client.hpp"
 #include "kafka/broker/replica_manager.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
@@ -40,7 +41,8 @@ struct BrokerStorage {
 class Broker final : public sim::Node,
                      private TxnCoordinatorHost,
                      private ReplicaManagerHost,
-                     private InterBrokerTransport {
+                     private InterBrokerTransport,
+                     private CoordinatorHostListener {
 public:
     Broker(std::string name, std::int32_t broker_id, std::shared_ptr<const ClusterLayout> layout,
            BrokerConfig config);
@@ -89,7 +91,9 @@ private:
     // BrokerServer.shutdown waits this long for the controller to approve a controlled shutdown.
     static constexpr std::int64_t kControlledShutdownTimeoutMs = 5 * 60 * 1000;
     void apply_image(const MetadataImage& image);
-    void high_watermark_moved(const TopicPartition& internal_partition) override { sync_coordinator(internal_partition); }
+    void high_watermark_moved(const TopicPartition& internal_partition) override {
+        memory_.coordinators.sync(internal_partition);
+    }
     void handle_metadata(const sim::Envelope& env, std::int32_t correlation, const MetadataRequest& request);
     std::int32_t leader_of(const TopicPartition& tp) const override;
 
@@ -124,7 +128,7 @@ private:
                         ErrorCode rejection);
     void write_txn_markers_then(const WriteTxnMarkersRequest& request,
                                 std::function<void(const WriteTxnMarkersResponse&)> done);
-    ReplicaManager& replicas() { return memory_.replicas; }
+    ReplicaManager& replicas() override { return memory_.replicas; }
     const ReplicaManager& replicas() const { return memory_.replicas; }
     void reply(sim::ConnectionId connection, std::int32_t correlation, MessageBody body) override;
     // SocketServer's Processor mutes a connection while one of its requests is being handled and
@@ -167,14 +171,6 @@ private:
     // restarts its correlation ids; here a trace would otherwise change, and nothing else).
     std::uint64_t next_tag_ = 0;
     std::int32_t next_correlation_ = 0;
-    class PartitionTxnHost;
-    struct CoordinatorSlot {
-        std::shared_ptr<PartitionTxnHost> host;  // shared: complete only in broker_coordinators.cpp
-        std::unique_ptr<TransactionCoordinator> coordinator;
-    };
-    void sync_coordinator(const TopicPartition& internal_partition);
-    GroupStorage* group_state_for(const std::string& group_id);
-    void load_group_state(const TopicPartition& offsets_partition);
     // Applies a change to a copy of the group state; if the partition can take an acks=all
     // write, keeps it, appends the partition's new state and answers once replicated.
     template <typename Response>
@@ -205,12 +201,10 @@ private:
     void deliver_group_effects(const std::string& group_id, const GroupEffects& effects, ErrorCode store_error);
     void schedule_group_timer(const std::string& group_id);
     void on_group_timer(const std::string& group_id, sim::TimeUs at_us);
-    void groups_loaded(GroupStorage& state);
-    void unload_groups(std::int32_t offsets_partition);
-    TransactionCoordinator* coordinator_for(const std::string& transactional_id);
+    // CoordinatorHostListener
+    void groups_loaded(GroupStorage& state) override;
+    void unload_groups(std::int32_t offsets_partition) override;
     std::int32_t coordinator_broker(const std::string& transactional_id) const;
-    void load_coordinator(const PartitionRegistration& registration);
-    void retire_coordinator(std::int32_t partition);
 
     // What a crash loses: everything the broker process holds in memory. One assignment in
     // on_crash resets it; on_start rebuilds it from storage_ (producer-state snapshots plus log
@@ -218,19 +212,14 @@ private:
     struct BrokerMemory {
         explicit BrokerMemory(Broker& broker)
             : replicas(broker, broker.broker_id_, broker.layout_, broker.config_, broker.storage_.logs),
+              coordinators(broker, broker, broker.broker_id_, broker.layout_, broker.config_,
+                           {&broker.storage_.groups, &broker.storage_.coordinator_loads, &broker.storage_.logs}),
               inter_broker(broker, broker, broker.layout_, broker.config_.request_timeout_ms, broker.next_correlation_) {}
         // The partitions this broker hosts, rebuilt over storage_.logs, their roles and the
         // requests waiting on them.
         ReplicaManager replicas;
-        std::unique_ptr<TransactionCoordinator> transactions;  // without replication
-        // With replication: the coordinator of each __transaction_state partition led here, with
-        // the host that writes its records to that partition. A retired host silences the
-        // callbacks its coordinator left behind.
-        std::map<std::int32_t, CoordinatorSlot> partition_coordinators;
-        // With replication: the group state of each __consumer_offsets partition led here, loaded
-        // from the last snapshot record in its replica (broker_groups.cpp).
-        std::map<std::int32_t, GroupStorage> group_states;
-        std::map<std::int32_t, std::int32_t> group_state_epochs;  // the leader epoch each was loaded in
+        // The transaction and group coordinators it runs (coordinator_host.hpp).
+        CoordinatorHost coordinators;
         std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_joins;
         std::map<std::string, std::map<std::string, ParkedGroupRequest>> parked_syncs;
         std::map<std::string, sim::TimeUs> group_timer_at;  // earliest pending timer per group

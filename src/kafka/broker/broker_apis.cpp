@@ -74,7 +74,7 @@ TransactionCoordinator::Reply Broker::answer_to(const sim::Envelope& env, std::i
 void Broker::handle_init_producer_id(const sim::Envelope& env, std::int32_t correlation,
                                      const InitProducerIdRequest& request) {
     if (request.transactional_id.has_value()) {
-        TransactionCoordinator* coordinator = coordinator_for(*request.transactional_id);
+        TransactionCoordinator* coordinator = memory_.coordinators.transaction_coordinator(*request.transactional_id);
         if (coordinator == nullptr) {
             reply(env.connection, correlation, InitProducerIdResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
             return;
@@ -88,7 +88,7 @@ void Broker::handle_init_producer_id(const sim::Envelope& env, std::int32_t corr
 
 void Broker::handle_add_partitions_to_txn(const sim::Envelope& env, std::int32_t correlation,
                                           const AddPartitionsToTxnRequest& request) {
-    TransactionCoordinator* coordinator = coordinator_for(request.transactional_id);
+    TransactionCoordinator* coordinator = memory_.coordinators.transaction_coordinator(request.transactional_id);
     if (coordinator == nullptr) {
         return reply(env.connection, correlation,
                      AddPartitionsToTxnResponse{ErrorCode::NOT_COORDINATOR, request.partitions});
@@ -98,13 +98,13 @@ void Broker::handle_add_partitions_to_txn(const sim::Envelope& env, std::int32_t
 
 void Broker::handle_add_offsets_to_txn(const sim::Envelope& env, std::int32_t correlation,
                                        const AddOffsetsToTxnRequest& request) {
-    TransactionCoordinator* coordinator = coordinator_for(request.transactional_id);
+    TransactionCoordinator* coordinator = memory_.coordinators.transaction_coordinator(request.transactional_id);
     if (coordinator == nullptr) return reply(env.connection, correlation, AddOffsetsToTxnResponse{ErrorCode::NOT_COORDINATOR});
     coordinator->handle_add_offsets(request, answer_to(env, correlation));
 }
 
 void Broker::handle_end_txn(const sim::Envelope& env, std::int32_t correlation, const EndTxnRequest& request) {
-    TransactionCoordinator* coordinator = coordinator_for(request.transactional_id);
+    TransactionCoordinator* coordinator = memory_.coordinators.transaction_coordinator(request.transactional_id);
     if (coordinator == nullptr) return reply(env.connection, correlation, EndTxnResponse{ErrorCode::NOT_COORDINATOR, -1, -1});
     coordinator->handle_end_txn(request, answer_to(env, correlation));
 }

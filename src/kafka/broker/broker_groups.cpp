@@ -11,43 +11,19 @@
 
 namespace eosim::kafka {
 
-GroupStorage* Broker::group_state_for(const std::string& group_id) {
-    const TopicPartition tp = layout_->offsets_partition_of_group(group_id);
-    if (!replicated()) return layout_->coordinator_of_group(group_id) == broker_id_ ? &storage_.groups : nullptr;
-    const auto found = memory_.group_states.find(tp.partition);
-    return found == memory_.group_states.end() || !replicas().leads(tp) ? nullptr : &found->second;
-}
-
 std::map<TopicPartition, std::int64_t> Broker::committed_offsets(const std::string& group_id) const {
-    const GroupStorage* state = nullptr;
-    if (!replicated()) {
-        if (layout_->coordinator_of_group(group_id) == broker_id_) state = &storage_.groups;
-    } else if (const auto found = memory_.group_states.find(layout_->offsets_partition_of_group(group_id).partition);
-               found != memory_.group_states.end()) {
-        state = &found->second;
-    }
+    const GroupStorage* state = memory_.coordinators.loaded_group_state(group_id);
     if (state == nullptr) return {};
     const auto group = state->committed.find(group_id);
     return group == state->committed.end() ? std::map<TopicPartition, std::int64_t>{} : group->second;
 }
 
-void Broker::load_group_state(const TopicPartition& offsets_partition) {
-    // sync_coordinator loads only a committed log (see there).
-    const PartitionLog& log = storage_.logs.at(offsets_partition);
-    EOSIM_ASSERT_EQ(log.high_watermark(), log.log_end_offset());
-    GroupStorage state;
-    for (const LogBatch& stored : log.batches()) {
-        if (stored.batch.group_state != nullptr) state = *stored.batch.group_state;
-    }
-    memory_.group_states[offsets_partition.partition] = std::move(state);
-    groups_loaded(memory_.group_states.at(offsets_partition.partition));
-    sim().record_state(id(), sim::StateChange("group.coordinator_load").with("partition", offsets_partition.partition));
-}
-
 void Broker::append_group_snapshot(const TopicPartition& offsets_partition) {
     RecordBatch batch;
     batch.records.push_back(Record{0, 0, kNoSource});
-    batch.group_state = std::make_shared<const GroupStorage>(memory_.group_states.at(offsets_partition.partition));
+    const GroupStorage* state = memory_.coordinators.offsets_partition_state(offsets_partition.partition);
+    EOSIM_ASSERT(state != nullptr);
+    batch.group_state = std::make_shared<const GroupStorage>(*state);
     replicas().append_to_leader(offsets_partition, batch);
 }
 
@@ -59,7 +35,7 @@ void Broker::append_group_snapshot(const TopicPartition& offsets_partition) {
 void Broker::handle_offset_fetch(const sim::Envelope& env, std::int32_t correlation, const OffsetFetchRequest& request) {
     OffsetFetchResponse refused;
     refused.error = ErrorCode::NOT_COORDINATOR;
-    GroupStorage* state = group_state_for(request.group_id);
+    GroupStorage* state = memory_.coordinators.group_state(request.group_id);
     if (state == nullptr) return reply(env.connection, correlation, std::move(refused));
     if (!replicated()) {
         GroupStorage copy = *state;  // reading needs no write
@@ -89,7 +65,7 @@ template <typename Response>
 void Broker::write_group_change(const sim::Envelope& env, std::int32_t correlation, const std::string& group_id,
                                 const std::function<Response(GroupCoordinator&)>& change,
                                 const std::function<Response(ErrorCode)>& refuse) {
-    GroupStorage* state = group_state_for(group_id);
+    GroupStorage* state = memory_.coordinators.group_state(group_id);
     if (state == nullptr) return reply(env.connection, correlation, refuse(ErrorCode::NOT_COORDINATOR));
     if (!replicated()) {
         GroupCoordinator coordinator(*state);
@@ -145,10 +121,10 @@ ErrorCode Broker::write_group_marker(const TopicPartition& offsets_partition, st
     if (!replicated()) {
         return GroupCoordinator(storage_.groups).write_marker(offsets_partition, producer_id, epoch, committed, partition_of);
     }
-    const auto found = memory_.group_states.find(offsets_partition.partition);
-    if (found == memory_.group_states.end()) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    GroupStorage* state = memory_.coordinators.offsets_partition_state(offsets_partition.partition);
+    if (state == nullptr) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
     if (!replicas().enough_replicas(offsets_partition)) return ErrorCode::NOT_ENOUGH_REPLICAS;
-    const ErrorCode error = GroupCoordinator(found->second).write_marker(offsets_partition, producer_id, epoch, committed, partition_of);
+    const ErrorCode error = GroupCoordinator(*state).write_marker(offsets_partition, producer_id, epoch, committed, partition_of);
     if (error == ErrorCode::NONE) append_group_snapshot(offsets_partition);
     return error;
 }

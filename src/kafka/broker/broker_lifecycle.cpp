@@ -1,7 +1,6 @@
 // The broker's life as a member of a replicated cluster: heartbeats to the controller and the
 // metadata it sends back (Kafka's BrokerLifecycleManager and metadata publishers), controlled
-// shutdown, the coordinators that follow leadership of the internal partitions, losing
-// unflushed data in a power loss, and the Metadata request. The partitions themselves are the
+// shutdown, losing unflushed data in a power loss, and the Metadata request. The partitions themselves are the
 // ReplicaManager's (replica_manager.hpp).
 #include <algorithm>
 #include <string>
@@ -74,39 +73,9 @@ void Broker::apply_image(const MetadataImage& image) {
     // client's request timeout.
     replicas().complete_delayed_produces();
     for (const auto& [tp, p] : replicas().image()) {
-        if (ClusterLayout::is_internal(tp.topic)) sync_coordinator(tp);
+        if (ClusterLayout::is_internal(tp.topic)) memory_.coordinators.sync(tp);
     }
     replicas().complete_delayed_produces();
-}
-
-// The coordinator of an internal partition runs where the partition is led, loaded from the log
-// once everything in the leader's log is committed (high watermark = log end): a new leader may
-// hold records past the old high watermark that could still be lost, and a coordinator must not
-// act on them (e.g. complete a PrepareCommit that a later leader never sees).
-void Broker::sync_coordinator(const TopicPartition& tp) {
-    const PartitionRegistration* p = registration(tp);
-    const Partition* local = replicas().partition(tp);
-    if (p == nullptr || local == nullptr) return;
-    const bool leading = p->leader == broker_id_ && replicas().is_leader(tp);
-    const bool committed = local->high_watermark() >= local->log().log_end_offset();
-    if (tp.topic == ClusterLayout::kConsumerOffsets) {
-        const auto loaded = memory_.group_state_epochs.find(tp.partition);
-        const bool current = loaded != memory_.group_state_epochs.end() && loaded->second == p->leader_epoch;
-        if (!leading || !current) {
-            if (memory_.group_states.count(tp.partition) > 0) unload_groups(tp.partition);
-            memory_.group_states.erase(tp.partition);
-            memory_.group_state_epochs.erase(tp.partition);
-        }
-        if (leading && !current && committed) {
-            load_group_state(tp);
-            memory_.group_state_epochs[tp.partition] = p->leader_epoch;
-        }
-        return;
-    }
-    const auto slot = memory_.partition_coordinators.find(tp.partition);
-    const bool current = slot != memory_.partition_coordinators.end() && slot->second.coordinator->coordinator_epoch() == p->leader_epoch;
-    if ((!leading || !current) && slot != memory_.partition_coordinators.end()) retire_coordinator(tp.partition);
-    if (leading && !current && committed) load_coordinator(*p);
 }
 
 void Broker::lose_unflushed() {

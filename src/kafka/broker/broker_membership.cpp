@@ -15,7 +15,7 @@ namespace eosim::kafka {
 void Broker::with_classic_group(const sim::Envelope& env, std::int32_t correlation, const std::string& group_id,
                                 const MessageBody& refusal,
                                 const std::function<void(ClassicGroupCoordinator&)>& handle) {
-    GroupStorage* state = group_state_for(group_id);
+    GroupStorage* state = memory_.coordinators.group_state(group_id);
     if (state == nullptr) return reply(env.connection, correlation, refusal);
     ClassicGroupCoordinator coordinator(state->classic_groups[group_id], config_.groups, now());
     handle(coordinator);
@@ -66,7 +66,7 @@ void Broker::handle_leave_group(const sim::Envelope& env, std::int32_t correlati
 void Broker::finish_group_effects(const std::string& group_id, GroupEffects effects) {
     schedule_group_timer(group_id);
     if (!effects.store) return deliver_group_effects(group_id, effects, ErrorCode::NONE);
-    GroupStorage* state = group_state_for(group_id);
+    GroupStorage* state = memory_.coordinators.group_state(group_id);
     EOSIM_ASSERT(state != nullptr);
     if (!replicated()) {
         state->store_classic_group(group_id);
@@ -110,7 +110,7 @@ void Broker::deliver_group_effects(const std::string& group_id, const GroupEffec
 // One broker timer per group at its earliest deadline (sessions, the join phase); a timer that
 // fires finds what is due itself, so an outdated one does no harm.
 void Broker::schedule_group_timer(const std::string& group_id) {
-    GroupStorage* state = group_state_for(group_id);
+    GroupStorage* state = memory_.coordinators.group_state(group_id);
     if (state == nullptr || state->classic_groups.count(group_id) == 0) return;
     const sim::TimeUs deadline =
         ClassicGroupCoordinator(state->classic_groups.at(group_id), config_.groups, now()).next_deadline();
@@ -125,7 +125,7 @@ void Broker::schedule_group_timer(const std::string& group_id) {
 void Broker::on_group_timer(const std::string& group_id, sim::TimeUs at_us) {
     const auto pending = memory_.group_timer_at.find(group_id);
     if (pending != memory_.group_timer_at.end() && pending->second == at_us) memory_.group_timer_at.erase(pending);
-    GroupStorage* state = group_state_for(group_id);
+    GroupStorage* state = memory_.coordinators.group_state(group_id);
     if (state == nullptr || state->classic_groups.count(group_id) == 0) return;
     ClassicGroupCoordinator coordinator(state->classic_groups.at(group_id), config_.groups, now());
     const ClassicGroupState before = state->classic_groups.at(group_id).state;
