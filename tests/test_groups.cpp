@@ -126,6 +126,26 @@ TEST_CASE("GroupMetadataManager.classicGroupJoin and completeClassicGroupJoin: m
     CHECK(h.joins.at(b).members.empty());
 }
 
+TEST_CASE("GroupMetadataManager.classicGroupJoin: a session.timeout.ms outside group.min/max.session.timeout.ms gets INVALID_SESSION_TIMEOUT") {
+    Harness h;
+    JoinGroupRequest too_short = join_request("a");
+    too_short.session_timeout_ms = h.config.min_session_timeout_ms - 1;
+    JoinGroupRequest too_long = join_request("b");
+    too_long.session_timeout_ms = h.config.max_session_timeout_ms + 1;
+    for (const JoinGroupRequest& r : {too_short, too_long}) {
+        auto c = h.at(0);
+        const JoinOutcome out = c.join(r);
+        REQUIRE(out.response);
+        CHECK(out.response->error == ErrorCode::INVALID_SESSION_TIMEOUT);
+    }
+    CHECK(h.group.members.empty());  // refused before the group is touched
+    CHECK(h.group.state == ClassicGroupState::Empty);
+    JoinGroupRequest at_min = join_request("c");
+    at_min.session_timeout_ms = h.config.min_session_timeout_ms;
+    h.join(at_min, 0);
+    CHECK(h.group.members.size() == 1);  // the bounds are inclusive
+}
+
 TEST_CASE("GroupMetadataManager.classicGroupSync: the leader's assignment reaches every member and the group is Stable") {
     Harness h;
     const auto ids = h.stable_group_of_three();

@@ -179,6 +179,14 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
         cluster->boolean("transaction.partition.verification.enable", s.broker.partition_verification);
     s.broker.groups.initial_rebalance_delay_ms = static_cast<std::int32_t>(cluster->integer(
         "group.initial.rebalance.delay.ms", 0, kInt32Max, s.broker.groups.initial_rebalance_delay_ms));
+    s.broker.groups.min_session_timeout_ms = static_cast<std::int32_t>(cluster->integer(
+        "group.min.session.timeout.ms", 1, kInt32Max, s.broker.groups.min_session_timeout_ms));
+    s.broker.groups.max_session_timeout_ms = static_cast<std::int32_t>(cluster->integer(
+        "group.max.session.timeout.ms", 1, kInt32Max, s.broker.groups.max_session_timeout_ms));
+    if (s.broker.groups.min_session_timeout_ms > s.broker.groups.max_session_timeout_ms) {
+        cluster->fail("group.max.session.timeout.ms", "at least group.min.session.timeout.ms (" +
+                                                          std::to_string(s.broker.groups.min_session_timeout_ms) + ")");
+    }
     if (auto replication = cluster->object("replication")) parse_replication(*replication, s);
     cluster->finish();
 }

@@ -53,7 +53,8 @@ public:
     // everything; also for partitions lost with the generation) and when a new assignment arrives.
     virtual void on_partitions_revoked(const std::vector<TopicPartition>& partitions) { (void)partitions; }
     virtual void on_partitions_assigned(const std::vector<TopicPartition>& partitions) { (void)partitions; }
-    // A fatal error (FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL): the consumer is unusable.
+    // A fatal error (FENCED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL, INVALID_SESSION_TIMEOUT): the
+    // consumer is unusable.
     virtual void on_consumer_fatal(ErrorCode error) { (void)error; }
 };
 

@@ -102,7 +102,8 @@ void ConsumerClient::send_heartbeat(sim::TimeUs now) {
 // A group request failed or was refused. Kafka's handlers: the coordinator moved → find it
 // again and retry; the member is stale → reset and rejoin; fenced → fatal.
 void ConsumerClient::group_error(RequestKind kind, ErrorCode error) {
-    if (error == ErrorCode::FENCED_INSTANCE_ID || error == ErrorCode::INCONSISTENT_GROUP_PROTOCOL) {
+    if (error == ErrorCode::FENCED_INSTANCE_ID || error == ErrorCode::INCONSISTENT_GROUP_PROTOCOL ||
+        error == ErrorCode::INVALID_SESSION_TIMEOUT) {
         return become_fatal(error);
     }
     if (error == ErrorCode::UNKNOWN_MEMBER_ID || error == ErrorCode::ILLEGAL_GENERATION) {

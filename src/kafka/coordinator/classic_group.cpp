@@ -81,8 +81,13 @@ JoinGroupResponse ClassicGroupCoordinator::join_response(const std::string& memb
     return response;
 }
 
-// GroupMetadataManager.classicGroupJoin: a new member (no member id) or a known one.
+// GroupMetadataManager.classicGroupJoin: a session timeout outside the broker's bounds is refused
+// before anything else; then a new member (no member id) or a known one.
 JoinOutcome ClassicGroupCoordinator::join(const JoinGroupRequest& request) {
+    if (request.session_timeout_ms < config_.min_session_timeout_ms ||
+        request.session_timeout_ms > config_.max_session_timeout_ms) {
+        return {JoinGroupResponse{ErrorCode::INVALID_SESSION_TIMEOUT, request.member_id, -1, "", "", {}}, ""};
+    }
     bool supported = !request.protocol.empty();
     if (group_.state != ClassicGroupState::Empty) {
         for (const auto& [id, member] : group_.members) supported = supported && member.protocol == request.protocol;

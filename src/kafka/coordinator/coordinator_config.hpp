@@ -20,6 +20,8 @@ struct TxnCoordinatorConfig {
 struct GroupCoordinatorConfig {
     std::int32_t initial_rebalance_delay_ms = 3000;   // group.initial.rebalance.delay.ms
     std::int32_t new_member_join_timeout_ms = 300000;  // classicGroupNewMemberJoinTimeoutMs
+    std::int32_t min_session_timeout_ms = 6000;        // group.min.session.timeout.ms
+    std::int32_t max_session_timeout_ms = 1800000;     // group.max.session.timeout.ms
 };
 
 }  // namespace eosim::kafka
