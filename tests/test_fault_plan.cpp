@@ -98,3 +98,47 @@ TEST_CASE("a pause's end does not thaw a later pause of a restarted process") {
                                {2500, 5500, 8001}, [&] { return k.sim.is_paused(k.a); });
     CHECK(paused == std::vector<bool>{false, true, false});
 }
+
+// On SIGTERM it needs 1 ms to wind down (a last LeaveGroup, an abort) before it exits.
+class SlowExit final : public sim::Node {
+public:
+    using Node::Node;
+    void on_start() override {}
+    void on_message(const sim::Envelope&) override {}
+    void on_timer(std::uint64_t) override { sim().exit(id()); }
+    void on_connection_closed(sim::ConnectionId) override {}
+    void on_crash() override {}
+    void on_shutdown() override { sim().set_timer(id(), 1000, 0); }
+};
+
+TEST_CASE("a clean shutdown without a restart lasts until the process exits; then it is down for good") {
+    sim::Simulation sim{1, sim::LinkProfile{100, 0}, nullptr};
+    sim.add_node(std::make_unique<SlowExit>("a"));
+    faults::FaultSpec shutdown = on_node(faults::FaultSpec::Kind::clean_shutdown, 100, -1);
+    faults::FaultPlan plan({shutdown});
+    plan.install(sim);
+    sim.start_all();
+    std::vector<bool> quiet;
+    std::vector<bool> gone;
+    for (const sim::TimeUs t : {50, 500, 1500}) {
+        sim.schedule(t, [&] {
+            quiet.push_back(sim.now() >= plan.quiet_after_us());
+            gone.push_back(plan.down_for_good("a"));
+        });
+    }
+    sim.run(sim::kNever);
+    CHECK(quiet == std::vector<bool>{false, false, true});  // at 500 it is still winding down
+    CHECK(gone == std::vector<bool>{false, true, true});
+    CHECK_FALSE(sim.is_up(0));
+}
+
+TEST_CASE("a crash with a restart is never down for good") {
+    Cluster k;
+    faults::FaultPlan plan({on_node(faults::FaultSpec::Kind::crash, 100, 1000)});
+    plan.install(k.sim);
+    k.sim.start_all();
+    bool gone = true;
+    k.sim.schedule(500, [&] { gone = plan.down_for_good("a"); });
+    k.sim.run(sim::kNever);
+    CHECK_FALSE(gone);
+}

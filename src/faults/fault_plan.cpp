@@ -155,6 +155,7 @@ void FaultPlan::install_shutdown(sim::Simulation& sim, std::size_t index) {
 }
 
 void FaultPlan::restart_later(sim::Simulation& sim, std::size_t index) {
+    records_[index].exited = true;
     if (specs_[index].duration_us < 0) return;
     const sim::NodeId node = sim.find_node(specs_[index].from);
     sim.schedule(sim.now() + specs_[index].duration_us, [this, &sim, index, node] {
@@ -214,15 +215,26 @@ void FaultPlan::install_partition(sim::Simulation& sim, std::size_t index) {
     sim.schedule(spec.at_us + spec.duration_us, [apply] { apply(false); });
 }
 
+bool FaultPlan::down_for_good(const std::string& node) const {
+    for (std::size_t i = 0; i < specs_.size() && i < records_.size(); ++i) {
+        const FaultSpec& spec = specs_[i];
+        const bool stops = spec.kind == FaultSpec::Kind::crash || spec.kind == FaultSpec::Kind::clean_shutdown;
+        if (stops && spec.from == node && spec.duration_us < 0 && records_[i].started) return true;
+    }
+    return false;
+}
+
 sim::TimeUs FaultPlan::quiet_after_us() const {
     sim::TimeUs quiet = 0;
     for (std::size_t i = 0; i < specs_.size(); ++i) {
         const FaultSpec& spec = specs_[i];
-        // A clean shutdown ends when the restart after the exit happened, which is not known
-        // in advance.
+        // A clean shutdown ends when the restart after the exit happened, or without a restart
+        // when the process has exited (its LeaveGroup, its last abort are still under way):
+        // neither is known in advance.
         const bool restarts = spec.duration_us >= 0;
-        if (spec.kind == FaultSpec::Kind::clean_shutdown && restarts && i < records_.size() && !records_[i].ended) {
-            return std::numeric_limits<sim::TimeUs>::max();
+        if (spec.kind == FaultSpec::Kind::clean_shutdown && i < records_.size()) {
+            const FaultRecord& record = records_[i];
+            if (restarts ? !record.ended : record.started && !record.exited) return std::numeric_limits<sim::TimeUs>::max();
         }
         // A delay is over once what it delayed can have arrived.
         const sim::TimeUs end = spec.at_us + (spec.duration_us > 0 ? spec.duration_us : 0) + spec.extra_latency_us;

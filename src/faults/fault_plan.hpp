@@ -43,6 +43,7 @@ struct FaultRecord {
     sim::TimeUs at_us = 0;
     bool started = false;
     bool ended = false;
+    bool exited = false;  // a clean shutdown's process has exited (or was down already)
 };
 
 std::string_view fault_kind_name(FaultSpec::Kind kind);
@@ -57,6 +58,9 @@ public:
     void on_change(std::function<void(const FaultRecord&, bool start)> observer) { observer_ = std::move(observer); }
     // The time after which no fault is active or pending.
     sim::TimeUs quiet_after_us() const;
+    // A fault stopped this node and nothing restarts it (a crash or clean shutdown without a
+    // restart that has begun): its being down is the scenario, not a run still settling.
+    bool down_for_good(const std::string& node) const;
 
 private:
     void install_link_fault(sim::Simulation& sim, std::size_t index);

@@ -207,11 +207,15 @@ bool group_caught_up(const Assembly& a, const std::string& group_id,
     return true;
 }
 
+bool gone_for_good(const Assembly& a, sim::NodeId id) {
+    return !a.sim.is_up(id) && a.faults.down_for_good(a.sim.node_name(id));
+}
+
 // Why the run is not quiet yet ("" when it is).
 std::string blocker(const Assembly& a) {
     if (a.sim.now() < a.faults.quiet_after_us()) return "faults still active";
     for (sim::NodeId id = 0; id < a.sim.node_count(); ++id) {
-        if (!a.sim.is_up(id)) return a.sim.node_name(id) + " is down";
+        if (!a.sim.is_up(id) && !gone_for_good(a, id)) return a.sim.node_name(id) + " is down";
     }
     for (const kafka::ProducerApp* p : a.producers) {
         if (!p->done()) return p->name() + " has sends outstanding";
@@ -242,6 +246,7 @@ std::string blocker(const Assembly& a) {
     }
     for (std::size_t i = 0; i < a.consumers.size(); ++i) {
         const kafka::ConsumerApp* c = a.consumers[i];
+        if (gone_for_good(a, c->id())) continue;
         if (!c->idle()) return c->name() + " is busy";
         if (!group_caught_up(a, c->workload().group_id, c->workload().assignment, a.consumer_read_committed[i])) {
             return "group " + c->workload().group_id + " has not committed up to the high watermark";
@@ -249,6 +254,7 @@ std::string blocker(const Assembly& a) {
     }
     for (std::size_t i = 0; i < a.processors.size(); ++i) {
         const kafka::ProcessorApp* p = a.processors[i];
+        if (gone_for_good(a, p->id())) continue;  // its group's survivors own its partitions
         if (!p->idle()) return p->name() + " is busy";
         if (!p->stopped() &&
             !group_caught_up(a, p->workload().group_id, p->workload().assignment, a.processor_read_committed[i])) {
