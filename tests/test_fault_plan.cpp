@@ -111,7 +111,7 @@ public:
     void on_shutdown() override { sim().set_timer(id(), 1000, 0); }
 };
 
-TEST_CASE("a clean shutdown without a restart lasts until the process exits; then it is down for good") {
+TEST_CASE("a clean shutdown without a restart lasts until the process exits, and then it is down for good") {
     sim::Simulation sim{1, sim::LinkProfile{100, 0}, nullptr};
     sim.add_node(std::make_unique<SlowExit>("a"));
     faults::FaultSpec shutdown = on_node(faults::FaultSpec::Kind::clean_shutdown, 100, -1);

@@ -131,3 +131,59 @@ TEST_CASE("TransactionManager.nextRequest: a skipped EndTxn is followed at once 
     CHECK(host.results[1].second == ErrorCode::NONE);
     CHECK(coordinator.others == 0);
 }
+
+namespace {
+
+// A transaction.version 2 producer, initialized, against the BusyCoordinator.
+struct Tv2Client {
+    sim::Simulation sim{1, sim::LinkProfile{500, 0}, nullptr};
+    BusyCoordinator* coordinator = nullptr;
+    TxnHost* host = nullptr;
+    Tv2Client() {
+        auto layout = std::make_shared<ClusterLayout>();
+        layout->broker_nodes = {0};
+        layout->topics = {TopicSpec{"t", 1}};
+        auto coordinator_node = std::make_unique<BusyCoordinator>();
+        coordinator = coordinator_node.get();
+        sim.add_node(std::move(coordinator_node));
+        ProducerConfig config;
+        config.linger_ms = 0;
+        config.transactional_id = "txn-0";
+        config.transaction_version_2 = true;
+        auto host_node = std::make_unique<TxnHost>(layout, config);
+        host = host_node.get();
+        sim.add_node(std::move(host_node));
+        sim.start_all();
+        host->client->init_transactions();
+        sim.run(sim::ms(100));
+        REQUIRE(host->client->transaction_state() == ClientTxnState::READY);
+    }
+};
+
+}  // namespace
+
+// transaction.version 2: transactionStarted is set by the first send or sendOffsetsToTransaction
+// ("Not sending EndTxn for completed transaction since no send or sendOffsetsToTransaction were
+// triggered"), not by a coordinator's answer as under version 1.
+TEST_CASE("TransactionManager.nextRequest, transaction.version 2: an abort with no send sends no EndTxn") {
+    Tv2Client t;
+    t.host->client->begin_transaction();
+    t.host->client->abort_transaction();
+    t.sim.run(sim::ms(1000));
+    CHECK(t.coordinator->end_txns == 0);
+    CHECK(t.host->client->transaction_state() == ClientTxnState::READY);
+    REQUIRE(t.host->results.size() == 2);
+    CHECK(t.host->results[1] == std::pair{TxnOperation::abort, ErrorCode::NONE});
+}
+
+TEST_CASE("TransactionManager.nextRequest, transaction.version 2: after a send the abort sends EndTxn, even if nothing reached the coordinator") {
+    Tv2Client t;
+    t.host->client->begin_transaction();
+    t.host->client->send(TopicPartition{"t", 0}, Record{1, 0}, 100);
+    t.sim.run(sim::ms(200));
+    CHECK(t.coordinator->adds > 0);  // refused with CONCURRENT_TRANSACTIONS: nothing added
+    t.host->client->abort_transaction();
+    t.sim.run(sim::ms(1000));
+    CHECK(t.coordinator->end_txns == 1);
+    CHECK(t.host->client->transaction_state() == ClientTxnState::READY);
+}

@@ -47,6 +47,7 @@ void ProducerClient::send(const TopicPartition& partition, Record record,
             return;
         }
         if (txn_partitions_.count(partition) == 0) txn_partitions_pending_.insert(partition);
+        txn_send_made_ = true;
     }
     PartitionState& state = partition_state(partition);
     const bool fits = !state.queue.empty() && !state.queue.back()->closed &&

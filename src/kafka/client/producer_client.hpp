@@ -238,6 +238,9 @@ private:
     std::optional<std::map<TopicPartition, std::int64_t>> txn_offsets_;
     GroupMetadata txn_group_;
     bool txn_offsets_added_ = false;
+    // transaction.version 2's transactionStarted: a send or sendOffsetsToTransaction was made in
+    // this transaction, whether or not it reached a broker.
+    bool txn_send_made_ = false;
     bool txn_request_in_flight_ = false;
     sim::TimeUs txn_retry_after_us_ = 0;
     bool txn_epoch_bump_after_abort_ = false;

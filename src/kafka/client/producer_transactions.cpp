@@ -45,6 +45,7 @@ void ProducerClient::begin_transaction() {
     txn_partitions_pending_.clear();
     txn_offsets_.reset();
     txn_offsets_added_ = false;
+    txn_send_made_ = false;
 }
 
 void ProducerClient::send_offsets_to_transaction(std::map<TopicPartition, std::int64_t> offsets,
@@ -57,6 +58,7 @@ void ProducerClient::send_offsets_to_transaction(std::map<TopicPartition, std::i
     }
     txn_offsets_ = std::move(offsets);
     txn_group_ = std::move(group);
+    txn_send_made_ = true;
     txn_offsets_added_ = false;
     poll();
 }
@@ -177,9 +179,11 @@ void ProducerClient::maybe_send_transaction_request(sim::TimeUs now) {
                 txn_state_ == ClientTxnState::ABORTING_TRANSACTION) &&
                !has_unfinished_batches()) {
         const bool commit = txn_state_ == ClientTxnState::COMMITTING_TRANSACTION;
-        if (txn_partitions_.empty() && !txn_offsets_added_ && !config_.transaction_version_2) {
-            // Nothing reached the coordinator: the transaction never started there
-            // (TransactionManager.nextRequest skips the EndTxn when !transactionStarted).
+        const bool started = config_.transaction_version_2 ? txn_send_made_ : !txn_partitions_.empty() || txn_offsets_added_;
+        if (!started) {
+            // TransactionManager.nextRequest skips the EndTxn when !transactionStarted: under
+            // transaction.version 1 nothing was added at the coordinator; under 2 nothing was
+            // sent ("no send or sendOffsetsToTransaction were triggered").
             transition_to(txn_epoch_bump_after_abort_ ? ClientTxnState::INITIALIZING : ClientTxnState::READY);
             if (txn_state_ == ClientTxnState::READY) {
                 finish_operation(ErrorCode::NONE);
