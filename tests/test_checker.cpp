@@ -422,3 +422,34 @@ TEST_CASE("an output of unknown outcome that a read_committed reader never saw: 
     CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
     CHECK(r.counts.processing_missing == 1);
 }
+
+namespace {
+// An upstream value, acknowledged or aborted, and a processor's output of it that committed.
+void processed_into_committed_output(HistoryBuilder& h, OpType input_outcome) {
+    h.assign_processor("processor-0", "pipeline", "input-0");
+    h.send("source", 1, "input-0");
+    if (input_outcome == OpType::ok) {
+        h.ack("source", 1, "input-0", 0);
+    } else {
+        h.end("source", 1, "input-0", OpType::fail);  // its transaction aborted
+    }
+    h.send_derived("processor-0", 101, "output-0", 1);
+    h.ack("processor-0", 101, "output-0", 0);
+}
+}  // namespace
+
+TEST_CASE("aborted_read: an aborted input processed into a committed output is G1a through the pipeline") {
+    HistoryBuilder h;
+    processed_into_committed_output(h, OpType::fail);
+    const check::CheckResult r = h.result();
+    CHECK_FALSE(r.verdicts.at(eosim::check::VerdictName::aborted_read).holds);
+    CHECK(r.counts.aborted_reads == 1);
+}
+
+TEST_CASE("aborted_read: a committed input processed into a committed output is fine") {
+    HistoryBuilder h;
+    processed_into_committed_output(h, OpType::ok);
+    const check::CheckResult r = h.result();
+    CHECK(r.verdicts.at(eosim::check::VerdictName::aborted_read).holds);
+    CHECK(r.counts.aborted_reads == 0);
+}

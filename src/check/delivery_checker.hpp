@@ -119,6 +119,7 @@ private:
     bool output_outcome_unknown(std::uint64_t output) const;
     bool has_output_of_unknown_outcome(std::uint64_t input) const;
     std::string describe_value(std::uint64_t value, const ValueState& state) const;
+    void processed_aborted_inputs(Verdict& verdict, CheckResult& result) const;
 
     const history::Names& names_;
     std::unordered_map<std::uint64_t, ValueState> values_;

@@ -62,7 +62,23 @@ void DeliveryChecker::aborted_read(CheckResult& result) const {
                                                    : " (read_uncommitted reader)"));
         }
     }
+    processed_aborted_inputs(verdict, result);
     result.verdicts[VerdictName::aborted_read] = std::move(verdict);
+}
+
+// A processor that read an aborted input (its consumer read_uncommitted) and committed an output
+// of it: the aborted write reached a committed transaction, G1a through the pipeline, whether or
+// not any reader's poll saw the aborted value itself.
+void DeliveryChecker::processed_aborted_inputs(Verdict& verdict, CheckResult& result) const {
+    for (const std::uint64_t input : sorted_keys(outputs_of_)) {
+        const auto found = values_.find(input);
+        if (found == values_.end() || found->second.state != SendState::fail) continue;
+        const std::vector<std::uint64_t> committed = committed_outputs(input);
+        if (committed.empty()) continue;
+        ++result.counts.aborted_reads;
+        add_violation(verdict, fmt::format("{} (its transaction aborted) was processed into committed output {}",
+                                           describe_value(input, found->second), committed.front()));
+    }
 }
 
 void DeliveryChecker::uncommitted_read(CheckResult& result) const {

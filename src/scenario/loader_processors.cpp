@@ -21,14 +21,21 @@ kafka::ProcessingMode parse_mode(ObjectReader& p) {
 }
 
 void parse_processor_clients(ObjectReader& p, ProcessorSpec& spec, Scenario& s) {
-    spec.consumer = parse_consumer_config(p.object("consumer"));
+    std::optional<ObjectReader> consumer = p.object("consumer");
+    const bool isolation_given = consumer && consumer->has("isolation.level");
+    spec.consumer = parse_consumer_config(std::move(consumer));
     spec.producer = parse_producer_config(p.object("producer"));
     spec.producer.transaction_version_2 = s.broker.transactions.transaction_version_2;
     if (spec.workload.mode == kafka::ProcessingMode::exactly_once) {
         if (!spec.producer.transactional_id) spec.producer.transactional_id = spec.name;
-        if (!p.has("consumer") || spec.consumer.isolation != kafka::Isolation::read_committed) {
-            // Exactly-once processing reads its input read_committed (as Kafka Streams does).
+        if (!isolation_given) {
+            // Exactly-once processing reads its input read_committed by default (as Kafka
+            // Streams does); a plain KafkaConsumer uses what it is given, so an explicit
+            // read_uncommitted is kept, and said.
             spec.consumer.isolation = kafka::Isolation::read_committed;
+        } else if (spec.consumer.isolation == kafka::Isolation::read_uncommitted) {
+            s.config_notes.push_back(spec.name + ": isolation.level read_uncommitted with exactly_once delivery: "
+                                     "records of aborted input transactions are processed");
         }
     } else if (spec.producer.transactional_id) {
         p.fail("producer", "transactional.id is only used with \"delivery\": \"exactly_once\"");
