@@ -36,7 +36,7 @@ public:
         }
         const auto& produce = std::get<ProduceRequest>(m.body);
         const RecordBatch& batch = produce.partitions.front().batch;
-        seen.push_back({batch.producer_id, batch.producer_epoch, batch.base_sequence});
+        seen.push_back({batch.producer_id, batch.producer_epoch, batch.base_sequence, sim().now()});
         std::optional<ErrorCode> action = ErrorCode::NONE;
         if (!script_.empty()) {
             action = script_.front();
@@ -53,6 +53,7 @@ public:
         std::int64_t pid;
         std::int16_t epoch;
         std::int32_t seq;
+        sim::TimeUs at_us = 0;
     };
     std::vector<Seen> seen;
 
@@ -342,4 +343,20 @@ TEST_CASE("NetworkClient.ready: an acks=0 batch waits in the accumulator while t
     REQUIRE(h.host->outcomes.size() == 1);
     CHECK(h.host->outcomes[0].second.kind == SendOutcome::Kind::ok);
     CHECK(h.broker->seen.size() == 1);
+}
+
+// Sender.runOnce / sendProducerData: while data is sendable, client.poll returns at once and the
+// next request goes out without waiting for a response, up to max.in.flight per connection.
+TEST_CASE("Sender.sendProducerData: a backlog of batches fills max.in.flight.requests.per.connection at once") {
+    ProducerConfig c = fast_config();
+    c.batch_size = 100;  // one record per batch
+    c.max_in_flight_requests_per_connection = 5;
+    Harness h(c, {});
+    for (std::uint64_t value = 1; value <= 8; ++value) h.host->client->send(h.tp, Record{value, 0}, 100);
+    h.sim.run(sim::ms(600'000));
+    REQUIRE(h.broker->seen.size() == 8);
+    for (std::size_t i = 0; i < 8; ++i) CHECK(h.broker->seen[i].seq == static_cast<std::int32_t>(i));
+    for (std::size_t i = 1; i < 5; ++i) CHECK(h.broker->seen[i].at_us == h.broker->seen[0].at_us);  // five on the wire
+    CHECK(h.broker->seen[5].at_us > h.broker->seen[0].at_us);  // the sixth waits for a response
+    REQUIRE(h.host->outcomes.size() == 8);
 }

@@ -218,56 +218,66 @@ bool ProducerClient::ready_to_drain(const TopicPartition& partition, sim::TimeUs
     return head.base_sequence == first_in_flight_sequence(partition);
 }
 
+// Sender.runOnce: sendProducerData makes one request per ready node, and while data is still
+// sendable client.poll returns at once (pollTimeout 0) for the next round, so a backlog fills
+// the connection up to max.in.flight.requests.per.connection without waiting for responses.
 void ProducerClient::drain(sim::TimeUs now) {
     for (std::int32_t broker = 0; broker < layout_->broker_count(); ++broker) {
-        // Sender.sendProducerData: accumulator.ready finds the nodes with sendable data, then
-        // client.ready(node) keeps only connected ones (and starts connecting to the others).
-        bool sendable = false;
-        for (const auto& [tp, state] : partitions_) {
-            sendable = sendable || (state.leader == broker && ready_to_drain(tp, now));
+        while (drain_request(broker, now)) {
         }
-        if (!sendable || !node_ready(broker, now)) continue;
-        if (channel(broker).in_flight.size() >=
-            static_cast<std::size_t>(config_.max_in_flight_requests_per_connection)) {
-            continue;
-        }
-        ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
-        InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
-        for (auto& [tp, state] : partitions_) {
-            if (state.leader != broker || !ready_to_drain(tp, now)) continue;
-            if (idempotent() && state.queue.front()->base_sequence == kNoSequence) {
-                maybe_update_producer_id_and_epoch(tp);
-            }
-            BatchPtr batch = std::move(state.queue.front());
-            state.queue.pop_front();
-            batch->closed = true;
-            if (idempotent() && batch->base_sequence == kNoSequence) {
-                // Sequences are assigned at drain; a retried batch keeps its own (a new one could
-                // be appended a second time if the earlier attempt was accepted).
-                batch->producer_id = producer_id_;
-                batch->producer_epoch = producer_epoch_;
-                batch->base_sequence = state.next_sequence;
-                state.next_sequence = increment_sequence(state.next_sequence, batch->records.size());
-            }
-            ++state.in_flight_batches;
-            RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
-                             transactional(), ControlType::none, -1, batch->records, nullptr, nullptr};
-            produce.partitions.push_back({tp, std::move(wire)});
-            request.batches.push_back(std::move(batch));
-        }
-        if (produce.partitions.empty()) continue;
-        if (config_.acks == 0) {
-            // No response will come: each batch counts as sent and done (offset unknown).
-            std::vector<BatchPtr> batches = std::move(request.batches);
-            send_request(broker, InFlightRequest{}, std::move(produce));
-            for (BatchPtr& batch : batches) {
-                forget_in_flight(*batch);
-                finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, -1});
-            }
-            continue;
-        }
-        send_request(broker, std::move(request), std::move(produce));
     }
+}
+
+// One ProduceRequest to the broker with the head batch of each of its ready partitions; false
+// when nothing was sent (nothing ready, not connected, or the in-flight limit reached).
+bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
+    // accumulator.ready finds the nodes with sendable data, then client.ready(node) keeps only
+    // connected ones (and starts connecting to the others).
+    bool sendable = false;
+    for (const auto& [tp, state] : partitions_) {
+        sendable = sendable || (state.leader == broker && ready_to_drain(tp, now));
+    }
+    if (!sendable || !node_ready(broker, now)) return false;
+    if (channel(broker).in_flight.size() >= static_cast<std::size_t>(config_.max_in_flight_requests_per_connection)) {
+        return false;
+    }
+    ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
+    InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
+    for (auto& [tp, state] : partitions_) {
+        if (state.leader != broker || !ready_to_drain(tp, now)) continue;
+        if (idempotent() && state.queue.front()->base_sequence == kNoSequence) {
+            maybe_update_producer_id_and_epoch(tp);
+        }
+        BatchPtr batch = std::move(state.queue.front());
+        state.queue.pop_front();
+        batch->closed = true;
+        if (idempotent() && batch->base_sequence == kNoSequence) {
+            // Sequences are assigned at drain; a retried batch keeps its own (a new one could
+            // be appended a second time if the earlier attempt was accepted).
+            batch->producer_id = producer_id_;
+            batch->producer_epoch = producer_epoch_;
+            batch->base_sequence = state.next_sequence;
+            state.next_sequence = increment_sequence(state.next_sequence, batch->records.size());
+        }
+        ++state.in_flight_batches;
+        RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
+                         transactional(), ControlType::none, -1, batch->records, nullptr, nullptr};
+        produce.partitions.push_back({tp, std::move(wire)});
+        request.batches.push_back(std::move(batch));
+    }
+    if (produce.partitions.empty()) return false;
+    if (config_.acks == 0) {
+        // No response will come: each batch counts as sent and done (offset unknown).
+        std::vector<BatchPtr> batches = std::move(request.batches);
+        send_request(broker, InFlightRequest{}, std::move(produce));
+        for (BatchPtr& batch : batches) {
+            forget_in_flight(*batch);
+            finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, -1});
+        }
+        return true;
+    }
+    send_request(broker, std::move(request), std::move(produce));
+    return true;
 }
 
 ProducerClient::Channel& ProducerClient::channel(std::int32_t broker) { return channels_[broker]; }

@@ -165,6 +165,7 @@ private:
     void handle_failed_batch(const Batch& batch, ErrorCode error, bool adjust_sequences);
     void maybe_init_producer_id(sim::TimeUs now);
     void drain(sim::TimeUs now);
+    bool drain_request(std::int32_t broker, sim::TimeUs now);
     void maybe_refresh_metadata(sim::TimeUs now);
     void handle_metadata_response(const MetadataResponse& response);
     bool ready_to_drain(const TopicPartition& partition, sim::TimeUs now);
