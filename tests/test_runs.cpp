@@ -266,3 +266,14 @@ TEST_CASE("ConsumerCoordinator.maybeAutoCommitOffsetsAsync: an idle reader commi
     CHECK_FALSE(never.quiesced);
     CHECK_FALSE(never.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
 }
+
+TEST_CASE("a run that never goes quiet is blamed on what held it back, not on what was in flight at the end") {
+    // KAFKA-14053: a hanging transaction holds the last stable offset, so the read_committed
+    // readers can never commit up to the high watermark. The report used to name the blocker of
+    // the last instant only, which found a reader busy: "reader is busy".
+    const RunOutcome out = run(shipped("kafka-14053-hanging-transaction-tv1"), 1);
+    const auto& quiet = out.check.verdicts.at(eosim::check::VerdictName::quiesced);
+    REQUIRE_FALSE(quiet.holds);
+    REQUIRE(quiet.witnesses.size() == 1);
+    CHECK(quiet.witnesses[0].find("has not committed up to the high watermark") != std::string::npos);
+}

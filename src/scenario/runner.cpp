@@ -1,5 +1,6 @@
 #include "scenario/runner.hpp"
 
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -38,6 +39,10 @@ struct Assembly {
     std::vector<bool> consumer_read_committed;   // per consumer, in order
     std::vector<bool> processor_read_committed;  // per processor
     faults::FaultPlan faults;
+    // What kept the run from going quiet at each of the last quiescence checks: the report names
+    // the one that held longest, not whatever was in flight at the very last instant (an
+    // auto-commit on the wire at max_simulated_ms is not why a run never went quiet).
+    std::deque<std::string> recent_blockers;
 
     Assembly(const Scenario& s, const RunOptions& options)
         : sim(options.seed, s.network, options.trace_text), faults(all_faults(s, options.seed)) {}
@@ -264,7 +269,31 @@ std::string blocker(const Assembly& a) {
     return "";
 }
 
-bool quiescent(Assembly& a) { return blocker(a).empty(); }
+constexpr std::size_t kRecentBlockers = 100;  // one simulated second of checks
+
+bool quiescent(Assembly& a) {
+    std::string why = blocker(a);
+    if (why.empty()) return true;
+    a.recent_blockers.push_back(std::move(why));
+    if (a.recent_blockers.size() > kRecentBlockers) a.recent_blockers.pop_front();
+    return false;
+}
+
+// The blocker seen at the most of the recent checks (the earliest such on a tie); the blocker
+// now when there were none.
+std::string persistent_blocker(const Assembly& a) {
+    std::map<std::string, std::size_t> seen;
+    for (const std::string& why : a.recent_blockers) ++seen[why];
+    std::string best;
+    std::size_t best_count = 0;
+    for (const std::string& why : a.recent_blockers) {
+        if (seen[why] > best_count) {
+            best = why;
+            best_count = seen[why];
+        }
+    }
+    return best.empty() ? blocker(a) : best;
+}
 
 // Liveness after the run: every transaction completed (coordinators) and no partition holds an
 // open transaction (LSO caught up with HW); the run went quiet by itself.
@@ -291,7 +320,7 @@ void liveness(const Assembly& a, bool quiesced, check::CheckResult& result) {
         }
     }
     check::Verdict quiet;
-    if (!quiesced) check::add_violation(quiet, "the run did not go quiet before max_simulated_ms: " + blocker(a));
+    if (!quiesced) check::add_violation(quiet, "the run did not go quiet before max_simulated_ms: " + persistent_blocker(a));
     result.verdicts[check::VerdictName::no_hanging_transactions] = std::move(hanging);
     result.verdicts[check::VerdictName::transactions_completed] = std::move(stuck);
     result.verdicts[check::VerdictName::quiesced] = std::move(quiet);
