@@ -41,8 +41,8 @@ public:
         op(process, OpType::ok, OpFunction::assign, group, {{names_.key(key), -1, 0}}, "", /*processor=*/true);
     }
     void poll(const std::string& process, const std::string& group, std::uint64_t value,
-              const std::string& key, std::int64_t offset) {
-        op(process, OpType::ok, OpFunction::poll, group, {{names_.key(key), offset, value}});
+              const std::string& key, std::int64_t offset, bool read_committed = false) {
+        op(process, OpType::ok, OpFunction::poll, group, {{names_.key(key), offset, value}}, "", false, read_committed);
     }
     void effect(const std::string& group, std::uint64_t value) {
         op("sink", OpType::ok, OpFunction::effect, group, {{names_.key("sink"), -1, value}});
@@ -452,4 +452,27 @@ TEST_CASE("aborted_read: a committed input processed into a committed output is 
     const check::CheckResult r = h.result();
     CHECK(r.verdicts.at(eosim::check::VerdictName::aborted_read).holds);
     CHECK(r.counts.aborted_reads == 0);
+}
+
+namespace {
+// Value 1's send failed (its transaction aborted), and a reader polled it anyway.
+check::Anomalies aborted_value_polled(bool read_committed) {
+    HistoryBuilder h;
+    h.assign("reader", "readers", "k", read_committed);
+    h.send("writer", 1, "k");
+    h.end("writer", 1, "k", OpType::fail);
+    h.poll("reader", "readers", 1, "k", 0);  // read_committed is given on the assign (history-format.md)
+    return h.anomalies();
+}
+}  // namespace
+
+TEST_CASE("G1a by a read_uncommitted reader is reported as allowed; by a read_committed one it is not") {
+    const check::Anomalies uncommitted = aborted_value_polled(false);
+    CHECK_FALSE(uncommitted.found.at("G1a").holds);
+    CHECK(uncommitted.allowed.count("G1a") == 1);
+    CHECK(uncommitted.valid());
+    const check::Anomalies committed = aborted_value_polled(true);
+    CHECK_FALSE(committed.found.at("G1a").holds);
+    CHECK(committed.allowed.count("G1a") == 0);
+    CHECK_FALSE(committed.valid());
 }

@@ -38,6 +38,7 @@ private:
         history::OpType type = history::OpType::ok;
         std::uint32_t first = 0;  // into elements_
         std::uint32_t count = 0;
+        bool read_uncommitted = false;  // a poll by a read_uncommitted reader
     };
     struct Span {
         const history::Element* first;
@@ -84,6 +85,7 @@ private:
     std::vector<OpValues> txns_;       // completed transactions, with their micro-ops
     std::vector<history::Element> elements_;
     std::set<std::uint32_t> subscribers_;  // processes whose partitions a rebalance may move
+    std::map<std::uint32_t, bool> read_committed_;  // process -> its last assign said read_committed
     // (process, key) pairs whose tracking an assign without that key reset, at history index.
     std::vector<std::pair<std::uint64_t, std::pair<std::uint32_t, std::set<std::uint32_t>>>> assigns_;
 };
