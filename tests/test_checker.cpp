@@ -466,7 +466,7 @@ check::Anomalies aborted_value_polled(bool read_committed) {
 }
 }  // namespace
 
-TEST_CASE("G1a by a read_uncommitted reader is reported as allowed; by a read_committed one it is not") {
+TEST_CASE("G1a by a read_uncommitted reader is reported as allowed, by a read_committed one it is not") {
     const check::Anomalies uncommitted = aborted_value_polled(false);
     CHECK_FALSE(uncommitted.found.at("G1a").holds);
     CHECK(uncommitted.allowed.count("G1a") == 1);
