@@ -63,3 +63,15 @@ TEST_CASE("Kafka's defaults are valid and idempotent") {
     CHECK(c.acks == -1);
     CHECK(notes.empty());
 }
+
+TEST_CASE("the raised delivery timeout is clamped to Integer.MAX_VALUE, as Kafka does") {
+    ProducerConfig c;
+    c.linger_ms = 2147483647;
+    c.request_timeout_ms = 30000;
+    c.delivery_timeout_ms = 120000;
+    std::vector<std::string> notes;
+    CHECK(resolve_producer_config(c, notes).empty());
+    CHECK(c.delivery_timeout_ms == 2147483647);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0] == "delivery.timeout.ms raised to linger.ms + request.timeout.ms = 2147483647");
+}

@@ -277,3 +277,23 @@ TEST_CASE("a run that never goes quiet is blamed on what held it back, not on wh
     REQUIRE(quiet.witnesses.size() == 1);
     CHECK(quiet.witnesses[0].find("has not committed up to the high watermark") != std::string::npos);
 }
+
+TEST_CASE("Java-int extremes of the client timeouts run as Kafka computes them") {
+    // linger.ms + request.timeout.ms passes Integer.MAX_VALUE (the delivery timeout is clamped);
+    // max.poll.interval.ms + 5 s passes it too (the JoinGroup timeout is the rebalance timeout).
+    const Scenario s = parse_scenario(R"({
+      "name": "int-extremes",
+      "topics": [{"name": "t", "partitions": 2}],
+      "producers": [{"name": "p", "topic": "t", "messages": 20, "config": {"linger.ms": 2147483647}},
+                    {"name": "q", "topic": "t", "messages": 20}],
+      "consumers": [{"name": "c", "group": "g", "topic": "t", "subscribe": true,
+                     "config": {"max.poll.interval.ms": 2147483647, "auto.offset.reset": "earliest"}}],
+      "run": {"max_simulated_ms": 20000}
+    })", "s.json");
+    REQUIRE(s.producers[0].config.delivery_timeout_ms == 2147483647);
+    const RunOutcome outcome = run(s, 1);
+    CHECK(outcome.check.counts.sent == 40);
+    CHECK(outcome.check.counts.acknowledged == 20);  // q's; p's records linger for 24 days
+    CHECK(outcome.check.counts.delivered == 20);
+    CHECK(outcome.simulated_us <= eosim::sim::ms(20000));
+}

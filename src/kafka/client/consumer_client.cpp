@@ -1,6 +1,7 @@
 #include "kafka/client/consumer_client.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "base/assert.hpp"
@@ -8,6 +9,18 @@
 #include "sim/simulation.hpp"
 
 namespace eosim::kafka {
+namespace {
+
+// AbstractCoordinator.sendJoinGroupRequest: the rebalance timeout + 5 s, or the rebalance timeout
+// alone when the int sum would overflow (Kafka's max(timeout + lapse, timeout) guard).
+std::int64_t join_group_timeout_ms(const ConsumerConfig& config) {
+    constexpr std::int32_t kJoinGroupTimeoutLapseMs = 5000;
+    const std::int32_t rebalance_ms = config.max_poll_interval_ms;
+    if (rebalance_ms > std::numeric_limits<std::int32_t>::max() - kJoinGroupTimeoutLapseMs) return rebalance_ms;
+    return std::int64_t{rebalance_ms} + kJoinGroupTimeoutLapseMs;
+}
+
+}  // namespace
 
 ConsumerClient::ConsumerClient(sim::Simulation& sim, sim::NodeId host,
                                std::shared_ptr<const ClusterLayout> layout,
@@ -127,7 +140,7 @@ void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody bod
     // the whole join phase (ConsumerCoordinator: rebalance timeout + 5 s).
     sim::TimeUs wait_us = kind == RequestKind::fetch ? sim::ms(config_.fetch_max_wait_ms) : 0;
     sim::TimeUs timeout_us = sim::ms(config_.request_timeout_ms);
-    if (kind == RequestKind::join_group) timeout_us = std::max(timeout_us, sim::ms(config_.max_poll_interval_ms + 5000));
+    if (kind == RequestKind::join_group) timeout_us = std::max(timeout_us, sim::ms(join_group_timeout_ms(config_)));
     ch.in_flight.emplace(correlation, Pending{kind, sim_.now() + wait_us + timeout_us, position_epoch_, member_epoch_});
     sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
 }

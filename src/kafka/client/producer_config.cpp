@@ -1,5 +1,8 @@
 #include "kafka/client/producer_config.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include <fmt/format.h>
 
 namespace eosim::kafka {
@@ -42,7 +45,9 @@ std::string resolve_producer_config(ProducerConfig& config, std::vector<std::str
                  notes, error)) {
         return error;
     }
-    const std::int64_t minimum = std::int64_t{config.linger_ms} + config.request_timeout_ms;
+    // KafkaProducer.configureDeliveryTimeout: the sum in 64 bits, clamped to Integer.MAX_VALUE.
+    const std::int64_t minimum = std::min<std::int64_t>(std::int64_t{config.linger_ms} + config.request_timeout_ms,
+                                                        std::numeric_limits<std::int32_t>::max());
     if (config.delivery_timeout_ms < minimum) {
         if (config.delivery_timeout_set) {
             return "delivery.timeout.ms should be equal to or larger than linger.ms + "
