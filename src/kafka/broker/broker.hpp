@@ -41,7 +41,7 @@ struct BrokerStorage {
 class Broker final : public sim::Node,
                      private TxnCoordinatorHost,
                      private ReplicaManagerHost,
-                     private InterBrokerTransport,
+                     private ClientTransport,
                      private CoordinatorHostListener {
 public:
     Broker(std::string name, std::int32_t broker_id, std::shared_ptr<const ClusterLayout> layout,
@@ -157,7 +157,7 @@ private:
     // PurgatoryTimers: every broker timer is an action by tag; on_timer runs it.
     Handle schedule(sim::TimeUs delay_us, std::function<void()> action) override;
     void cancel(Handle timer) override;
-    // InterBrokerTransport
+    // ClientTransport (for the InterBrokerClient)
     sim::ConnectionId connect_to(sim::NodeId peer) override;
     void send_on(sim::ConnectionId connection, std::int32_t correlation, MessageBody request) override;
     void close_connection(sim::ConnectionId connection) override;

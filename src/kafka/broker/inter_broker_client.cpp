@@ -2,14 +2,14 @@
 
 namespace eosim::kafka {
 
-InterBrokerClient::InterBrokerClient(InterBrokerTransport& transport, PurgatoryTimers& timers,
+InterBrokerClient::InterBrokerClient(ClientTransport& transport, PurgatoryTimers& timers,
                                      std::shared_ptr<const ClusterLayout> layout, std::int32_t request_timeout_ms,
                                      std::int32_t& next_correlation)
-    : transport_(&transport),
-      timers_(&timers),
+    : timers_(&timers),
       layout_(std::move(layout)),
       request_timeout_ms_(request_timeout_ms),
-      next_correlation_(&next_correlation) {}
+      next_correlation_(&next_correlation),
+      network_(transport) {}
 
 sim::NodeId InterBrokerClient::peer_node(std::int32_t peer) const {
     return peer == kControllerPeer ? layout_->controller_node : layout_->broker_nodes.at(static_cast<std::size_t>(peer));
@@ -21,53 +21,36 @@ void InterBrokerClient::send(std::int32_t peer, MessageBody request, Callback on
     if (std::holds_alternative<WriteTxnMarkersRequest>(request)) purpose = Purpose::markers;
     if (std::holds_alternative<AddPartitionsToTxnRequest>(request)) purpose = Purpose::verification;
     const std::int32_t key = channel_key(peer, purpose);
-    Channel& channel = channels_[key];
-    if (!channel.open) {
-        channel.connection = transport_->connect_to(peer_node(peer));
-        channel.open = true;
-    }
+    if (!network_.channel(key).open) network_.connect(key, peer_node(peer));
     const std::int32_t correlation = (*next_correlation_)++;
     const PurgatoryTimers::Handle timeout = timers_->schedule(sim::ms(request_timeout_ms_), [this, key] {
-        transport_->close_connection(channels_[key].connection);
+        network_.close(key);
         fail_channel(key);
     });
-    channel.in_flight.emplace(correlation, InFlightRequest{std::move(on_response), timeout});
-    transport_->send_on(channel.connection, correlation, std::move(request));
+    network_.track(key, correlation, InFlightRequest{std::move(on_response), timeout});
+    network_.send(key, correlation, std::move(request));
 }
 
 bool InterBrokerClient::on_response(sim::ConnectionId connection, const KafkaMessage& message) {
-    for (auto& [key, channel] : channels_) {
-        if (!channel.open || channel.connection != connection) continue;
-        const auto found = channel.in_flight.find(message.correlation_id);
-        if (found == channel.in_flight.end()) return true;
-        InFlightRequest request = std::move(found->second);
-        channel.in_flight.erase(found);
-        timers_->cancel(request.timeout);
-        request.on_response(&message.body);
-        return true;
-    }
-    return false;
+    std::optional<NetworkClient<InFlightRequest>::Answer> answer = network_.take_answer(connection, message.correlation_id);
+    if (!answer) return false;
+    if (!answer->request) return true;
+    timers_->cancel(answer->request->timeout);
+    answer->request->on_response(&message.body);
+    return true;
 }
 
 void InterBrokerClient::fail_channel(std::int32_t key) {
-    Channel& channel = channels_[key];
-    channel.open = false;
-    std::map<std::int32_t, InFlightRequest> failed = std::move(channel.in_flight);
-    channel.in_flight.clear();
-    for (auto& [correlation, request] : failed) {
+    for (auto& [correlation, request] : network_.disconnect(key)) {
         timers_->cancel(request.timeout);
         request.on_response(nullptr);
     }
 }
 
 bool InterBrokerClient::on_connection_closed(sim::ConnectionId connection) {
-    for (auto& [key, channel] : channels_) {
-        if (channel.open && channel.connection == connection) {
-            fail_channel(key);
-            return true;
-        }
-    }
-    return false;
+    const std::optional<std::int32_t> key = network_.key_of(connection);
+    if (key) fail_channel(*key);
+    return key.has_value();
 }
 
 }  // namespace eosim::kafka

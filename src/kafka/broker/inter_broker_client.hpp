@@ -8,26 +8,15 @@
 // fails.
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 
 #include "kafka/broker/purgatory.hpp"
+#include "kafka/network/network_client.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/protocol/messages.hpp"
 #include "sim/node.hpp"
 
 namespace eosim::kafka {
-
-// What the client needs of its node's network.
-class InterBrokerTransport {
-public:
-    virtual sim::ConnectionId connect_to(sim::NodeId peer) = 0;
-    virtual void send_on(sim::ConnectionId connection, std::int32_t correlation, MessageBody request) = 0;
-    virtual void close_connection(sim::ConnectionId connection) = 0;
-
-protected:
-    ~InterBrokerTransport() = default;
-};
 
 class InterBrokerClient {
 public:
@@ -35,7 +24,7 @@ public:
     using Callback = std::function<void(const MessageBody*)>;  // nullptr: the request failed
 
     // next_correlation: the node's counter, which runs on across restarts (see Broker).
-    InterBrokerClient(InterBrokerTransport& transport, PurgatoryTimers& timers,
+    InterBrokerClient(ClientTransport& transport, PurgatoryTimers& timers,
                       std::shared_ptr<const ClusterLayout> layout, std::int32_t request_timeout_ms,
                       std::int32_t& next_correlation);
 
@@ -52,23 +41,17 @@ private:
         Callback on_response;
         PurgatoryTimers::Handle timeout = 0;
     };
-    struct Channel {
-        sim::ConnectionId connection = 0;
-        bool open = false;
-        std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
-    };
     static std::int32_t channel_key(std::int32_t peer, Purpose purpose) {
         return (peer + 1) * 4 + static_cast<std::int32_t>(purpose);
     }
     sim::NodeId peer_node(std::int32_t peer) const;
     void fail_channel(std::int32_t key);
 
-    InterBrokerTransport* transport_;  // pointers: the broker's memory, this included, is reassigned on crash
-    PurgatoryTimers* timers_;
+    PurgatoryTimers* timers_;  // a pointer: the broker's memory, this included, is reassigned on crash
     std::shared_ptr<const ClusterLayout> layout_;
     std::int32_t request_timeout_ms_;
     std::int32_t* next_correlation_;
-    std::map<std::int32_t, Channel> channels_;  // by channel_key(peer, purpose)
+    NetworkClient<InFlightRequest> network_;  // channels by channel_key(peer, purpose)
 };
 
 }  // namespace eosim::kafka

@@ -35,7 +35,9 @@ ConsumerClient::ConsumerClient(sim::Simulation& sim, sim::NodeId host,
       assignment_(std::move(assignment)),
       listener_(listener),
       wakeup_(sim, host, timer_tag),
-      leaders_(layout_) {}
+      leaders_(layout_),
+      transport_(sim, host),
+      network_(transport_) {}
 
 void ConsumerClient::start() {
     started_ = true;
@@ -91,27 +93,22 @@ void ConsumerClient::poll() {
 }
 
 void ConsumerClient::expire_requests(sim::TimeUs now) {
-    for (auto& [broker, ch] : channels_) {
-        bool timed_out = false;
-        for (const auto& [correlation, pending] : ch.in_flight) {
-            timed_out = timed_out || pending.deadline_us <= now;
-        }
-        if (!timed_out) continue;
-        sim_.close(host_, ch.connection);
-        fail_channel(broker, ErrorCode::REQUEST_TIMED_OUT);
-    }
+    network_.for_each_timed_out(now, [&](std::int32_t key) {
+        network_.close(key);
+        fail_channel(key, ErrorCode::REQUEST_TIMED_OUT);
+    });
 }
 
 bool ConsumerClient::in_flight(RequestKind kind) const {
-    for (const auto& [broker, ch] : channels_) {
+    for (const auto& [broker, ch] : network_.channels()) {
         if (in_flight_to(broker, kind)) return true;
     }
     return false;
 }
 
 bool ConsumerClient::in_flight_to(std::int32_t broker, RequestKind kind) const {
-    const auto found = channels_.find(broker);
-    if (found == channels_.end()) return false;
+    const auto found = network_.channels().find(broker);
+    if (found == network_.channels().end()) return false;
     for (const auto& [correlation, pending] : found->second.in_flight) {
         if (pending.kind == kind) return true;
     }
@@ -130,19 +127,16 @@ void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody bod
     const bool coordinator_request = kind == RequestKind::offset_fetch || kind == RequestKind::offset_commit ||
                                      kind == RequestKind::join_group || kind == RequestKind::sync_group ||
                                      kind == RequestKind::heartbeat || kind == RequestKind::leave_group;
-    Channel& ch = channels_[coordinator_request ? kCoordinatorChannel - broker : broker];
-    if (!ch.open) {
-        ch.connection = sim_.connect(host_, layout_->broker_nodes.at(broker));
-        ch.open = true;
-    }
+    const std::int32_t key = coordinator_request ? kCoordinatorChannel - broker : broker;
+    if (!network_.channel(key).open) network_.connect(key, layout_->broker_nodes.at(broker));
     const std::int32_t correlation = next_correlation_++;
     // A long poll may legitimately wait fetch.max.wait.ms before answering; a JoinGroup waits for
     // the whole join phase (ConsumerCoordinator: rebalance timeout + 5 s).
     sim::TimeUs wait_us = kind == RequestKind::fetch ? sim::ms(config_.fetch_max_wait_ms) : 0;
     sim::TimeUs timeout_us = sim::ms(config_.request_timeout_ms);
     if (kind == RequestKind::join_group) timeout_us = std::max(timeout_us, sim::ms(join_group_timeout_ms(config_)));
-    ch.in_flight.emplace(correlation, Pending{kind, sim_.now() + wait_us + timeout_us, position_epoch_, member_epoch_});
-    sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
+    network_.track(key, correlation, Pending{kind, sim_.now() + wait_us + timeout_us, position_epoch_, member_epoch_});
+    network_.send(key, correlation, std::move(body));
 }
 
 void ConsumerClient::send_offset_fetch() {
@@ -233,34 +227,26 @@ void ConsumerClient::request_failed(RequestKind kind, ErrorCode error) {
     }
 }
 
-void ConsumerClient::fail_channel(std::int32_t broker, ErrorCode error) {
-    Channel& ch = channels_[broker];
-    ch.open = false;
+void ConsumerClient::fail_channel(std::int32_t key, ErrorCode error) {
+    std::map<std::int32_t, Pending> failed = network_.disconnect(key);
     leaders_.mark_stale();
-    std::map<std::int32_t, Pending> failed = std::move(ch.in_flight);
-    ch.in_flight.clear();
     for (const auto& [correlation, pending] : failed) request_failed(pending.kind, error);
 }
 
 void ConsumerClient::on_connection_closed(sim::ConnectionId connection) {
-    for (auto& [broker, ch] : channels_) {
-        if (ch.open && ch.connection == connection) {
-            fail_channel(broker, ErrorCode::NETWORK_EXCEPTION);
-            break;
-        }
+    if (const std::optional<std::int32_t> key = network_.key_of(connection)) {
+        fail_channel(*key, ErrorCode::NETWORK_EXCEPTION);
     }
     poll();
 }
 
 void ConsumerClient::on_message(const sim::Envelope& envelope) {
     const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
-    for (auto& [broker, ch] : channels_) {
-        if (!ch.open || ch.connection != envelope.connection) continue;
-        const auto pending = ch.in_flight.find(message.correlation_id);
-        if (pending == ch.in_flight.end()) return;
-        answer_epoch_ = pending->second.position_epoch;
-        answer_member_epoch_ = pending->second.member_epoch;
-        ch.in_flight.erase(pending);
+    const std::optional<Network::Answer> answer = network_.take_answer(envelope.connection, message.correlation_id);
+    if (answer && !answer->request) return;  // its request failed meanwhile
+    if (answer) {
+        answer_epoch_ = answer->request->position_epoch;
+        answer_member_epoch_ = answer->request->member_epoch;
         std::visit(
             Overloaded{
                 [&](const OffsetFetchResponse& r) { handle_offset_fetch_response(r); },
@@ -286,7 +272,6 @@ void ConsumerClient::on_message(const sim::Envelope& envelope) {
                                 ApiVersionsResponse> auto&) { not_for_this_node("a consumer", message); },
             },
             message.body);
-        break;
     }
     poll();
 }
@@ -452,7 +437,7 @@ void ConsumerClient::schedule_wakeup() {
         const sim::TimeUs poll_deadline = last_application_poll_us_ + sim::ms(config_.max_poll_interval_ms) + 1;
         if (poll_deadline > now) deadline = std::min(deadline, poll_deadline);
     }
-    for (const auto& [broker, ch] : channels_) {
+    for (const auto& [key, ch] : network_.channels()) {
         for (const auto& [correlation, pending] : ch.in_flight) {
             if (pending.deadline_us > now && pending.deadline_us < deadline) deadline = pending.deadline_us;
         }

@@ -16,6 +16,7 @@
 #include "kafka/client/leader_cache.hpp"
 #include "kafka/protocol/messages.hpp"
 #include "kafka/client/wakeup_timer.hpp"
+#include "kafka/network/network_client.hpp"
 #include "sim/node.hpp"
 #include "sim/time.hpp"
 
@@ -64,6 +65,8 @@ public:
                    std::shared_ptr<const ClusterLayout> layout, ConsumerConfig config,
                    std::string group_id, std::vector<TopicPartition> assignment,
                    ConsumerListener& listener, std::uint64_t timer_tag);
+    ConsumerClient(const ConsumerClient&) = delete;  // its network client points at its transport
+    ConsumerClient& operator=(const ConsumerClient&) = delete;
 
     // subscribe(topic) before start(): partitions come from the group protocol.
     void subscribe(std::string topic) { subscription_ = std::move(topic); }
@@ -100,12 +103,7 @@ public:
     void on_message(const sim::Envelope& envelope);
     void on_timer();
     void on_connection_closed(sim::ConnectionId connection);
-    bool owns_connection(sim::ConnectionId connection) const {
-        for (const auto& [broker, ch] : channels_) {
-            if (ch.open && ch.connection == connection) return true;
-        }
-        return false;
-    }
+    bool owns_connection(sim::ConnectionId connection) const { return network_.owns_connection(connection); }
 
 private:
     enum class RequestKind {
@@ -118,11 +116,7 @@ private:
         std::uint64_t position_epoch = 0;  // answers to requests from before a rewind are ignored
         std::uint64_t member_epoch = 0;    // answers to group requests of an older membership too
     };
-    struct Channel {
-        sim::ConnectionId connection = 0;
-        bool open = false;
-        std::map<std::int32_t, Pending> in_flight;
-    };
+    using Network = NetworkClient<Pending>;
 
     void poll();
     void expire_requests(sim::TimeUs now);
@@ -156,7 +150,7 @@ private:
     void reset_position(const TopicPartition& tp);
     void accept_batches(const FetchResponse::PartitionData& data);
     void settle_positions();
-    void fail_channel(std::int32_t broker, ErrorCode error);
+    void fail_channel(std::int32_t key, ErrorCode error);
     void schedule_wakeup();
     // The leader of the group's __consumer_offsets partition (FindCoordinator, via Metadata).
     std::int32_t coordinator() const { return leaders_.leader_of(layout_->offsets_partition_of_group(group_id_)); }
@@ -174,7 +168,8 @@ private:
     // By broker id for fetches, ListOffsets and metadata; kCoordinatorChannel - broker id for the
     // group coordinator's connection.
     static constexpr std::int32_t kCoordinatorChannel = -2;
-    std::map<std::int32_t, Channel> channels_;
+    NodeTransport transport_;
+    Network network_;
     std::int32_t next_correlation_ = 0;
     bool started_ = false;
     bool committed_known_ = false;

@@ -27,7 +27,9 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
       retry_backoff_(config_.retry_backoff_ms, config_.retry_backoff_max_ms),
       reconnect_backoff_(config_.reconnect_backoff_ms, config_.reconnect_backoff_max_ms),
       backoff_prng_(sim.stream("producer-backoff/" + sim.node_name(host))),
-      leaders_(layout_) {
+      leaders_(layout_),
+      transport_(sim, host),
+      network_(transport_) {
     // resolve_producer_config (Kafka: ProducerConfig.postProcessAndValidateIdempotenceConfigs).
     EOSIM_ASSERT(!idempotent() || config_.acks == -1);
     EOSIM_ASSERT(!idempotent() || config_.max_in_flight_requests_per_connection <= 5);
@@ -130,20 +132,6 @@ void ProducerClient::handle_metadata_response(const MetadataResponse& response) 
     }
 }
 
-void ProducerClient::expire_requests(sim::TimeUs now) {
-    for (auto& [broker, ch] : channels_) {
-        bool timed_out = false;
-        for (const auto& [correlation, request] : ch.in_flight) {
-            timed_out = timed_out || request.deadline_us <= now;
-        }
-        if (!timed_out) continue;
-        // NetworkClient: a request timeout disconnects the node, failing all its requests.
-        sim_.record_state(host_, sim::StateChange("producer.request_timeout").with("broker", broker));
-        sim_.close(host_, ch.connection);
-        fail_channel(broker, ErrorCode::REQUEST_TIMED_OUT);
-    }
-}
-
 void ProducerClient::expire_batches(sim::TimeUs now) {
     const sim::TimeUs timeout_us = sim::ms(config_.delivery_timeout_ms);
     // The abortable error is entered once the loops are done: it calls back into the
@@ -164,7 +152,7 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
         }
     }
     // Batches past delivery.timeout.ms fail even while in flight; a late response is ignored.
-    for (auto& [broker, ch] : channels_) {
+    for (auto& [broker, ch] : network_.channels()) {
         for (auto& [correlation, request] : ch.in_flight) {
             for (BatchPtr& batch : request.batches) {
                 if (batch->done || now < batch->created_us + timeout_us) continue;
@@ -280,39 +268,6 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
     return true;
 }
 
-ProducerClient::Channel& ProducerClient::channel(std::int32_t broker) { return channels_[broker]; }
-
-ProducerClient::PartitionState& ProducerClient::partition_state(const TopicPartition& partition) {
-    PartitionState& state = partitions_[partition];
-    if (state.leader == kNoLeader && !leaders_.stale()) state.leader = leaders_.leader_of(partition);
-    return state;
-}
-
-void ProducerClient::send_request(std::int32_t broker, InFlightRequest request, MessageBody body) {
-    Channel& ch = channel(broker);
-    if (!ch.open) open_connection(broker, sim_.now());
-    const std::int32_t correlation = next_correlation_++;
-    const bool expects_response = request.kind != RequestKind::produce || !request.batches.empty();
-    if (!ch.ready && request.kind != RequestKind::api_versions) {
-        // A coordinator or metadata request waits for the connection (produce data never
-        // gets here before it is ready: it stays in the accumulator).
-        EOSIM_ASSERT(expects_response);
-        ch.unsent.emplace_back(correlation, std::move(body));
-    } else {
-        sim_.send(host_, ch.connection, std::make_unique<KafkaMessage>(correlation, std::move(body)));
-    }
-    if (expects_response) ch.in_flight.emplace(correlation, std::move(request));
-}
-
-void ProducerClient::fail_channel(std::int32_t broker, ErrorCode error) {
-    Channel& ch = channel(broker);
-    note_disconnect(ch);
-    leaders_.mark_stale();  // the broker may be gone: where do its partitions live now?
-    std::map<std::int32_t, InFlightRequest> failed = std::move(ch.in_flight);
-    ch.in_flight.clear();
-    for (auto& [correlation, request] : failed) fail_request(request, error);
-}
-
 void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
     if (request.kind == RequestKind::transaction) {
         transaction_request_failed();
@@ -337,29 +292,6 @@ void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
         batch->maybe_written = true;  // sent, never answered: the broker may have appended it
         complete_batch(std::move(batch), error, -1);
     }
-}
-
-void ProducerClient::on_connection_closed(sim::ConnectionId connection) {
-    for (auto& [broker, ch] : channels_) {
-        if (!ch.open || ch.connection != connection) continue;
-        fail_channel(broker, ErrorCode::NETWORK_EXCEPTION);
-        break;
-    }
-    poll();
-}
-
-void ProducerClient::on_message(const sim::Envelope& envelope) {
-    const auto& message = static_cast<const KafkaMessage&>(*envelope.payload);
-    for (auto& [broker, ch] : channels_) {
-        if (!ch.open || ch.connection != envelope.connection) continue;
-        const auto found = ch.in_flight.find(message.correlation_id);
-        if (found == ch.in_flight.end()) return;
-        InFlightRequest request = std::move(found->second);
-        ch.in_flight.erase(found);
-        dispatch(broker, request, message);
-        break;
-    }
-    poll();
 }
 
 // One handler per answer (the completion handlers of Kafka's NetworkClient, Sender and
@@ -406,112 +338,10 @@ void ProducerClient::handle_init_producer_id_response(const InitProducerIdRespon
                                  .with("epoch", producer_epoch_));
 }
 
-void ProducerClient::handle_produce_response(InFlightRequest& request,
-                                             const ProduceResponse& response) {
-    for (BatchPtr& batch : request.batches) {
-        const ProduceResponse::PartitionResponse* result = nullptr;
-        for (const auto& p : response.partitions) {
-            if (p.partition == batch->partition) result = &p;
-        }
-        EOSIM_ASSERT(result != nullptr);
-        if (result->error == ErrorCode::NOT_LEADER_OR_FOLLOWER || result->error == ErrorCode::FENCED_LEADER_EPOCH) {
-            leaders_.mark_stale();
-        }
-        forget_in_flight(*batch);
-        if (batch->done) continue;  // expired meanwhile
-        // The history records what the client knows: with acks=all such an answer can come after
-        // the append (e.g. NOT_ENOUGH_REPLICAS_AFTER_APPEND), so a final failure is indeterminate.
-        // With acks=1 the leader answers right after its append, so these errors are refusals.
-        if (config_.acks == -1 && may_follow_append(result->error)) batch->maybe_written = true;
-        complete_batch(std::move(batch), result->error, result->base_offset);
-    }
-}
-
-void ProducerClient::forget_in_flight(const Batch& batch) {
-    PartitionState& state = partitions_[batch.partition];
-    EOSIM_ASSERT(state.in_flight_batches > 0);
-    --state.in_flight_batches;
-}
-
-// Sender.completeBatch / failBatch.
-void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_t base_offset) {
-    PartitionState& state = partitions_[batch->partition];
-    if (error == ErrorCode::NONE || error == ErrorCode::DUPLICATE_SEQUENCE_NUMBER) {
-        // handleCompletedBatch: the partition's last acknowledged sequence, in its own epoch.
-        if (batch->base_sequence != kNoSequence && !batch->records.empty() &&
-            batch->producer_id == state.producer_id && batch->producer_epoch == state.producer_epoch) {
-            state.last_acked_sequence = increment_sequence(batch->base_sequence, static_cast<std::int32_t>(batch->records.size()) - 1);
-        }
-        // DUPLICATE_SEQUENCE_NUMBER is success without an offset (Sender.completeBatch).
-        const std::int64_t offset = error == ErrorCode::NONE ? base_offset : -1;
-        finish(*batch, {SendOutcome::Kind::ok, ErrorCode::NONE, offset});
-        return;
-    }
-    if (transactional() && !is_retriable(error)) {
-        // TxM: anything but a retriable error aborts the transaction (fenced: fatal later).
-        enter_abortable_error(error);
-        sim_.record_state(host_, sim::StateChange("producer.batch_failed")
-                                     .with("partition", batch->partition.str())
-                                     .with("error", error_name(error)));
-        finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail, error, -1});
-        return;
-    }
-    if (can_retry(*batch, error)) {
-        reenqueue(std::move(batch));
-        return;
-    }
-    if (transactional()) {
-        enter_abortable_error(error);
-    } else if (idempotent()) {
-        // failBatch(batch, response, batch.attempts() < retries).
-        handle_failed_batch(*batch, error, batch->attempts < config_.retries);
-    }
-    sim_.record_state(host_, sim::StateChange("producer.batch_failed")
-                                 .with("partition", batch->partition.str())
-                                 .with("error", error_name(error)));
-    finish(*batch, {batch->maybe_written ? SendOutcome::Kind::info : SendOutcome::Kind::fail,
-                    error, -1});
-}
-
-// Sender.canRetry: within delivery.timeout.ms and retries, then TransactionManager.canRetry.
-bool ProducerClient::can_retry(Batch& batch, ErrorCode error) {
-    if (sim_.now() >= batch.created_us + sim::ms(config_.delivery_timeout_ms)) return false;
-    if (batch.attempts >= config_.retries) return false;
-    if (idempotent() && !transactional()) return transaction_manager_can_retry(batch, error);
-    return is_retriable(error);
-}
-
-void ProducerClient::reenqueue(BatchPtr batch) {
-    ++batch->attempts;
-    // RecordAccumulator.batchReady: retryBackoff.backoff(attempts - 1), exponential (KIP-580).
-    batch->retry_after_us = sim_.now() + retry_backoff_.backoff_us(batch->attempts - 1, backoff_prng_);
-    batch->closed = true;
-    sim_.record_state(host_, sim::StateChange("producer.retry")
-                                 .with("partition", batch->partition.str())
-                                 .with("seq", batch->base_sequence)
-                                 .with("attempt", batch->attempts));
-    auto& queue = partitions_[batch->partition].queue;
-    auto position = queue.begin();
-    if (batch->base_sequence != kNoSequence) {
-        // insertInSequenceOrder: ahead of fresh batches and of retries with higher sequences.
-        while (position != queue.end() && (*position)->base_sequence != kNoSequence &&
-               (*position)->base_sequence < batch->base_sequence) {
-            ++position;
-        }
-    }
-    queue.insert(position, std::move(batch));
-}
-
-void ProducerClient::finish(Batch& batch, SendOutcome outcome) {
-    EOSIM_ASSERT(!batch.done);
-    batch.done = true;
-    EOSIM_ASSERT(pending_records_ >= batch.records.size());
-    pending_records_ -= batch.records.size();
-    for (std::size_t i = 0; i < batch.records.size(); ++i) {
-        SendOutcome record_outcome = outcome;
-        if (outcome.offset >= 0) record_outcome.offset = outcome.offset + static_cast<std::int64_t>(i);
-        listener_.on_send_complete(batch.records[i].value, batch.partition, record_outcome);
-    }
+ProducerClient::PartitionState& ProducerClient::partition_state(const TopicPartition& partition) {
+    PartitionState& state = partitions_[partition];
+    if (state.leader == kNoLeader && !leaders_.stale()) state.leader = leaders_.leader_of(partition);
+    return state;
 }
 
 sim::TimeUs ProducerClient::next_deadline() const {
@@ -527,8 +357,8 @@ sim::TimeUs ProducerClient::next_deadline() const {
         consider(state.queue.front()->retry_after_us);
         consider(state.queue.front()->created_us + sim::ms(config_.linger_ms));
     }
-    for (const auto& [broker, ch] : channels_) {
-        if (!ch.open) consider(ch.reconnect_after_us);
+    for (const auto& [broker, ch] : network_.channels()) {
+        if (!ch.open) consider(ch.state.reconnect_after_us);
         for (const auto& [correlation, request] : ch.in_flight) {
             consider(request.deadline_us);
             for (const BatchPtr& batch : request.batches) {

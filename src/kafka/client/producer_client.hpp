@@ -17,6 +17,7 @@
 #include "kafka/client/leader_cache.hpp"
 #include "kafka/protocol/messages.hpp"
 #include "kafka/client/wakeup_timer.hpp"
+#include "kafka/network/network_client.hpp"
 #include "kafka/client/producer_config.hpp"
 #include "sim/node.hpp"
 #include "sim/time.hpp"
@@ -64,6 +65,8 @@ public:
     ProducerClient(sim::Simulation& sim, sim::NodeId host,
                    std::shared_ptr<const ClusterLayout> layout, ProducerConfig config,
                    SendListener& listener, std::uint64_t timer_tag);
+    ProducerClient(const ProducerClient&) = delete;  // its network client points at its transport
+    ProducerClient& operator=(const ProducerClient&) = delete;
 
     void send(const TopicPartition& partition, Record record, std::int32_t size_bytes);
 
@@ -80,12 +83,7 @@ public:
     void on_message(const sim::Envelope& envelope);
     void on_timer();
     void on_connection_closed(sim::ConnectionId connection);
-    bool owns_connection(sim::ConnectionId connection) const {
-        for (const auto& [broker, ch] : channels_) {
-            if (ch.open && ch.connection == connection) return true;
-        }
-        return false;
-    }
+    bool owns_connection(sim::ConnectionId connection) const { return network_.owns_connection(connection); }
 
     std::size_t pending_records() const { return pending_records_; }
     std::int64_t producer_id() const { return producer_id_; }
@@ -134,15 +132,14 @@ private:
     };
     // One connection per broker, with Kafka's NetworkClient states: connecting (ApiVersions
     // sent), ready, or disconnected until the reconnect backoff has passed.
-    struct Channel {
-        sim::ConnectionId connection = 0;
-        bool open = false;
+    struct ConnectionState {
         bool ready = false;  // ApiVersions answered
-        std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
         std::vector<std::pair<std::int32_t, MessageBody>> unsent;  // queued until ready
         std::int32_t failed_attempts = 0;
         sim::TimeUs reconnect_after_us = 0;
     };
+    using Network = NetworkClient<InFlightRequest, ConnectionState>;
+    using Channel = Network::Channel;
 
     void poll();
     void expire_batches(sim::TimeUs now);
@@ -175,7 +172,7 @@ private:
     bool node_ready(std::int32_t broker, sim::TimeUs now);
     void open_connection(std::int32_t broker, sim::TimeUs now);
     void handle_api_versions_response(std::int32_t broker);
-    void note_disconnect(Channel& ch);
+    void note_disconnect(ConnectionState& connection);
     void fail_channel(std::int32_t broker, ErrorCode error);
     void fail_request(InFlightRequest& request, ErrorCode error);
     void handle_produce_response(InFlightRequest& request, const ProduceResponse& response);
@@ -223,7 +220,8 @@ private:
     bool metadata_in_flight_ = false;
     sim::TimeUs metadata_retry_after_us_ = 0;
     std::map<TopicPartition, PartitionState> partitions_;
-    std::map<std::int32_t, Channel> channels_;  // by broker id
+    NodeTransport transport_;
+    Network network_;  // channels by broker id
     std::int32_t next_correlation_ = 0;
     std::size_t pending_records_ = 0;
     std::int64_t producer_id_ = kNoProducerId;

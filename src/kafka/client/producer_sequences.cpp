@@ -12,7 +12,7 @@ namespace eosim::kafka {
 
 std::vector<ProducerClient::Batch*> ProducerClient::sequenced_batches(const TopicPartition& partition) {
     std::vector<Batch*> batches;
-    for (auto& [broker, ch] : channels_) {
+    for (auto& [broker, ch] : network_.channels()) {
         for (auto& [correlation, request] : ch.in_flight) {
             for (BatchPtr& batch : request.batches) {
                 // An expired batch left inflightBatchesBySequence when it failed (handleFailedBatch).
