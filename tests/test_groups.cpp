@@ -16,6 +16,8 @@
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
 
+#include "group_requests.hpp"
+
 using namespace eosim;
 using namespace eosim::kafka;
 
@@ -24,16 +26,7 @@ namespace {
 constexpr sim::TimeUs kSecond = 1'000'000;
 
 JoinGroupRequest join_request(const std::string& client, const std::string& member = "", const std::string& instance = "") {
-    JoinGroupRequest r;
-    r.group_id = "g";
-    r.member_id = member;
-    r.group_instance_id = instance;
-    r.client_id = client;
-    r.session_timeout_ms = 10000;
-    r.rebalance_timeout_ms = 30000;
-    r.protocol = "range";
-    r.topics = {"in"};
-    return r;
+    return test::join_group_request({"in", 30000}, client, member, instance);
 }
 
 // A group and a clock, with the answers its parked requests got.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "broker_harness.hpp"
+#include "group_requests.hpp"
 
 using namespace eosim;
 using namespace eosim::kafka;
@@ -19,15 +20,7 @@ namespace {
 constexpr sim::TimeUs kMs = 1000;
 
 JoinGroupRequest join(const std::string& client, const std::string& member = "", const std::string& instance = "") {
-    JoinGroupRequest r;
-    r.group_id = "g";
-    r.member_id = member;
-    r.group_instance_id = instance;
-    r.client_id = client;
-    r.session_timeout_ms = 10000;
-    r.rebalance_timeout_ms = 5000;
-    r.topics = {"t"};
-    return r;
+    return test::join_group_request({"t", 5000}, client, member, instance);
 }
 
 HarnessOptions two_partitions() {

@@ -1,7 +1,9 @@
 // expect.events: bounds on how many trace records match a pattern of type, kind, node, peer,
 // error and fields.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "scenario/json_reader.hpp"
 #include "scenario/loader_internal.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/trace_types.hpp"
 
 namespace eosim::scenario {
 namespace {
@@ -42,6 +45,34 @@ void parse_fields(ObjectReader& event, sim::TracePattern& match) {
     }
 }
 
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// A type no trace can hold would make "count": 0 hold vacuously: name the closest real one.
+std::string parse_type(ObjectReader& event) {
+    const std::string type = event.required_string("type");
+    const std::vector<std::string>& types = trace_record_types();
+    if (std::find(types.begin(), types.end(), type) != types.end()) return type;
+    const std::string* closest = &types.front();
+    for (const std::string& candidate : types) {
+        if (edit_distance(type, candidate) < edit_distance(type, *closest)) closest = &candidate;
+    }
+    event.fail("type", fmt::format("expected a trace record type (did you mean \"{}\"?), got \"{}\"; the types: {}",
+                                   *closest, type, fmt::join(types, ", ")));
+}
+
 CountBound parse_bound(ObjectReader& event) {
     constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
     CountBound b;
@@ -65,10 +96,7 @@ void parse_event_expectations(ObjectReader& expect, const Scenario& s, Expectati
         if (!event.has("type") && !event.has("error") && !event.has("fields")) {
             event.fail("type", "expected \"type\" (a trace record type, e.g. \"ProduceResponse\"), \"error\" or \"fields\"");
         }
-        if (event.has("type")) {
-            x.match.type = event.required_string("type");
-            if (x.match.type.empty()) event.fail("type", "expected a trace record type, e.g. \"ProduceResponse\"");
-        }
+        if (event.has("type")) x.match.type = parse_type(event);
         if (event.has("kind")) {
             x.match.kind = sim::trace_kind_from_name(event.choice("kind", {"deliver", "drop", "state", "fault", "node"}, ""));
         }

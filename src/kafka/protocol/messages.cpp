@@ -1,5 +1,9 @@
 #include "kafka/protocol/messages.hpp"
 
+#include <utility>
+
+#include "kafka/protocol/message_names.hpp"
+
 #include <string>
 
 namespace eosim::kafka {
@@ -299,6 +303,12 @@ struct Namer {
 }  // namespace
 
 std::string_view KafkaMessage::type_name() const { return std::visit(Namer{}, body); }
+
+std::vector<std::string_view> message_type_names() {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return std::vector<std::string_view>{Namer{}(std::variant_alternative_t<I, MessageBody>{})...};
+    }(std::make_index_sequence<std::variant_size_v<MessageBody>>{});
+}
 
 void KafkaMessage::describe(sim::FieldWriter& out) const {
     out.field("correlation", correlation_id);
