@@ -6,9 +6,13 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <new>
+#include <optional>
 #include <thread>
 
 #include "base/input_file.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/output_file.hpp"
 #include "check/history_check.hpp"
 #include "explore/sweep.hpp"
 #include "history/jsonl_reader.hpp"
@@ -23,8 +27,12 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitExpectationFailed = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitRunLimit = 3;      // a run stopped at run.max_events, max_events_per_instant or max_memory_mb
+constexpr int kExitOutputFailed = 5;  // an output could not be opened, written or closed
+// SIGINT / SIGTERM: 128 + the signal (130, 143), see cli/interrupt.hpp.
 constexpr const char* kVersion = "eosim 0.1.0";
 
+using eosim::cli::OutputFile;
 using eosim::scenario::ScenarioError;
 
 // A sweep keeps one result per seed; longer ranges are split into several sweeps.
@@ -62,46 +70,67 @@ std::uint64_t option_u64(const char* option, const std::string& text, std::uint6
     return value;
 }
 
-std::ofstream open_output(const std::string& path) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw ScenarioError(fmt::format("{}: cannot open for writing", path));
-    return out;
-}
-
-// Writes to --out FILE when given, else to standard output.
+// Writes to --out FILE (atomically) when given, else to standard output; commit() checks it all.
 class Output {
 public:
     explicit Output(const std::string& path) {
-        if (!path.empty()) file_ = open_output(path);
+        if (!path.empty()) file_.emplace(path);
     }
-    std::ostream& stream() { return file_.is_open() ? file_ : std::cout; }
+    std::ostream& stream() { return file_ ? file_->stream() : std::cout; }
+    void commit() {
+        if (file_) {
+            file_->commit();
+        } else {
+            eosim::cli::check_stdout();
+        }
+    }
 
 private:
-    std::ofstream file_;
+    std::optional<OutputFile> file_;
 };
+
+// The trace and history files of a run (each optional), committed even when the run stopped early:
+// what was recorded up to the stop, in whole lines.
+struct RunFiles {
+    std::optional<OutputFile> trace;
+    std::optional<OutputFile> history;
+
+    RunFiles(const RunArgs& args, eosim::scenario::RunOptions& options) {
+        const std::string same = eosim::cli::same_output_error({{"--out", args.out}, {"--trace", args.trace}, {"--history", args.history}});
+        if (!same.empty()) throw ScenarioError(same);
+        if (!args.trace.empty()) options.trace_text = &trace.emplace(args.trace).stream();
+        if (!args.history.empty()) options.history_jsonl = &history.emplace(args.history).stream();
+    }
+    void commit() {
+        if (trace) trace->commit();
+        if (history) history->commit();
+    }
+};
+
+// A run stopped by a limit or a signal: no report (an earlier --out stays), the reason on stderr.
+int report_halt(const eosim::scenario::RunOutcome& outcome) {
+    fmt::print(std::cerr, "eosim: {}: seed {}: {}\n", outcome.file, outcome.seed, outcome.halt_message);
+    if (outcome.halt == eosim::scenario::Halt::interrupted) return eosim::cli::interrupted_exit_code();
+    return kExitRunLimit;
+}
 
 int command_run(const RunArgs& args, bool seed_given) {
     const std::uint64_t seed = seed_given ? option_u64("--seed", args.seed, UINT64_MAX) : 0;
     const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
     eosim::scenario::RunOptions options;
     options.seed = seed_given ? seed : s.seed;
-    std::ofstream trace_file;
-    if (!args.trace.empty()) {
-        trace_file = open_output(args.trace);
-        options.trace_text = &trace_file;
-    }
-    std::ofstream history_file;
-    if (!args.history.empty()) {
-        history_file = open_output(args.history);
-        options.history_jsonl = &history_file;
-    }
+    options.interrupt = &eosim::cli::interrupt_flag();
+    RunFiles files(args, options);
     Output output(args.out);
     const eosim::scenario::RunOutcome outcome = eosim::scenario::run_scenario(s, options);
+    files.commit();
+    if (outcome.halt != eosim::scenario::Halt::none) return report_halt(outcome);
     if (args.format == "json") {
         output.stream() << eosim::report::to_json(outcome).dump(2) << '\n';
     } else {
         eosim::report::write_table(output.stream(), outcome);
     }
+    output.commit();
     return outcome.expectations_met() ? kExitOk : kExitExpectationFailed;
 }
 
@@ -112,6 +141,7 @@ int command_validate(const std::string& path) {
                path, s.name, s.brokers, s.producers.size(), s.consumers.size(), s.faults.size(),
                s.expect ? ", with expectations" : "");
     for (const std::string& note : s.config_notes) fmt::print("  config: {}\n", note);
+    eosim::cli::check_stdout();
     return kExitOk;
 }
 
@@ -133,12 +163,19 @@ int command_sweep(const SweepArgs& args) {
     // More threads than seeds would only idle.
     const std::uint64_t all = std::max(1U, std::thread::hardware_concurrency());
     const auto jobs = static_cast<unsigned>(std::min(asked == 0 ? all : asked, seeds));
-    const eosim::explore::SweepSummary summary = eosim::explore::sweep(s, first, last, jobs);
+    const eosim::explore::SweepSummary summary =
+        eosim::explore::sweep(s, first, last, jobs, &eosim::cli::interrupt_flag());
+    if (summary.interrupted) {
+        fmt::print(std::cerr, "eosim: {}: sweep interrupted; no report\n", s.file);
+        return eosim::cli::interrupted_exit_code();
+    }
     if (args.format == "json") {
         std::cout << eosim::report::to_json(summary, args.runs == "all").dump(2) << '\n';
     } else {
         eosim::report::write_table(std::cout, summary);
     }
+    eosim::cli::check_stdout();
+    if (!summary.halted_seeds.empty()) return kExitRunLimit;
     return summary.all_met() ? kExitOk : kExitExpectationFailed;
 }
 
@@ -146,6 +183,7 @@ int command_draw(const std::string& path, const std::string& seed_text, bool see
     const std::uint64_t seed = seed_given ? option_u64("--seed", seed_text, UINT64_MAX) : 0;
     const eosim::scenario::Scenario s = eosim::scenario::load_scenario(path);
     std::cout << eosim::scenario::drawn_source(s, seed_given ? seed : s.seed).dump(2) << '\n';
+    eosim::cli::check_stdout();
     return kExitOk;
 }
 
@@ -171,6 +209,7 @@ int command_check(const std::string& path, const std::string& format, const std:
         eosim::report::write_checks(output.stream(), checked.result, checked.anomalies);
         fmt::print(output.stream(), "\n{}\n", checked.valid() ? "valid" : "INVALID");
     }
+    output.commit();
     return checked.valid() ? kExitOk : kExitExpectationFailed;
 }
 
@@ -225,6 +264,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? kExitOk : kExitBadInput;
     }
+    eosim::cli::install_interrupt_handlers();
     try {
         if (*run_cmd) return command_run(run, seed_opt->count() > 0);
         if (*validate_cmd) return command_validate(validate_path);
@@ -240,6 +280,12 @@ int main(int argc, char** argv) {
     } catch (const eosim::base::InputFileError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;
+    } catch (const eosim::cli::OutputError& e) {
+        fmt::print(std::cerr, "eosim: {}\n", e.what());
+        return kExitOutputFailed;
+    } catch (const std::bad_alloc&) {
+        fmt::print(std::cerr, "eosim: out of memory (lower run.max_memory_mb so the run stops at its budget)\n");
+        return kExitRunLimit;
     }
     return kExitBadInput;
 }

@@ -13,15 +13,21 @@
 namespace eosim::explore {
 namespace {
 
-SeedResult run_one(const scenario::Scenario& s, std::uint64_t seed) {
+SeedResult run_one(const scenario::Scenario& s, std::uint64_t seed, const std::atomic<bool>* interrupt) {
     scenario::RunOptions options;
     options.seed = seed;
+    options.interrupt = interrupt;
     const scenario::RunOutcome outcome = scenario::run_scenario(s, options);
     SeedResult r;
     r.seed = seed;
     r.trace_hash = outcome.trace_hash;
     r.expectations_met = outcome.expectations_met();
     r.expectation_failures = outcome.expectation_failures;
+    if (outcome.halt != scenario::Halt::none) {
+        r.halt = outcome.halt_message;
+        r.expectations_met = false;
+        r.expectation_failures = {outcome.halt_message};
+    }
     for (const auto& [which, verdict] : outcome.check.verdicts) r.verdicts[std::string(check::verdict_name(which))] = verdict.holds;
     r.counts = outcome.check.counts;
     for (const auto& [name, verdict] : outcome.anomalies.found) {
@@ -48,9 +54,10 @@ struct Shared {
     std::map<std::string, std::map<std::string, std::uint64_t>> tally;
 };
 
-void run_slot(const scenario::Scenario& s, std::uint64_t seed, SeedResult& slot, Shared& shared) {
+void run_slot(const scenario::Scenario& s, std::uint64_t seed, SeedResult& slot, Shared& shared,
+              const std::atomic<bool>* interrupt) {
     try {
-        slot = run_one(s, seed);
+        slot = run_one(s, seed, interrupt);
     } catch (const scenario::ScenarioError& e) {
         const std::lock_guard<std::mutex> lock(shared.mutex);
         if (!shared.bad_draw || shared.bad_draw->first > seed) shared.bad_draw = {seed, e.what()};
@@ -78,6 +85,7 @@ void summarise(const scenario::Scenario& s, SweepSummary& summary) {
         for (const auto& [name, value] : scenario::counts_by_name(r.counts)) summary.count_positive[name] += value > 0 ? 1 : 0;
         for (const std::string& name : r.anomalies) summary.anomaly_found[name] += 1;
         if (!r.expectations_met) summary.failing_seeds.push_back(r.seed);
+        if (!r.halt.empty()) summary.halted_seeds.push_back(r.seed);
     }
     summary.distinct_trace_hashes = hashes.size();
     const std::uint64_t total = summary.seeds.size();
@@ -100,7 +108,7 @@ bool SweepSummary::all_met() const {
 }
 
 SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::uint64_t last_seed,
-                   unsigned jobs) {
+                   unsigned jobs, const std::atomic<bool>* interrupt) {
     EOSIM_ASSERT(first_seed <= last_seed);
     SweepSummary summary;
     summary.scenario = s.name;
@@ -110,9 +118,10 @@ SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::u
     summary.seeds.resize(count);
     Shared shared;
     // Nothing may escape a worker: an uncaught exception in a thread ends the process.
+    const auto interrupted = [interrupt] { return interrupt != nullptr && interrupt->load(); };
     const auto worker = [&] {
-        for (std::uint64_t i = shared.next++; i < count && !shared.stop; i = shared.next++) {
-            run_slot(s, first_seed + i, summary.seeds[i], shared);  // each slot written by one thread
+        for (std::uint64_t i = shared.next++; i < count && !shared.stop && !interrupted(); i = shared.next++) {
+            run_slot(s, first_seed + i, summary.seeds[i], shared, interrupt);  // each slot written by one thread
         }
     };
     std::vector<std::thread> threads;
@@ -121,6 +130,8 @@ SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::u
     worker();
     for (std::thread& t : threads) t.join();
     if (shared.bad_draw) throw scenario::ScenarioError(shared.bad_draw->second);
+    summary.interrupted = interrupted();
+    if (summary.interrupted) return summary;  // partial: the caller reports the interrupt only
     summary.swarm_tally = std::move(shared.tally);
     summarise(s, summary);
     return summary;

@@ -1,6 +1,7 @@
 #pragma once
 // Runs one scenario over a range of seeds, on several threads, and summarises the verdicts.
 // Each run is independent and deterministic, so results do not depend on the thread count.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -22,6 +23,7 @@ struct SeedResult {
     std::set<std::string> anomalies;  // Jepsen anomalies found
     std::uint64_t events = 0;
     std::vector<std::string> swarm;  // what was drawn, kept for seeds that missed expectations
+    std::string halt;  // the run stopped at a run-time limit: what it hit (the seed fails)
 };
 
 // One sweep expectation and how the sweep measured up.
@@ -41,6 +43,8 @@ struct SweepSummary {
     std::map<std::string, std::uint64_t> count_positive;  // count name -> seeds where it was > 0
     std::map<std::string, std::uint64_t> anomaly_found;   // Jepsen anomaly -> seeds where found
     std::vector<std::uint64_t> failing_seeds;           // expectations not met
+    std::vector<std::uint64_t> halted_seeds;            // stopped at a run-time limit (also failing)
+    bool interrupted = false;                           // SIGINT/SIGTERM: some seeds never ran
     std::uint64_t distinct_trace_hashes = 0;
     std::vector<SweepTally> sweep_expectations;
     // Swarm coverage: for each drawn path, how many seeds drew each value.
@@ -50,8 +54,10 @@ struct SweepSummary {
 };
 
 // A bad swarm draw (scenario::ScenarioError) is rethrown after the workers stop, for the lowest
-// such seed; any other exception in a run makes that seed fail with the message.
+// such seed; any other exception in a run makes that seed fail with the message. A seed that
+// stops at a run-time limit fails with what it hit. Once *interrupt is set, the runs stop and
+// no new seed starts (the summary says interrupted).
 SweepSummary sweep(const scenario::Scenario& scenario, std::uint64_t first_seed,
-                   std::uint64_t last_seed, unsigned jobs);
+                   std::uint64_t last_seed, unsigned jobs, const std::atomic<bool>* interrupt = nullptr);
 
 }  // namespace eosim::explore

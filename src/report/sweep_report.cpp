@@ -24,6 +24,7 @@ nlohmann::ordered_json to_json(const explore::SweepSummary& s, bool all_runs) {
     j["count_positive"] = s.count_positive;
     j["anomaly_found"] = s.anomaly_found;
     j["failing_seeds"] = s.failing_seeds;
+    j["halted_seeds"] = s.halted_seeds;
     j["distinct_trace_hashes"] = s.distinct_trace_hashes;
     nlohmann::ordered_json tallies = nlohmann::ordered_json::array();
     for (const auto& t : s.sweep_expectations) {
@@ -44,6 +45,7 @@ nlohmann::ordered_json to_json(const explore::SweepSummary& s, bool all_runs) {
                                    {"events", r.events}};
         if (!r.expectations_met) {
             run["failures"] = r.expectation_failures;
+            if (!r.halt.empty()) run["halt"] = r.halt;
             run["swarm_drawn"] = r.swarm;
         }
         runs.push_back(std::move(run));
@@ -86,6 +88,9 @@ void write_table(std::ostream& out, const explore::SweepSummary& s) {
             fmt::print(out, "  seed {}: {}\n", r.seed, fmt::join(r.expectation_failures, "; "));
             if (!r.swarm.empty()) fmt::print(out, "    drawn: {}\n", fmt::join(r.swarm, ", "));
         }
+    }
+    if (!s.halted_seeds.empty()) {
+        fmt::print(out, "{} seed(s) stopped at a run-time limit: {}\n", s.halted_seeds.size(), fmt::join(s.halted_seeds, ", "));
     }
     bool sweep_met = true;
     for (const auto& t : s.sweep_expectations) sweep_met = sweep_met && t.met();

@@ -411,6 +411,12 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
     }
     if (auto run = root.object("run")) {
         s.max_simulated_us = sim::ms(run->integer("max_simulated_ms", 1, 24 * kHourMs, 600'000));
+        s.limits.max_events = static_cast<std::uint64_t>(
+            run->integer("max_events", 1, 1'000'000'000'000, static_cast<std::int64_t>(s.limits.max_events)));
+        s.limits.max_events_per_instant = static_cast<std::uint64_t>(run->integer(
+            "max_events_per_instant", 1, 1'000'000'000'000, static_cast<std::int64_t>(s.limits.max_events_per_instant)));
+        s.limits.max_memory_mb = static_cast<std::uint64_t>(
+            run->integer("max_memory_mb", 1, 1'048'576, static_cast<std::int64_t>(s.limits.max_memory_mb)));
         run->finish();
     }
     parse_expectations(root, s);

@@ -326,14 +326,33 @@ void liveness(const Assembly& a, bool quiesced, check::CheckResult& result) {
     result.verdicts[check::VerdictName::quiesced] = std::move(quiet);
 }
 
-void schedule_quiescence_check(Assembly& a, bool& quiesced) {
-    a.sim.schedule(a.sim.now() + kQuiescenceCheckUs, [&a, &quiesced] {
-        if (quiescent(a)) {
-            quiesced = true;
+// The run's progress, as the periodic check sees it.
+struct Progress {
+    bool quiesced = false;
+    bool over_budget = false;
+    std::uint64_t checks = 0;
+};
+
+// Every 100 ms of simulated time (the estimate walks every log): whether the state passed the budget.
+bool over_budget(const Assembly& a, const Scenario& s, Progress& progress) {
+    constexpr std::uint64_t kChecksPerBudgetCheck = 10;
+    if (progress.checks++ % kChecksPerBudgetCheck != 0) return false;
+    return estimated_state_bytes(a.sim, a.brokers, a.recorder.operations()) > s.limits.max_memory_mb << 20;
+}
+
+void schedule_quiescence_check(Assembly& a, const Scenario& s, Progress& progress) {
+    a.sim.schedule(a.sim.now() + kQuiescenceCheckUs, [&a, &s, &progress] {
+        if (over_budget(a, s, progress)) {
+            progress.over_budget = true;
             a.sim.stop();
             return;
         }
-        schedule_quiescence_check(a, quiesced);
+        if (quiescent(a)) {
+            progress.quiesced = true;
+            a.sim.stop();
+            return;
+        }
+        schedule_quiescence_check(a, s, progress);
     });
 }
 
@@ -442,9 +461,11 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     sim::TraceCounter event_counter(std::move(patterns));
     if (s.expect && !s.expect->events.empty()) a.sim.trace().add_observer(&event_counter);
     a.sim.start_all();
-    bool quiesced = false;
-    schedule_quiescence_check(a, quiesced);
+    Progress progress;
+    schedule_quiescence_check(a, s, progress);
+    a.sim.set_limits({s.limits.max_events, s.limits.max_events_per_instant, options.interrupt});
     a.sim.run(s.max_simulated_us);
+    const bool quiesced = progress.quiesced;
 
     RunOutcome out;
     out.scenario = s.name;
@@ -453,6 +474,11 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     out.trace_hash = a.sim.trace().hash();
     out.trace_records = a.sim.trace().records();
     out.history_operations = a.recorder.operations();
+    out.metrics = a.sim.metrics();
+    out.simulated_us = a.sim.now();
+    out.halt = progress.over_budget ? Halt::memory_budget : halt_of(a.sim.stop_cause());
+    out.halt_message = halt_message(out.halt, s.limits, a.sim.now(), out.metrics.events);
+    if (out.halt != Halt::none) return out;  // not checked: the history is cut short
     out.check = a.checker.finish();
     liveness(a, quiesced, out.check);
     out.anomalies = a.anomalies.finish();

@@ -1,6 +1,7 @@
 #pragma once
 // Assembles a simulation from a scenario, runs it until quiet (or the time limit), checks the
 // recorded history and evaluates the scenario's expectations.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <ostream>
@@ -20,6 +21,7 @@ struct RunOptions {
     std::uint64_t seed = 1;
     std::ostream* trace_text = nullptr;            // full trace, only when asked
     std::ostream* history_jsonl = nullptr;         // the history as JSON Lines, when asked
+    const std::atomic<bool>* interrupt = nullptr;  // set by a signal handler: stop between events
 };
 
 struct RunOutcome {
@@ -34,6 +36,8 @@ struct RunOutcome {
     sim::SimulationMetrics metrics;
     sim::TimeUs simulated_us = 0;
     bool quiesced = false;  // false: stopped by max_simulated_ms
+    Halt halt = Halt::none;  // a run-time limit or an interrupt stopped the run early
+    std::string halt_message;
     std::vector<faults::FaultRecord> faults;
     std::vector<std::string> knockouts;
     std::vector<std::string> config_notes;

@@ -14,6 +14,7 @@
 #include "kafka/client/consumer_config.hpp"
 #include "kafka/client/producer_config.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
+#include "scenario/run_limits.hpp"
 #include "scenario/swarm.hpp"
 #include "sim/network.hpp"
 #include "sim/trace_match.hpp"
@@ -108,6 +109,7 @@ struct Scenario {
     kafka::BrokerConfig broker;  // knock-outs and transaction settings
     kafka::ReplicationConfig replication;  // enabled by cluster.replication
     sim::TimeUs max_simulated_us = sim::ms(600'000);
+    RunLimitsSpec limits;  // run.max_events, run.max_events_per_instant, run.max_memory_mb
     std::optional<Expectations> expect;
     std::vector<SweepExpectation> expect_sweep;  // judged by `eosim sweep` over all its seeds
     std::vector<std::string> config_notes;  // what Kafka's config rules adjusted

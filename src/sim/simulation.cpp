@@ -346,13 +346,39 @@ void Simulation::dispatch(const Event& event) {
     slot.node->on_connection_closed(event.token);
 }
 
+std::size_t Simulation::held_messages() const {
+    std::size_t held = 0;
+    for (const auto& [key, waiting] : held_) held += waiting.size();
+    return held;
+}
+
+// Checked before each event; the interrupt flag only every 1024 events (an atomic load).
+StopCause Simulation::limit_reached() const {
+    constexpr std::uint64_t kInterruptPollEvents = 1024;
+    if (limits_.max_events != 0 && metrics_.events >= limits_.max_events) return StopCause::event_limit;
+    if (limits_.max_events_per_instant != 0 && events_at_instant_ >= limits_.max_events_per_instant &&
+        queue_.top().time_us == now_us_) {
+        return StopCause::instant_limit;
+    }
+    if (limits_.interrupt != nullptr && metrics_.events % kInterruptPollEvents == 0 &&
+        limits_.interrupt->load(std::memory_order_relaxed)) {
+        return StopCause::interrupted;
+    }
+    return StopCause::none;
+}
+
 void Simulation::run(TimeUs limit_us) {
     stop_requested_ = false;
+    stop_cause_ = StopCause::none;
     while (!queue_.empty() && !stop_requested_) {
         if (queue_.top().time_us > limit_us) break;
+        stop_cause_ = limit_reached();
+        if (stop_cause_ != StopCause::none) break;
         const Event event = queue_.pop();
         EOSIM_ASSERT(event.time_us >= now_us_);
+        if (event.time_us != now_us_) events_at_instant_ = 0;
         now_us_ = event.time_us;
+        ++events_at_instant_;
         ++metrics_.events;
         dispatch(event);
     }

@@ -1,5 +1,6 @@
 #pragma once
 // The simulation kernel: clock, event queue, nodes, network, timers, faults hooks and trace.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,6 +25,17 @@ struct SimulationMetrics {
     std::uint64_t messages_delivered = 0;
     std::uint64_t messages_dropped = 0;
 };
+
+// Run-time limits the event loop enforces (0: none). A run that reaches one stops with its cause;
+// an interrupt flag (set by a signal handler) is polled between events.
+struct RunLimits {
+    std::uint64_t max_events = 0;
+    std::uint64_t max_events_per_instant = 0;  // simulated time stopped advancing
+    const std::atomic<bool>* interrupt = nullptr;
+};
+
+// Why run() returned early ("none": the queue emptied, time passed the limit, or stop()).
+enum class StopCause : std::uint8_t { none, event_limit, instant_limit, interrupted };
 
 class Simulation {
 public:
@@ -85,6 +97,12 @@ public:
     // Runs events until the queue is empty, time passes limit_us, or stop() is called.
     void run(TimeUs limit_us);
     void stop() { stop_requested_ = true; }
+    void set_limits(const RunLimits& limits) { limits_ = limits; }
+    StopCause stop_cause() const { return stop_cause_; }
+    // Events dispatched at the current simulated instant so far.
+    std::uint64_t events_at_instant() const { return events_at_instant_; }
+    std::size_t pending_events() const { return queue_.size(); }
+    std::size_t held_messages() const;
 
 private:
     struct NodeSlot {
@@ -130,6 +148,11 @@ private:
     TimerId next_timer_ = 1;
     std::unordered_set<TimerId> cancelled_timers_;  // membership only; never iterated
     bool stop_requested_ = false;
+    RunLimits limits_;
+    StopCause stop_cause_ = StopCause::none;
+    std::uint64_t events_at_instant_ = 0;
+
+    StopCause limit_reached() const;
 };
 
 }  // namespace eosim::sim
