@@ -16,6 +16,7 @@
 #include "check/history_check.hpp"
 #include "explore/sweep.hpp"
 #include "history/jsonl_reader.hpp"
+#include "report/determinism_check.hpp"
 #include "report/run_report.hpp"
 #include "report/sweep_report.hpp"
 #include "scenario/json_reader.hpp"
@@ -29,6 +30,7 @@ constexpr int kExitExpectationFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitRunLimit = 3;      // a run stopped at run.max_events, max_events_per_instant or max_memory_mb
 constexpr int kExitOutputFailed = 5;  // an output could not be opened, written or closed
+constexpr int kExitNondeterministic = 4;  // run --check-determinism: the two runs differ
 // SIGINT / SIGTERM: 128 + the signal (130, 143), see cli/interrupt.hpp.
 constexpr const char* kVersion = "eosim 0.1.0";
 
@@ -46,6 +48,7 @@ struct RunArgs {
     std::string out;
     std::string trace;
     std::string history;
+    bool check_determinism = false;
 };
 
 struct SweepArgs {
@@ -114,6 +117,19 @@ int report_halt(const eosim::scenario::RunOutcome& outcome) {
     return kExitRunLimit;
 }
 
+// The report of a run, with --check-determinism's result when it ran twice.
+void write_run_report(std::ostream& out, const std::string& format, const eosim::scenario::RunOutcome& outcome,
+                      const eosim::report::DeterminismCheck* determinism) {
+    if (format == "json") {
+        nlohmann::ordered_json j = eosim::report::to_json(outcome);
+        if (determinism != nullptr) j["determinism"] = eosim::report::determinism_json(*determinism);
+        out << j.dump(2) << '\n';
+        return;
+    }
+    eosim::report::write_table(out, outcome);
+    if (determinism != nullptr) eosim::report::write_determinism(out, *determinism);
+}
+
 int command_run(const RunArgs& args, bool seed_given) {
     const std::uint64_t seed = seed_given ? option_u64("--seed", args.seed, UINT64_MAX) : 0;
     const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
@@ -122,14 +138,19 @@ int command_run(const RunArgs& args, bool seed_given) {
     options.interrupt = &eosim::cli::interrupt_flag();
     RunFiles files(args, options);
     Output output(args.out);
+    if (args.check_determinism) {
+        const eosim::report::DeterminismCheck checked = eosim::report::check_determinism(s, options);
+        files.commit();
+        if (checked.first.halt != eosim::scenario::Halt::none) return report_halt(checked.first);
+        write_run_report(output.stream(), args.format, checked.first, &checked);
+        output.commit();
+        if (!checked.deterministic()) return kExitNondeterministic;
+        return checked.first.expectations_met() ? kExitOk : kExitExpectationFailed;
+    }
     const eosim::scenario::RunOutcome outcome = eosim::scenario::run_scenario(s, options);
     files.commit();
     if (outcome.halt != eosim::scenario::Halt::none) return report_halt(outcome);
-    if (args.format == "json") {
-        output.stream() << eosim::report::to_json(outcome).dump(2) << '\n';
-    } else {
-        eosim::report::write_table(output.stream(), outcome);
-    }
+    write_run_report(output.stream(), args.format, outcome, nullptr);
     output.commit();
     return outcome.expectations_met() ? kExitOk : kExitExpectationFailed;
 }
@@ -229,6 +250,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--out", run.out, "Write the report to FILE instead of stdout");
     run_cmd->add_option("--trace", run.trace, "Write the full trace to FILE");
     run_cmd->add_option("--history", run.history, "Write the history as JSON Lines to FILE");
+    run_cmd->add_flag("--check-determinism", run.check_determinism,
+                      "Run the seed twice and report the first differing trace record (exit 4)");
 
     std::string validate_path;
     auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it");
