@@ -24,7 +24,7 @@ for target in "${targets[@]}"; do
     echo "== fuzz $target: $seconds s (log $log)"
     code=0
     "$build/fuzz_$target" -max_total_time="$seconds" -max_len="$(cat "$build/fuzz/$target.max_len")" \
-        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/fuzz/artifacts/" \
+        -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/fuzz/artifacts/" \
         "$build/fuzz/corpus/$target" "${seeds[@]}" >"$log" 2>&1 || code=$?
     executions="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
     coverage="$(grep -o 'cov: [0-9]*' "$log" | tail -1)"
