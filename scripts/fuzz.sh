@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Long libFuzzer runs of the fuzz preset's targets (tests/fuzz), one after the other, each in one
-# process (the machine is shared). The corpus grows in build/fuzz/fuzz/corpus/TARGET and is kept
-# between runs; a crash is written to build/fuzz/fuzz/artifacts/ and fails the script.
+# Long libFuzzer runs of the sanitize preset's targets (tests/fuzz), one after the other, each in one
+# process (the machine is shared). The corpus grows in build/sanitize/fuzz/corpus/TARGET and is kept
+# between runs; a crash is written to build/sanitize/fuzz/artifacts/ and fails the script.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET [TARGET...]]     (default 1800 s; targets scenario history)
-# Then: reproduce with build/fuzz/fuzz_TARGET ARTIFACT, fix the class of bug, and add the input
+# Then: reproduce with build/sanitize/fuzz_TARGET ARTIFACT, fix the class of bug, and add the input
 # to tests/bad-input with its expected message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +12,9 @@ shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then targets=(scenario history); fi
 bash scripts/setup.sh
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "${FUZZ_BUILD_JOBS:-1}" --target "${targets[@]/#/fuzz_}"
-build=build/fuzz
+cmake --preset sanitize >/dev/null
+cmake --build --preset sanitize -j "${FUZZ_BUILD_JOBS:-1}" --target "${targets[@]/#/fuzz_}"
+build=build/sanitize
 export ASAN_OPTIONS="${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1:halt_on_error=1}"
 status=0

@@ -1,5 +1,7 @@
 #include "check/history_check.hpp"
 
+#include <vector>
+
 #include "history/jsonl_reader.hpp"
 
 namespace eosim::check {
@@ -8,15 +10,13 @@ namespace {
 // Feeds one history to several checkers.
 class Fanout final : public history::HistorySink {
 public:
-    Fanout(history::HistorySink& a, history::HistorySink& b) : a_(a), b_(b) {}
+    explicit Fanout(std::vector<history::HistorySink*> sinks) : sinks_(std::move(sinks)) {}
     void observe(const history::Operation& op) override {
-        a_.observe(op);
-        b_.observe(op);
+        for (history::HistorySink* sink : sinks_) sink->observe(op);
     }
 
 private:
-    history::HistorySink& a_;
-    history::HistorySink& b_;
+    std::vector<history::HistorySink*> sinks_;
 };
 
 }  // namespace
@@ -32,12 +32,14 @@ HistoryCheck check_history(std::istream& in, const std::string& file) {
     history::Names names;
     DeliveryChecker delivery(names);
     QueueAnomalyChecker queue(names);
-    Fanout both(delivery, queue);
+    FiguresCollector figures(names);
+    Fanout all({&delivery, &queue, &figures});
     HistoryCheck out;
     out.file = file;
-    out.operations = history::read_jsonl(in, file, names, both);
+    out.operations = history::read_jsonl(in, file, names, all);
     out.result = delivery.finish();
     out.anomalies = queue.finish();
+    out.figures = figures.finish();
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "check/delivery_checker.hpp"
+#include "check/figures.hpp"
 #include "check/queue_anomalies.hpp"
 
 namespace eosim::check {
@@ -14,6 +15,7 @@ struct HistoryCheck {
     std::uint64_t operations = 0;
     CheckResult result;
     Anomalies anomalies;
+    Figures figures;  // throughput and latency over the history's own times
     bool valid() const;  // every verdict holds and no anomaly outside the allowed ones
 };
 

@@ -14,9 +14,12 @@
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
 #include "check/history_check.hpp"
+#include "explore/compare.hpp"
 #include "explore/sweep.hpp"
 #include "history/jsonl_reader.hpp"
 #include "report/determinism_check.hpp"
+#include "report/compare_report.hpp"
+#include "report/figures_report.hpp"
 #include "report/run_report.hpp"
 #include "report/sweep_report.hpp"
 #include "scenario/json_reader.hpp"
@@ -49,6 +52,7 @@ struct RunArgs {
     std::string trace;
     std::string history;
     bool check_determinism = false;
+    std::vector<std::string> set;  // --set POINTER=VALUE
 };
 
 struct SweepArgs {
@@ -57,6 +61,17 @@ struct SweepArgs {
     std::string jobs = "0";
     std::string format = "table";
     std::string runs = "all";
+    std::vector<std::string> set;
+};
+
+struct CompareArgs {
+    std::string scenario;
+    std::string seeds;  // default: the scenario's seed
+    std::string jobs = "0";
+    std::string format = "table";
+    std::string out;
+    std::vector<std::string> rows;  // --presets
+    std::vector<std::string> set;
 };
 
 bool parse_u64(std::string_view text, std::uint64_t& out) {
@@ -71,6 +86,40 @@ std::uint64_t option_u64(const char* option, const std::string& text, std::uint6
         throw ScenarioError(fmt::format("{}: expected an integer in [0, {}], got \"{}\"", option, max, text));
     }
     return value;
+}
+
+struct SeedRange {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+};
+
+// FIRST..LAST, or one seed N.
+SeedRange parse_seed_range(const std::string& text) {
+    SeedRange r;
+    const auto dots = text.find("..");
+    if (dots == std::string::npos && parse_u64(text, r.first)) return {r.first, r.first};
+    if (dots == std::string::npos || !parse_u64(std::string_view(text).substr(0, dots), r.first) ||
+        !parse_u64(std::string_view(text).substr(dots + 2), r.last) || r.first > r.last) {
+        throw ScenarioError(fmt::format("--seeds: expected FIRST..LAST with FIRST <= LAST, or one seed, got \"{}\"", text));
+    }
+    if (r.last - r.first >= kMaxSweepSeeds) {
+        throw ScenarioError(fmt::format("--seeds: at most {} seeds per sweep, got \"{}\" (split the range)",
+                                        kMaxSweepSeeds, text));
+    }
+    return r;
+}
+
+// Threads for a range: --jobs 0 is every core; never more threads than runs (they would idle).
+unsigned jobs_for(const std::string& jobs_text, std::uint64_t runs) {
+    const std::uint64_t asked = option_u64("--jobs", jobs_text, kMaxJobs);
+    const std::uint64_t all = std::max(1U, std::thread::hardware_concurrency());
+    return static_cast<unsigned>(std::min(asked == 0 ? all : asked, runs));
+}
+
+eosim::scenario::Scenario load_with(const std::string& path, const std::vector<std::string>& set) {
+    std::vector<eosim::scenario::Override> overrides;
+    for (const std::string& text : set) overrides.push_back(eosim::scenario::parse_override(text));
+    return eosim::scenario::load_scenario(path, overrides);
 }
 
 // Writes to --out FILE (atomically) when given, else to standard output; commit() checks it all.
@@ -132,7 +181,7 @@ void write_run_report(std::ostream& out, const std::string& format, const eosim:
 
 int command_run(const RunArgs& args, bool seed_given) {
     const std::uint64_t seed = seed_given ? option_u64("--seed", args.seed, UINT64_MAX) : 0;
-    const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
+    const eosim::scenario::Scenario s = load_with(args.scenario, args.set);
     eosim::scenario::RunOptions options;
     options.seed = seed_given ? seed : s.seed;
     options.interrupt = &eosim::cli::interrupt_flag();
@@ -167,23 +216,9 @@ int command_validate(const std::string& path) {
 }
 
 int command_sweep(const SweepArgs& args) {
-    const auto dots = args.seeds.find("..");
-    std::uint64_t first = 0;
-    std::uint64_t last = 0;
-    if (dots == std::string::npos || !parse_u64(std::string_view(args.seeds).substr(0, dots), first) ||
-        !parse_u64(std::string_view(args.seeds).substr(dots + 2), last) || first > last) {
-        throw ScenarioError(fmt::format("--seeds: expected FIRST..LAST with FIRST <= LAST, got \"{}\"", args.seeds));
-    }
-    if (last - first >= kMaxSweepSeeds) {
-        throw ScenarioError(fmt::format("--seeds: at most {} seeds per sweep, got \"{}\" (split the range)",
-                                        kMaxSweepSeeds, args.seeds));
-    }
-    const std::uint64_t seeds = last - first + 1;
-    const std::uint64_t asked = option_u64("--jobs", args.jobs, kMaxJobs);
-    const eosim::scenario::Scenario s = eosim::scenario::load_scenario(args.scenario);
-    // More threads than seeds would only idle.
-    const std::uint64_t all = std::max(1U, std::thread::hardware_concurrency());
-    const auto jobs = static_cast<unsigned>(std::min(asked == 0 ? all : asked, seeds));
+    const auto [first, last] = parse_seed_range(args.seeds);
+    const unsigned jobs = jobs_for(args.jobs, last - first + 1);
+    const eosim::scenario::Scenario s = load_with(args.scenario, args.set);
     const eosim::explore::SweepSummary summary =
         eosim::explore::sweep(s, first, last, jobs, &eosim::cli::interrupt_flag());
     if (summary.interrupted) {
@@ -198,6 +233,31 @@ int command_sweep(const SweepArgs& args) {
     eosim::cli::check_stdout();
     if (!summary.halted_seeds.empty()) return kExitRunLimit;
     return summary.all_met() ? kExitOk : kExitExpectationFailed;
+}
+
+// Exit 1 when the exactly-once rows (every row but the weaker presets) miss a safety verdict is
+// not the job of compare: it reports, and exits 0, unless a run stopped at a limit (3).
+int command_compare(const CompareArgs& args) {
+    const eosim::scenario::Scenario s = load_with(args.scenario, args.set);
+    const SeedRange range = args.seeds.empty() ? SeedRange{s.seed, s.seed} : parse_seed_range(args.seeds);
+    const std::uint64_t rows = args.rows.empty() ? eosim::explore::delivery_presets().size() + s.compare_variants.size()
+                                                 : args.rows.size();
+    const unsigned jobs = jobs_for(args.jobs, rows * (range.last - range.first + 1));
+    Output output(args.out);
+    const eosim::explore::Comparison comparison =
+        eosim::explore::compare(s, args.rows, range.first, range.last, jobs, &eosim::cli::interrupt_flag());
+    if (comparison.interrupted) {
+        fmt::print(std::cerr, "eosim: {}: compare interrupted; no report\n", s.file);
+        return eosim::cli::interrupted_exit_code();
+    }
+    eosim::report::write_comparison(output.stream(), comparison, args.format);
+    output.commit();
+    for (const auto& row : comparison.rows) {
+        for (const auto& run : row.runs) {
+            if (!run.halt.empty()) return kExitRunLimit;
+        }
+    }
+    return kExitOk;
 }
 
 int command_draw(const std::string& path, const std::string& seed_text, bool seed_given) {
@@ -224,10 +284,12 @@ int command_check(const std::string& path, const std::string& format, const std:
         }
         j["counts"] = counts;
         j["anomalies"] = eosim::report::anomalies_json(checked.anomalies);
+        j["figures"] = eosim::report::figures_json(checked.figures);
         output.stream() << j.dump(2) << '\n';
     } else {
         fmt::print(output.stream(), "history    {} ({} operations)\n", path, checked.operations);
         eosim::report::write_checks(output.stream(), checked.result, checked.anomalies);
+        eosim::report::write_figures(output.stream(), checked.figures);
         fmt::print(output.stream(), "\n{}\n", checked.valid() ? "valid" : "INVALID");
     }
     output.commit();
@@ -253,6 +315,8 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--check-determinism", run.check_determinism,
                       "Run the seed twice and report the first differing trace record (exit 4)");
 
+    run_cmd->add_option("--set", run.set, "Override POINTER=VALUE in the scenario's JSON (repeatable; '*' matches every element)");
+
     std::string validate_path;
     auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it");
     validate_cmd->add_option("scenario", validate_path, "Scenario file (JSON)")->required();
@@ -266,6 +330,20 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
     sweep_cmd->add_option("--runs", sweep_args.runs, "JSON: list all runs, or only failing ones")
         ->check(CLI::IsMember({"all", "failing"}))->capture_default_str();
+    sweep_cmd->add_option("--set", sweep_args.set, "Override POINTER=VALUE in the scenario's JSON (repeatable)");
+
+    CompareArgs compare_args;
+    auto* compare_cmd = app.add_subcommand(
+        "compare", "Run one workload and fault schedule under each delivery preset and compare loss, duplicates and cost");
+    compare_cmd->add_option("scenario", compare_args.scenario, "Scenario file (JSON)")->required();
+    compare_cmd->add_option("--seeds", compare_args.seeds, "Seed range FIRST..LAST or one seed (default: the scenario's)");
+    compare_cmd->add_option("--jobs", compare_args.jobs, "Threads (default 0: all cores)");
+    compare_cmd->add_option("--format", compare_args.format, "Output format")
+        ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))->capture_default_str();
+    compare_cmd->add_option("--out", compare_args.out, "Write the report to FILE instead of stdout");
+    compare_cmd->add_option("--presets", compare_args.rows,
+                            "Rows to run, in order: preset or compare.variants names (default: all)")->delimiter(',');
+    compare_cmd->add_option("--set", compare_args.set, "Override POINTER=VALUE before the presets apply (repeatable)");
 
     std::string draw_path;
     std::string draw_seed;
@@ -292,6 +370,7 @@ int main(int argc, char** argv) {
         if (*run_cmd) return command_run(run, seed_opt->count() > 0);
         if (*validate_cmd) return command_validate(validate_path);
         if (*sweep_cmd) return command_sweep(sweep_args);
+        if (*compare_cmd) return command_compare(compare_args);
         if (*draw_cmd) return command_draw(draw_path, draw_seed, draw_seed_opt->count() > 0);
         if (*check_cmd) return command_check(check_path, check_format, check_out);
     } catch (const eosim::history::HistoryFormatError& e) {

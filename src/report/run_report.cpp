@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "report/figures_report.hpp"
+
 namespace eosim::report {
 namespace {
 
@@ -29,6 +31,7 @@ nlohmann::ordered_json to_json(const scenario::RunOutcome& o) {
     j["verdicts"] = verdicts_json(o.check);
     j["anomalies"] = anomalies_json(o.anomalies);
     j["counts"] = counts_json(o.check.counts);
+    j["figures"] = figures_json(o.figures);
     j["metrics"] = {{"events", o.metrics.events},
                     {"simulated_ms", o.simulated_us / 1000},
                     {"messages_sent", o.metrics.messages_sent},
@@ -139,6 +142,7 @@ void write_table(std::ostream& out, const scenario::RunOutcome& o) {
         for (const auto& w : o.replication.offline) fmt::print(out, "unavail.   {}\n", w);
     }
     write_checks(out, o.check, o.anomalies);
+    write_figures(out, o.figures);
     if (!o.events.empty()) fmt::print(out, "\ntrace events\n");
     for (const auto& e : o.events) fmt::print(out, "    {:>6}  {}\n", e.count, e.match);
     if (!o.has_expectations) {

@@ -277,6 +277,37 @@ void check_names(ObjectReader& root, const Scenario& s);
 
 namespace {
 
+// compare: {"variants": [{"name": ..., "set": {POINTER: VALUE, ...}}]}, kept out of the run.
+std::vector<CompareVariant> take_compare(nlohmann::json& json, const std::string& file) {
+    if (!json.is_object() || !json.contains("compare")) return {};
+    std::vector<CompareVariant> variants;
+    ObjectReader compare(json["compare"], "/compare", file);
+    std::set<std::string> names;
+    for (ObjectReader& v : compare.objects("variants")) {
+        CompareVariant variant;
+        variant.name = v.required_string("name");
+        if (variant.name.empty() || !names.insert(variant.name).second) {
+            v.fail("name", fmt::format("expected a non-empty name unique among the variants, got \"{}\"", variant.name));
+        }
+        const nlohmann::json* set = v.raw("set");
+        if (set == nullptr || !set->is_object() || set->empty()) {
+            v.fail("set", "expected an object of JSON pointer -> value, e.g. {\"/producers/*/config/linger.ms\": 5}");
+        }
+        for (const auto& [pointer, value] : set->items()) {
+            try {
+                variant.overrides.push_back(parse_override(pointer + "=" + value.dump(), "compare.variants"));
+            } catch (const ScenarioError& e) {
+                v.fail("set", e.what());
+            }
+        }
+        v.finish();
+        variants.push_back(std::move(variant));
+    }
+    compare.finish();
+    json.erase("compare");
+    return variants;
+}
+
 SwarmSpec take_swarm(nlohmann::json& json, const std::string& file) {
     if (!json.is_object() || !json.contains("swarm")) return {};
     SwarmSpec spec = parse_swarm(json["swarm"], file);
@@ -308,13 +339,31 @@ Scenario parse_checked_json(nlohmann::json json, const std::string& file);
 
 }  // namespace
 
-Scenario parse_scenario(const std::string& text, const std::string& file) {
-    nlohmann::json json;
+namespace {
+
+nlohmann::json parse_text(const std::string& text, const std::string& file) {
     try {
-        json = base::parse_strict_json(text);
+        return base::parse_strict_json(text);
     } catch (const base::JsonTextError& e) {
         throw ScenarioError(fmt::format("{}: invalid JSON: {}", file, e.what()));
     }
+}
+
+std::string read_scenario_file(const std::string& path) {
+    try {
+        return base::read_input_file(path, base::kMaxScenarioBytes);
+    } catch (const base::InputFileError& e) {
+        throw ScenarioError(e.what());
+    }
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& file) {
+    return parse_scenario_json(parse_text(text, file), file);
+}
+
+Scenario parse_scenario_json(nlohmann::json json, const std::string& file) {
     try {
         return parse_checked_json(std::move(json), file);
     } catch (const nlohmann::json::exception& e) {
@@ -327,8 +376,10 @@ namespace {
 
 Scenario parse_checked_json(nlohmann::json json, const std::string& file) {
     SwarmSpec swarm = take_swarm(json, file);
+    std::vector<CompareVariant> variants = take_compare(json, file);
     Scenario s = parse_json(json, file);
     s.swarm = std::move(swarm);
+    s.compare_variants = std::move(variants);
     s.source = std::move(json);
     // Every value of every values/merge choice is tried once, the other choices drawn as for the
     // scenario's seed (and the choices that depend on them re-drawn); each seed is checked again.
@@ -427,14 +478,12 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path) {
-    std::string text;
-    try {
-        text = base::read_input_file(path, base::kMaxScenarioBytes);
-    } catch (const base::InputFileError& e) {
-        throw ScenarioError(e.what());
-    }
-    return parse_scenario(text, path);
+Scenario load_scenario(const std::string& path) { return parse_scenario(read_scenario_file(path), path); }
+
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {
+    nlohmann::json json = parse_text(read_scenario_file(path), path);
+    apply_overrides(json, overrides, path);
+    return parse_scenario_json(std::move(json), path);
 }
 
 }  // namespace eosim::scenario

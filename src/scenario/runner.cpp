@@ -30,6 +30,7 @@ struct Assembly {
     history::Recorder recorder{names};
     check::DeliveryChecker checker{names};
     check::QueueAnomalyChecker anomalies{names};
+    check::FiguresCollector figures{names};
     std::shared_ptr<kafka::ClusterLayout> layout = std::make_shared<kafka::ClusterLayout>();
     std::vector<kafka::Broker*> brokers;
     kafka::Controller* controller = nullptr;  // with replication only
@@ -444,6 +445,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     Assembly a(s, options);
     a.recorder.add_sink(&a.checker);
     a.recorder.add_sink(&a.anomalies);
+    a.recorder.add_sink(&a.figures);
     std::unique_ptr<history::JsonlWriter> history_writer;
     if (options.history_jsonl != nullptr) {
         history_writer = std::make_unique<history::JsonlWriter>(*options.history_jsonl, a.names);
@@ -482,6 +484,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     out.check = a.checker.finish();
     liveness(a, quiesced, out.check);
     out.anomalies = a.anomalies.finish();
+    out.figures = a.figures.finish();
     out.metrics = a.sim.metrics();
     out.simulated_us = a.sim.now();
     out.quiesced = quiesced;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "check/delivery_checker.hpp"
+#include "check/figures.hpp"
 #include "check/queue_anomalies.hpp"
 #include "faults/fault_plan.hpp"
 #include "history/operation.hpp"
@@ -33,6 +34,7 @@ struct RunOutcome {
     std::uint64_t history_operations = 0;
     check::CheckResult check;
     check::Anomalies anomalies;
+    check::Figures figures;  // throughput and latency, simulated time
     sim::SimulationMetrics metrics;
     sim::TimeUs simulated_us = 0;
     bool quiesced = false;  // false: stopped by max_simulated_ms

@@ -14,6 +14,7 @@
 #include "kafka/client/consumer_config.hpp"
 #include "kafka/client/producer_config.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
+#include "scenario/overrides.hpp"
 #include "scenario/run_limits.hpp"
 #include "scenario/swarm.hpp"
 #include "sim/network.hpp"
@@ -91,6 +92,12 @@ struct SweepExpectation {
     std::string text() const;     // "at_least_once violated", "lost >= 1"
 };
 
+// compare.variants[]: a named set of overrides `eosim compare` runs beside its presets.
+struct CompareVariant {
+    std::string name;
+    std::vector<Override> overrides;
+};
+
 struct Scenario {
     std::string file;
     std::string name;
@@ -117,6 +124,7 @@ struct Scenario {
     // Swarm mode: parts of this scenario drawn per seed (TigerBeetle's VOPR swarm testing). The
     // drawn scenario is validated like any scenario; `swarm_drawn` says what was chosen.
     SwarmSpec swarm;
+    std::vector<CompareVariant> compare_variants;
     nlohmann::json source;  // the scenario as written, without "swarm"
     std::vector<SwarmDrawn> swarm_drawn;
 
@@ -135,6 +143,10 @@ nlohmann::json drawn_source(const Scenario& scenario, std::uint64_t seed);
 
 // Reads and validates a scenario file. Throws ScenarioError with the file and JSON path.
 Scenario load_scenario(const std::string& path);
+// The same, after applying overrides (--set) to the file's JSON.
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides);
 Scenario parse_scenario(const std::string& text, const std::string& file);
+// Validates a scenario already parsed as JSON (e.g. a source with a compare preset applied).
+Scenario parse_scenario_json(nlohmann::json json, const std::string& file);
 
 }  // namespace eosim::scenario
