@@ -16,15 +16,18 @@
 #include "check/history_check.hpp"
 #include "explore/compare.hpp"
 #include "explore/sweep.hpp"
+#include "explore/test_suite.hpp"
 #include "history/jsonl_reader.hpp"
 #include "report/determinism_check.hpp"
 #include "report/compare_report.hpp"
 #include "report/figures_report.hpp"
+#include "report/junit.hpp"
 #include "report/run_report.hpp"
 #include "report/sweep_report.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/seed_range.hpp"
 
 namespace {
 
@@ -40,8 +43,6 @@ constexpr const char* kVersion = "eosim 0.1.0";
 using eosim::cli::OutputFile;
 using eosim::scenario::ScenarioError;
 
-// A sweep keeps one result per seed; longer ranges are split into several sweeps.
-constexpr std::uint64_t kMaxSweepSeeds = 10'000'000;
 constexpr std::uint64_t kMaxJobs = 256;
 
 struct RunArgs {
@@ -62,6 +63,14 @@ struct SweepArgs {
     std::string format = "table";
     std::string runs = "all";
     std::vector<std::string> set;
+};
+
+struct TestArgs {
+    std::vector<std::string> paths;
+    std::string seeds;  // default: each scenario's own
+    std::string jobs = "0";
+    std::string junit;
+    bool strict = false;
 };
 
 struct CompareArgs {
@@ -88,26 +97,9 @@ std::uint64_t option_u64(const char* option, const std::string& text, std::uint6
     return value;
 }
 
-struct SeedRange {
-    std::uint64_t first = 0;
-    std::uint64_t last = 0;
-};
+using eosim::scenario::SeedRange;
 
-// FIRST..LAST, or one seed N.
-SeedRange parse_seed_range(const std::string& text) {
-    SeedRange r;
-    const auto dots = text.find("..");
-    if (dots == std::string::npos && parse_u64(text, r.first)) return {r.first, r.first};
-    if (dots == std::string::npos || !parse_u64(std::string_view(text).substr(0, dots), r.first) ||
-        !parse_u64(std::string_view(text).substr(dots + 2), r.last) || r.first > r.last) {
-        throw ScenarioError(fmt::format("--seeds: expected FIRST..LAST with FIRST <= LAST, or one seed, got \"{}\"", text));
-    }
-    if (r.last - r.first >= kMaxSweepSeeds) {
-        throw ScenarioError(fmt::format("--seeds: at most {} seeds per sweep, got \"{}\" (split the range)",
-                                        kMaxSweepSeeds, text));
-    }
-    return r;
-}
+SeedRange parse_seed_range(const std::string& text) { return eosim::scenario::parse_seed_range(text, "--seeds"); }
 
 // Threads for a range: --jobs 0 is every core; never more threads than runs (they would idle).
 unsigned jobs_for(const std::string& jobs_text, std::uint64_t runs) {
@@ -260,6 +252,37 @@ int command_compare(const CompareArgs& args) {
     return kExitOk;
 }
 
+// Exit 0 when every case passed (skipped ones too, unless --strict made them failures), 1 when one
+// failed, 2 when a file did not load; the JUnit file is written either way.
+int command_test(const TestArgs& args) {
+    eosim::explore::TestOptions options;
+    if (!args.seeds.empty()) options.seeds = parse_seed_range(args.seeds);
+    options.jobs = jobs_for(args.jobs, kMaxJobs);
+    options.strict = args.strict;
+    options.interrupt = &eosim::cli::interrupt_flag();
+    const std::vector<std::string> files = eosim::explore::scenario_files(args.paths);
+    if (files.empty()) throw ScenarioError("eosim test: no scenario files (*.json) in the paths given");
+    std::optional<OutputFile> junit;
+    if (!args.junit.empty()) junit.emplace(args.junit);
+    std::vector<eosim::explore::TestCase> cases;
+    for (const std::string& file : files) {
+        if (eosim::cli::interrupt_flag().load()) break;
+        cases.push_back(eosim::explore::run_test_case(file, options));
+        eosim::report::write_test_case(std::cout, cases.back());
+        std::cout.flush();  // progress, one line per scenario
+    }
+    const eosim::report::TestTotals totals = eosim::report::totals_of(cases);
+    fmt::print("\n{}\n", eosim::report::totals_line(totals));
+    if (junit) {
+        eosim::report::write_junit(junit->stream(), cases);
+        junit->commit();
+    }
+    eosim::cli::check_stdout();
+    if (eosim::cli::interrupt_flag().load()) return eosim::cli::interrupted_exit_code();
+    if (totals.errors > 0) return kExitBadInput;
+    return totals.failed > 0 ? kExitExpectationFailed : kExitOk;
+}
+
 int command_draw(const std::string& path, const std::string& seed_text, bool seed_given) {
     const std::uint64_t seed = seed_given ? option_u64("--seed", seed_text, UINT64_MAX) : 0;
     const eosim::scenario::Scenario s = eosim::scenario::load_scenario(path);
@@ -345,6 +368,16 @@ int main(int argc, char** argv) {
                             "Rows to run, in order: preset or compare.variants names (default: all)")->delimiter(',');
     compare_cmd->add_option("--set", compare_args.set, "Override POINTER=VALUE before the presets apply (repeatable)");
 
+    TestArgs test_args;
+    auto* test_cmd = app.add_subcommand("test", "Run every scenario's expectations over its seeds (CI): N passed, N failed");
+    test_cmd->add_option("paths", test_args.paths, "Scenario files or directories (their *.json)")->required();
+    test_cmd->add_option("--seeds", test_args.seeds, "Seed range FIRST..LAST or one seed for every scenario "
+                                                      "(default: each scenario's `seeds`, else its `seed`)");
+    test_cmd->add_option("--jobs", test_args.jobs, "Threads per scenario (default 0: all cores)");
+    test_cmd->add_option("--junit", test_args.junit, "Write JUnit XML to FILE");
+    test_cmd->add_flag("--strict", test_args.strict,
+                       "Require an expect block naming every safety verdict (a scenario without is a failure)");
+
     std::string draw_path;
     std::string draw_seed;
     auto* draw_cmd = app.add_subcommand("draw", "Print the scenario a swarm draws for a seed (JSON)");
@@ -371,6 +404,7 @@ int main(int argc, char** argv) {
         if (*validate_cmd) return command_validate(validate_path);
         if (*sweep_cmd) return command_sweep(sweep_args);
         if (*compare_cmd) return command_compare(compare_args);
+        if (*test_cmd) return command_test(test_args);
         if (*draw_cmd) return command_draw(draw_path, draw_seed, draw_seed_opt->count() > 0);
         if (*check_cmd) return command_check(check_path, check_format, check_out);
     } catch (const eosim::history::HistoryFormatError& e) {

@@ -442,6 +442,15 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
     s.name = root.required_string("name");
     s.description = root.string("description", "");
     s.seed = static_cast<std::uint64_t>(root.integer("seed", 0, std::numeric_limits<std::int64_t>::max(), 1));
+    if (root.has("seeds")) {
+        const nlohmann::json* seeds = root.raw("seeds");
+        if (!seeds->is_string()) root.fail("seeds", "expected a string \"FIRST..LAST\" or \"N\", got " + describe_json_type(*seeds));
+        try {
+            s.seeds = parse_seed_range(seeds->get<std::string>(), "");
+        } catch (const ScenarioError& e) {
+            root.fail("seeds", e.what());
+        }
+    }
     parse_cluster(root, s);
     parse_topics(root, s);
     parse_producers(root, s);

@@ -16,6 +16,7 @@
 #include "kafka/protocol/cluster_layout.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/run_limits.hpp"
+#include "scenario/seed_range.hpp"
 #include "scenario/swarm.hpp"
 #include "sim/network.hpp"
 #include "sim/trace_match.hpp"
@@ -103,6 +104,7 @@ struct Scenario {
     std::string name;
     std::string description;
     std::uint64_t seed = 1;
+    std::optional<SeedRange> seeds;  // what `eosim test` runs; absent: seed alone
     std::int32_t brokers = 1;
     sim::LinkProfile network;
     std::vector<kafka::TopicSpec> topics;

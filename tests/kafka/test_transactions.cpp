@@ -151,10 +151,11 @@ TEST_CASE("client transition table: every (from, to) pair") {
     };
     const std::vector<C> all = {C::UNINITIALIZED, C::INITIALIZING, C::READY, C::IN_TRANSACTION,
                                 C::COMMITTING_TRANSACTION, C::ABORTING_TRANSACTION, C::ABORTABLE_ERROR, C::FATAL_ERROR};
-    for (const auto& [to, previous] : table) {
+    for (const auto& row : table) {  // no structured binding: CAPTURE's lambda cannot use one in clang 14
+        const C to = row.first;
         for (const C from : all) {
             bool expected = false;
-            for (const C p : previous) expected = expected || p == from;
+            for (const C p : row.second) expected = expected || p == from;
             CAPTURE(client_txn_state_name(from));
             CAPTURE(client_txn_state_name(to));
             CHECK(is_valid_client_transition(from, to) == expected);

@@ -1,0 +1,22 @@
+#pragma once
+// A range of seeds as people write it: "FIRST..LAST" or one seed "N".
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace eosim::scenario {
+
+struct SeedRange {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    std::uint64_t count() const { return last - first + 1; }
+};
+
+// A sweep keeps one result per seed; longer ranges are split into several sweeps.
+constexpr std::uint64_t kMaxSweepSeeds = 10'000'000;
+
+// Throws ScenarioError "WHAT: expected ..." (what: the option; empty: no prefix) for anything else,
+// a reversed range or more than kMaxSweepSeeds seeds.
+SeedRange parse_seed_range(std::string_view text, std::string_view what);
+
+}  // namespace eosim::scenario
