@@ -140,6 +140,7 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
     for (auto& [tp, state] : partitions_) {
         for (auto it = state.queue.begin(); it != state.queue.end();) {
             if (now < (*it)->created_us + timeout_us) {
+                if ((*it)->attempts == 0) break;  // the fresh tail is in creation order
                 ++it;
                 continue;
             }
@@ -352,7 +353,11 @@ sim::TimeUs ProducerClient::next_deadline() const {
     };
     const sim::TimeUs delivery_us = sim::ms(config_.delivery_timeout_ms);
     for (const auto& [tp, state] : partitions_) {
-        for (const BatchPtr& batch : state.queue) consider(batch->created_us + delivery_us);
+        for (const BatchPtr& batch : state.queue) {
+            consider(batch->created_us + delivery_us);
+            // The fresh tail is in creation order: its first deadline ahead is its earliest.
+            if (batch->attempts == 0 && batch->created_us + delivery_us > now) break;
+        }
         if (state.queue.empty()) continue;
         consider(state.queue.front()->retry_after_us);
         consider(state.queue.front()->created_us + sim::ms(config_.linger_ms));

@@ -111,7 +111,11 @@ private:
     // Kafka's TxnPartitionEntry: the partition's own producer id and epoch (it moves to a new
     // epoch lazily, once none of its batches is in flight), its sequences and its queue.
     struct PartitionState {
-        std::deque<BatchPtr> queue;  // not in flight, in send order
+        // Not in flight, in send order: retried batches (attempts > 0, re-queued at the front)
+        // ahead of fresh ones (attempts 0, appended at the back, so in creation order). The scans
+        // of the accumulator stop where the fresh tail can hold nothing more, so a burst to one
+        // partition costs linear time, not quadratic.
+        std::deque<BatchPtr> queue;
         std::int64_t producer_id = kNoProducerId;
         std::int16_t producer_epoch = kNoProducerEpoch;
         std::int32_t next_sequence = 0;

@@ -25,6 +25,7 @@ std::vector<ProducerClient::Batch*> ProducerClient::sequenced_batches(const Topi
     const auto found = partitions_.find(partition);
     if (found != partitions_.end()) {
         for (BatchPtr& batch : found->second.queue) {
+            if (batch->attempts == 0) break;  // never sent: no sequence yet, nor after it
             if (batch->base_sequence != kNoSequence) batches.push_back(batch.get());
         }
     }
