@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the release preset and prints eosim's speed and memory figures.
-# Usage: scripts/bench.sh [VALUES_PER_PRODUCER]
+# Builds the release preset and prints eosim's speed and memory figures (eosim bench).
+# Usage: scripts/bench.sh [--format table|json] [--quick] [--out FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target eosim_bench
-./build/release/eosim_bench "$@"
+cmake --build --preset release --target eosim -j1
+./build/release/eosim bench "$@"

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/input_file.hpp"
+#include "bench/bench.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
 #include "check/history_check.hpp"
@@ -319,6 +320,28 @@ int command_check(const std::string& path, const std::string& format, const std:
     return checked.valid() ? kExitOk : kExitExpectationFailed;
 }
 
+// Wall-clock figures: a bench never fails on them; exit 1 only if a workload's checks failed.
+int command_bench(const eosim::bench::BenchOptions& options, const std::string& format, const std::string& out_path) {
+    eosim::bench::BenchResult result;
+    try {
+        result = eosim::bench::run_bench(options);
+    } catch (const std::runtime_error& e) {
+        fmt::print(std::cerr, "eosim: {}\n", e.what());
+        return kExitExpectationFailed;
+    }
+    Output output(out_path);
+    if (format == "json") {
+        output.stream() << eosim::bench::to_json(result).dump(2) << '\n';
+    } else {
+        eosim::bench::write_table(output.stream(), result);
+    }
+    output.commit();
+    for (const auto& w : result.workloads) {
+        if (!w.checks_hold) return kExitExpectationFailed;
+    }
+    return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -393,6 +416,17 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
     check_cmd->add_option("--out", check_out, "Write the report to FILE instead of stdout");
 
+    eosim::bench::BenchOptions bench_options;
+    std::string bench_format = "table";
+    std::string bench_out;
+    auto* bench_cmd = app.add_subcommand("bench", "Measure eosim's speed and memory (wall clock)");
+    bench_cmd->add_option("--format", bench_format, "Output format")
+        ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+    bench_cmd->add_option("--out", bench_out, "Write the report to FILE instead of stdout");
+    bench_cmd->add_flag("--quick", bench_options.quick, "Tiny sizes: checks the report, not the speed");
+    bench_cmd->add_option("--scenarios", bench_options.scenarios_dir, "The shipped scenarios' directory")
+        ->check(CLI::ExistingDirectory)->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -407,6 +441,7 @@ int main(int argc, char** argv) {
         if (*test_cmd) return command_test(test_args);
         if (*draw_cmd) return command_draw(draw_path, draw_seed, draw_seed_opt->count() > 0);
         if (*check_cmd) return command_check(check_path, check_format, check_out);
+        if (*bench_cmd) return command_bench(bench_options, bench_format, bench_out);
     } catch (const eosim::history::HistoryFormatError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;
