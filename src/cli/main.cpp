@@ -320,6 +320,22 @@ int command_check(const std::string& path, const std::string& format, const std:
     return checked.valid() ? kExitOk : kExitExpectationFailed;
 }
 
+struct BenchArgs {
+    eosim::bench::BenchOptions options;
+    std::string format = "table";
+    std::string out;
+};
+
+CLI::App* add_bench_command(CLI::App& app, BenchArgs& args) {
+    auto* cmd = app.add_subcommand("bench", "Measure eosim's speed and memory (wall clock)");
+    cmd->add_option("--format", args.format, "Output format")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+    cmd->add_option("--out", args.out, "Write the report to FILE instead of stdout");
+    cmd->add_flag("--quick", args.options.quick, "Tiny sizes: checks the report, not the speed");
+    cmd->add_option("--scenarios", args.options.scenarios_dir, "The shipped scenarios' directory")
+        ->check(CLI::ExistingDirectory)->capture_default_str();
+    return cmd;
+}
+
 // Wall-clock figures: a bench never fails on them; exit 1 only if a workload's checks failed.
 int command_bench(const eosim::bench::BenchOptions& options, const std::string& format, const std::string& out_path) {
     eosim::bench::BenchResult result;
@@ -416,16 +432,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
     check_cmd->add_option("--out", check_out, "Write the report to FILE instead of stdout");
 
-    eosim::bench::BenchOptions bench_options;
-    std::string bench_format = "table";
-    std::string bench_out;
-    auto* bench_cmd = app.add_subcommand("bench", "Measure eosim's speed and memory (wall clock)");
-    bench_cmd->add_option("--format", bench_format, "Output format")
-        ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
-    bench_cmd->add_option("--out", bench_out, "Write the report to FILE instead of stdout");
-    bench_cmd->add_flag("--quick", bench_options.quick, "Tiny sizes: checks the report, not the speed");
-    bench_cmd->add_option("--scenarios", bench_options.scenarios_dir, "The shipped scenarios' directory")
-        ->check(CLI::ExistingDirectory)->capture_default_str();
+    BenchArgs bench;
+    auto* bench_cmd = add_bench_command(app, bench);
 
     try {
         app.parse(argc, argv);
@@ -441,7 +449,7 @@ int main(int argc, char** argv) {
         if (*test_cmd) return command_test(test_args);
         if (*draw_cmd) return command_draw(draw_path, draw_seed, draw_seed_opt->count() > 0);
         if (*check_cmd) return command_check(check_path, check_format, check_out);
-        if (*bench_cmd) return command_bench(bench_options, bench_format, bench_out);
+        if (*bench_cmd) return command_bench(bench.options, bench.format, bench.out);
     } catch (const eosim::history::HistoryFormatError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;
