@@ -1,5 +1,6 @@
 """`eosim test` over a directory with a passing, a failing, an expectation-less and a broken
-scenario: the per-case lines, the totals line, the exit code and the JUnit XML structure.
+scenario: the per-case lines, the totals line, the exit code and the JUnit XML structure; and a
+sweep of the expectation-less one says it judged nothing.
 With --all SCENARIO_DIR: every shipped scenario passes and the JUnit file says so."""
 import subprocess
 import sys
@@ -58,6 +59,10 @@ with tempfile.TemporaryDirectory() as work:
         one = run([f"{cases_dir}/passes.json", "--seeds", "7"])
         if one.returncode != 0 or "(" not in one.stdout or "seed 7)" not in one.stdout:
             failures.append(f"--seeds 7: exit {one.returncode}\n{one.stdout}")
+        sweep = subprocess.run([eosim, "sweep", f"{cases_dir}/no-expectations.json", "--seeds", "1..2"],
+                               capture_output=True, text=True, timeout=600)
+        if sweep.returncode != 0 or "no expectations (the scenario has no expect block)" not in sweep.stdout:
+            failures.append(f"a sweep without expectations must say so: {sweep.stdout[-500:]}")
         for args, message in ((["/nonexistent"], "no such file or directory"), ([cases_dir, "--seeds", "5..1"], "--seeds")):
             bad = run(args)
             if bad.returncode != 2 or message not in bad.stderr:

@@ -114,6 +114,7 @@ SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::u
     summary.scenario = s.name;
     summary.first_seed = first_seed;
     summary.last_seed = last_seed;
+    summary.has_expectations = s.expect.has_value() || !s.expect_sweep.empty();
     const std::uint64_t count = last_seed - first_seed + 1;
     summary.seeds.resize(count);
     Shared shared;

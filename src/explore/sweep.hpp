@@ -39,6 +39,7 @@ struct SweepSummary {
     std::uint64_t first_seed = 0;
     std::uint64_t last_seed = 0;
     std::vector<SeedResult> seeds;  // in seed order
+    bool has_expectations = false;  // an expect block or expect_sweep: otherwise every seed "meets" them
     std::map<std::string, std::uint64_t> verdict_held;  // name -> seeds where it held
     std::map<std::string, std::uint64_t> count_positive;  // count name -> seeds where it was > 0
     std::map<std::string, std::uint64_t> anomaly_found;   // Jepsen anomaly -> seeds where found

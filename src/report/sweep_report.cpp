@@ -20,6 +20,7 @@ nlohmann::ordered_json to_json(const explore::SweepSummary& s, bool all_runs) {
     j["scenario"] = s.scenario;
     j["seeds"] = {{"first", s.first_seed}, {"last", s.last_seed}};
     j["all_met"] = s.all_met();
+    j["has_expectations"] = s.has_expectations;
     j["verdict_held"] = s.verdict_held;
     j["count_positive"] = s.count_positive;
     j["anomaly_found"] = s.anomaly_found;
@@ -79,7 +80,9 @@ void write_table(std::ostream& out, const explore::SweepSummary& s) {
     for (const auto& t : s.sweep_expectations) {
         fmt::print(out, "  sweep: {}: {}\n", tally_text(t, total), t.met() ? "met" : "NOT MET");
     }
-    if (s.failing_seeds.empty()) {
+    if (!s.has_expectations && s.halted_seeds.empty()) {
+        fmt::print(out, "no expectations (the scenario has no expect block): every seed ran, nothing was judged\n");
+    } else if (s.failing_seeds.empty()) {
         fmt::print(out, "expectations met for every seed\n");
     } else {
         fmt::print(out, "expectations NOT met for {} seed(s):\n", s.failing_seeds.size());
