@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <new>
@@ -84,10 +83,7 @@ struct CompareArgs {
     std::vector<std::string> set;
 };
 
-bool parse_u64(std::string_view text, std::uint64_t& out) {
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), out);
-    return !text.empty() && result.ec == std::errc() && result.ptr == text.data() + text.size();
-}
+using eosim::scenario::parse_u64;
 
 // CLI11 reads "-1" into an unsigned option as 2^64-1: numbers are parsed here instead.
 std::uint64_t option_u64(const char* option, const std::string& text, std::uint64_t max) {

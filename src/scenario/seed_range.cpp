@@ -7,14 +7,10 @@
 #include "scenario/json_reader.hpp"
 
 namespace eosim::scenario {
-namespace {
-
 bool parse_u64(std::string_view text, std::uint64_t& out) {
     const auto result = std::from_chars(text.data(), text.data() + text.size(), out);
     return !text.empty() && result.ec == std::errc() && result.ptr == text.data() + text.size();
 }
-
-}  // namespace
 
 SeedRange parse_seed_range(std::string_view text, std::string_view what) {
     const std::string prefix = what.empty() ? "" : fmt::format("{}: ", what);

@@ -12,6 +12,9 @@ struct SeedRange {
     std::uint64_t count() const { return last - first + 1; }
 };
 
+// A whole decimal unsigned 64-bit integer, nothing before or after it (no sign, no spaces).
+bool parse_u64(std::string_view text, std::uint64_t& out);
+
 // A sweep keeps one result per seed; longer ranges are split into several sweeps.
 constexpr std::uint64_t kMaxSweepSeeds = 10'000'000;
 
