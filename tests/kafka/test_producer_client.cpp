@@ -301,6 +301,36 @@ TEST_CASE("TransactionManager.maybeResolveSequences: an expired batch waits for 
     CHECK(h.host->outcomes[2].second.kind == SendOutcome::Kind::ok);
 }
 
+// Sender.runOnce expires batches past delivery.timeout.ms (sendProducerData: failBatch with
+// adjustSequenceNumbers false, markSequenceUnresolved) before client.poll times the request out.
+// When both deadlines fall on one instant, the expired batch must be unresolved, not failed as a
+// plain request timeout: that would bump the epoch and renumber its successor, which may already
+// be in the log, so the successor's retry would be appended a second time under the new epoch.
+TEST_CASE("Sender.runOnce: a batch whose delivery and request timeouts coincide leaves its successor's epoch and sequence") {
+    ProducerConfig c = fast_config();
+    c.linger_ms = 500;  // each batch is sent linger.ms after creation: its two deadlines coincide
+    c.delivery_timeout_ms = c.linger_ms + c.request_timeout_ms;
+    c.delivery_timeout_set = true;
+    Harness h(c, {ErrorCode::NONE, std::nullopt, std::nullopt, ErrorCode::NONE, ErrorCode::NONE});
+    h.send_and_run(1);
+    h.host->client->send(h.tp, Record{2, 0}, 100);
+    h.sim.run(h.sim.now() + sim::ms(c.linger_ms + 10));  // value 2 is in flight
+    h.host->client->send(h.tp, Record{3, 0}, 100);
+    // Value 2's timeouts close the connection; value 3's request fails with it and is retried
+    // within its own delivery timeout.
+    h.sim.run(sim::ms(600'000));
+    h.send_and_run(4);
+    REQUIRE(h.broker->seen.size() == 5);
+    CHECK(h.broker->seen[3].epoch == 0);  // value 3's retry keeps what the broker may have
+    CHECK(h.broker->seen[3].seq == 2);
+    CHECK(h.broker->seen[4].epoch == 0);  // value 3 landed: sequences are contiguous, no bump
+    CHECK(h.broker->seen[4].seq == 3);
+    CHECK(h.host->client->producer_epoch() == 0);
+    REQUIRE(h.host->outcomes.size() == 4);
+    CHECK(h.host->outcomes[1].second.kind == SendOutcome::Kind::info);
+    CHECK(h.host->outcomes[2].second.kind == SendOutcome::Kind::ok);
+}
+
 // org.apache.kafka.common.utils.ExponentialBackoff (KIP-580): retry.backoff.ms * 2^attempts, capped
 // at retry.backoff.max.ms, times a jitter factor in [0.8, 1.2); fixed when the cap is not above
 // the initial interval.

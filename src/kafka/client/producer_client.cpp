@@ -80,8 +80,12 @@ void ProducerClient::on_timer() {
 // One pass of Kafka's Sender.runOnce: timeouts, sequence resolution, then drain.
 void ProducerClient::poll() {
     const sim::TimeUs now = sim_.now();
-    expire_requests(now);
+    // Sender.runOnce expires batches (sendProducerData: failBatch, markSequenceUnresolved)
+    // before client.poll times requests out. The other order, at one instant, fails a
+    // delivery-timed-out batch as a plain request timeout, which bumps the epoch and
+    // renumbers successors that may already be written (swarm seed 68524: duplicates).
     expire_batches(now);
+    expire_requests(now);
     if (idempotent() && !transactional()) {
         maybe_resolve_sequences();
         maybe_bump_epoch();
