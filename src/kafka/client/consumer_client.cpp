@@ -35,7 +35,7 @@ ConsumerClient::ConsumerClient(sim::Simulation& sim, sim::NodeId host,
       assignment_(std::move(assignment)),
       listener_(listener),
       wakeup_(sim, host, timer_tag),
-      leaders_(layout_),
+      leaders_(layout_, first_metadata_broker(sim, host, *layout_)),
       transport_(sim, host),
       network_(transport_) {}
 
@@ -117,7 +117,11 @@ bool ConsumerClient::in_flight_to(std::int32_t broker, RequestKind kind) const {
 
 void ConsumerClient::send(std::int32_t broker, RequestKind kind, MessageBody body) {
     if (broker == kNoLeader) {  // no known coordinator or leader: find it first, then retry
+        const bool lookup_in_flight = in_flight(RequestKind::metadata);
         request_failed(kind, ErrorCode::COORDINATOR_NOT_AVAILABLE);
+        // AbstractCoordinator.ensureCoordinatorReady waits for the lookup under way: its answer
+        // retries at once, with no backoff (a new client's first requests).
+        if (lookup_in_flight) retry_after_us_ = sim_.now();
         return;
     }
     // The group coordinator gets its own connection (AbstractCoordinator's FindCoordinator

@@ -1,11 +1,15 @@
 #include "kafka/client/leader_cache.hpp"
 
+#include <string>
+
 namespace eosim::kafka {
 
 std::int32_t LeaderCache::leader_of(const TopicPartition& partition) const {
     const auto found = known_.find(partition);
     if (found != known_.end()) return found->second.leader;
-    return layout_->leader_of(partition);
+    if (!refreshable()) return layout_->leader_of(partition);
+    stale_ = true;
+    return kNoLeader;
 }
 
 bool LeaderCache::update(const MetadataResponse& response) {
@@ -23,6 +27,11 @@ bool LeaderCache::update(const MetadataResponse& response) {
     // Keep asking (another broker, after a backoff) while some partition has no known leader.
     stale_ = !complete;
     return changed;
+}
+
+std::int32_t first_metadata_broker(const sim::Simulation& sim, sim::NodeId host, const ClusterLayout& layout) {
+    sim::Prng prng = sim.stream("bootstrap/" + sim.node_name(host) + "@" + std::to_string(sim.now()));
+    return static_cast<std::int32_t>(prng.below(static_cast<std::uint64_t>(layout.broker_count())));
 }
 
 }  // namespace eosim::kafka

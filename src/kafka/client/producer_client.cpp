@@ -27,7 +27,7 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
       retry_backoff_(config_.retry_backoff_ms, config_.retry_backoff_max_ms),
       reconnect_backoff_(config_.reconnect_backoff_ms, config_.reconnect_backoff_max_ms),
       backoff_prng_(sim.stream("producer-backoff/" + sim.node_name(host))),
-      leaders_(layout_),
+      leaders_(layout_, first_metadata_broker(sim, host, *layout_)),
       transport_(sim, host),
       network_(transport_) {
     // resolve_producer_config (Kafka: ProducerConfig.postProcessAndValidateIdempotenceConfigs).
