@@ -13,6 +13,7 @@
 #include "bench/bench.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
+#include "cli/shrink_commands.hpp"
 #include "check/history_check.hpp"
 #include "explore/compare.hpp"
 #include "explore/sweep.hpp"
@@ -83,16 +84,7 @@ struct CompareArgs {
     std::vector<std::string> set;
 };
 
-using eosim::scenario::parse_u64;
-
-// CLI11 reads "-1" into an unsigned option as 2^64-1: numbers are parsed here instead.
-std::uint64_t option_u64(const char* option, const std::string& text, std::uint64_t max) {
-    std::uint64_t value = 0;
-    if (!parse_u64(text, value) || value > max) {
-        throw ScenarioError(fmt::format("{}: expected an integer in [0, {}], got \"{}\"", option, max, text));
-    }
-    return value;
-}
+using eosim::cli::option_u64;
 
 using eosim::scenario::SeedRange;
 
@@ -430,6 +422,10 @@ int main(int argc, char** argv) {
 
     BenchArgs bench;
     auto* bench_cmd = add_bench_command(app, bench);
+    eosim::cli::SeedCommandArgs freeze;
+    auto* freeze_cmd = eosim::cli::add_freeze_command(app, freeze);
+    eosim::cli::SeedCommandArgs shrink;
+    auto* shrink_cmd = eosim::cli::add_shrink_command(app, shrink);
 
     try {
         app.parse(argc, argv);
@@ -446,6 +442,8 @@ int main(int argc, char** argv) {
         if (*draw_cmd) return command_draw(draw_path, draw_seed, draw_seed_opt->count() > 0);
         if (*check_cmd) return command_check(check_path, check_format, check_out);
         if (*bench_cmd) return command_bench(bench.options, bench.format, bench.out);
+        if (*freeze_cmd) return eosim::cli::command_freeze(freeze);
+        if (*shrink_cmd) return eosim::cli::command_shrink(shrink);
     } catch (const eosim::history::HistoryFormatError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;

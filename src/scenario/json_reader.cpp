@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace eosim::scenario {
 
@@ -72,6 +73,34 @@ std::int64_t ObjectReader::required_integer(const std::string& key, std::int64_t
     const nlohmann::json* value = get(key);
     if (value == nullptr) fail(key, fmt::format("required integer in [{}, {}] is missing", min, max));
     return checked_integer(key, *value, min, max);
+}
+
+std::int64_t ObjectReader::duration_ms_as_us(const std::string& key, std::int64_t min_ms, std::int64_t max_ms,
+                                             std::int64_t fallback_us) {
+    const nlohmann::json* value = get(key);
+    return value == nullptr ? fallback_us : checked_ms_as_us(key, *value, min_ms, max_ms);
+}
+
+std::int64_t ObjectReader::required_duration_ms_as_us(const std::string& key, std::int64_t min_ms,
+                                                      std::int64_t max_ms) {
+    const nlohmann::json* value = get(key);
+    if (value == nullptr) fail(key, fmt::format("required number of milliseconds in [{}, {}] is missing", min_ms, max_ms));
+    return checked_ms_as_us(key, *value, min_ms, max_ms);
+}
+
+std::int64_t ObjectReader::checked_ms_as_us(const std::string& key, const nlohmann::json& value,
+                                            std::int64_t min_ms, std::int64_t max_ms) const {
+    if (value.is_number_integer()) return checked_integer(key, value, min_ms, max_ms) * 1000;
+    const std::string expected = fmt::format("expected milliseconds in [{}, {}], whole or with up to 3 decimals", min_ms, max_ms);
+    if (!value.is_number_float()) fail(key, expected + ", got " + describe_json_type(value));
+    const double ms = value.get<double>();
+    if (!(ms >= static_cast<double>(min_ms) && ms <= static_cast<double>(max_ms))) {
+        fail(key, expected + ", got " + describe_json_type(value));
+    }
+    const double us = ms * 1000.0;
+    const double whole_us = std::round(us);
+    if (std::fabs(us - whole_us) > 1e-3) fail(key, expected + " (whole microseconds), got " + describe_json_type(value));
+    return static_cast<std::int64_t>(whole_us);
 }
 
 std::string ObjectReader::string(const std::string& key, const std::string& fallback) {

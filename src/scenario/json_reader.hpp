@@ -27,6 +27,11 @@ public:
     std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max,
                          std::int64_t fallback);
     std::int64_t required_integer(const std::string& key, std::int64_t min, std::int64_t max);
+    // Milliseconds, whole or with up to three decimals (612.345: microseconds, as a frozen
+    // nemesis writes them), as microseconds; min and max in milliseconds.
+    std::int64_t duration_ms_as_us(const std::string& key, std::int64_t min_ms, std::int64_t max_ms,
+                                   std::int64_t fallback_us);
+    std::int64_t required_duration_ms_as_us(const std::string& key, std::int64_t min_ms, std::int64_t max_ms);
     std::string string(const std::string& key, const std::string& fallback);
     std::string required_string(const std::string& key);
     // A fallback that is not among allowed makes the key required.
@@ -48,6 +53,8 @@ private:
     const nlohmann::json* get(const std::string& key);
     std::int64_t checked_integer(const std::string& key, const nlohmann::json& value,
                                  std::int64_t min, std::int64_t max) const;
+    std::int64_t checked_ms_as_us(const std::string& key, const nlohmann::json& value,
+                                  std::int64_t min_ms, std::int64_t max_ms) const;
 
     const nlohmann::json& value_;
     std::string path_;

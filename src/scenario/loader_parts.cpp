@@ -81,8 +81,8 @@ std::string require_node_role(ObjectReader& reader, const std::string& key, cons
 }
 
 void parse_window(ObjectReader& f, faults::FaultSpec& spec) {
-    spec.at_us = sim::ms(f.required_integer("at_ms", 0, kDayMs));
-    spec.duration_us = sim::ms(f.required_integer("duration_ms", 1, kDayMs));
+    spec.at_us = f.required_duration_ms_as_us("at_ms", 0, kDayMs);
+    spec.duration_us = f.required_duration_ms_as_us("duration_ms", 1, kDayMs);
 }
 
 // {"type": "partition", "isolate": [nodes]} or {"groups": [[nodes], [nodes]]}, "one_way".
@@ -182,7 +182,7 @@ faults::FaultSpec parse_typed_delay(ObjectReader& f, const Scenario& s, bool ext
         spec.message_type = request + "Request";
     }
     parse_window(f, spec);
-    spec.extra_latency_us = sim::ms(f.required_integer("extra_ms", 1, kDayMs));
+    spec.extra_latency_us = f.required_duration_ms_as_us("extra_ms", 1, kDayMs);
     return spec;
 }
 
@@ -357,17 +357,15 @@ void parse_faults(ObjectReader& root, Scenario& s) {
             spec.to = require_node(f, "to", s);
             if (spec.from == spec.to) f.fail("to", fmt::format("a delay from \"{}\" to itself", spec.to));
             parse_window(f, spec);
-            spec.extra_latency_us = sim::ms(f.required_integer("extra_ms", 1, kDayMs));
+            spec.extra_latency_us = f.required_duration_ms_as_us("extra_ms", 1, kDayMs);
             spec.both_directions = f.boolean("both_directions", true);
             s.faults.push_back(spec);
         } else {
             faults::FaultSpec spec;
             spec.kind = faults::FaultSpec::Kind::crash;
             spec.from = require_node(f, "node", s);
-            spec.at_us = sim::ms(f.required_integer("at_ms", 0, kDayMs));
-            spec.duration_us = f.has("restart_after_ms")
-                                   ? sim::ms(f.integer("restart_after_ms", 0, kDayMs, 0))
-                                   : -1;
+            spec.at_us = f.required_duration_ms_as_us("at_ms", 0, kDayMs);
+            spec.duration_us = f.has("restart_after_ms") ? f.duration_ms_as_us("restart_after_ms", 0, kDayMs, 0) : -1;
             if (type == "clean_shutdown") {
                 spec.kind = faults::FaultSpec::Kind::clean_shutdown;
                 spec.shutdown_timeout_us = sim::ms(f.integer("timeout_ms", 1, kDayMs, 60000));

@@ -1,0 +1,28 @@
+#pragma once
+// `eosim freeze` and `eosim shrink`: a seed's run as an explicit scenario, and that scenario
+// made small while its failure stays.
+#include <cstdint>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace eosim::cli {
+
+// CLI11 reads "-1" into an unsigned option as 2^64-1: numbers are parsed here instead. Throws
+// ScenarioError naming the option.
+std::uint64_t option_u64(const char* option, const std::string& text, std::uint64_t max);
+
+// A scenario file, a seed and an optional output file.
+struct SeedCommandArgs {
+    std::string path;
+    std::string seed;
+    std::string out;
+};
+CLI::App* add_freeze_command(CLI::App& app, SeedCommandArgs& args);
+int command_freeze(const SeedCommandArgs& args);
+CLI::App* add_shrink_command(CLI::App& app, SeedCommandArgs& args);
+int command_shrink(const SeedCommandArgs& args);
+
+}  // namespace eosim::cli
