@@ -426,6 +426,8 @@ int main(int argc, char** argv) {
     auto* freeze_cmd = eosim::cli::add_freeze_command(app, freeze);
     eosim::cli::SeedCommandArgs shrink;
     auto* shrink_cmd = eosim::cli::add_shrink_command(app, shrink);
+    eosim::cli::KnockoutArgs knockout;
+    auto* knockout_cmd = eosim::cli::add_knockout_command(app, knockout);
 
     try {
         app.parse(argc, argv);
@@ -444,6 +446,7 @@ int main(int argc, char** argv) {
         if (*bench_cmd) return command_bench(bench.options, bench.format, bench.out);
         if (*freeze_cmd) return eosim::cli::command_freeze(freeze);
         if (*shrink_cmd) return eosim::cli::command_shrink(shrink);
+        if (*knockout_cmd) return eosim::cli::command_knockout(knockout);
     } catch (const eosim::history::HistoryFormatError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;

@@ -1,6 +1,6 @@
 #pragma once
-// `eosim freeze` and `eosim shrink`: a seed's run as an explicit scenario, and that scenario
-// made small while its failure stays.
+// `eosim freeze`, `eosim shrink` and `eosim knockout`: a seed's run as an explicit scenario,
+// that scenario made small while its failure stays, and each mechanism's failure found and shrunk.
 #include <cstdint>
 #include <string>
 
@@ -24,5 +24,17 @@ CLI::App* add_freeze_command(CLI::App& app, SeedCommandArgs& args);
 int command_freeze(const SeedCommandArgs& args);
 CLI::App* add_shrink_command(CLI::App& app, SeedCommandArgs& args);
 int command_shrink(const SeedCommandArgs& args);
+
+struct KnockoutArgs {
+    std::string path;
+    std::string seeds = "1..1000";
+    std::string mechanisms;  // comma-separated knockouts keys; empty: all
+    std::string jobs = "0";
+    bool no_shrink = false;
+    std::string format = "table";
+    std::string out;
+};
+CLI::App* add_knockout_command(CLI::App& app, KnockoutArgs& args);
+int command_knockout(const KnockoutArgs& args);
 
 }  // namespace eosim::cli
