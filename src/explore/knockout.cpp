@@ -54,6 +54,10 @@ const std::vector<Mechanism>& mechanisms() {
         {"offsets_in_transaction", "a processor commits its input offsets inside its transaction (sendOffsetsToTransaction)"},
         {"read_committed", "read_committed readers stop at the last stable offset and drop aborted data"},
         {"idempotent_marker_retry", "a partition accepts a retried marker of the current epoch (KAFKA-19999's fix, TV2)"},
+        {"init_epoch_bump", "InitProducerId bumps the epoch, fencing the previous instance of a transactional.id"},
+        {"timeout_abort_bump", "a transaction the coordinator aborts on timeout gets a new epoch (KAFKA-6119)"},
+        {"prepare_recovery", "a new transaction coordinator completes the Prepare* transactions it loads"},
+        {"txn_offset_commit_fencing", "TxnOffsetCommit checks generation, member and instance id (KIP-447)"},
     };
     return all;
 }

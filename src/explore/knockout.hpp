@@ -18,7 +18,8 @@ struct Mechanism {
     std::string description;  // what the mechanism does
 };
 
-// broker_dedup, epoch_fencing, offsets_in_transaction, read_committed, idempotent_marker_retry.
+// broker_dedup, epoch_fencing, offsets_in_transaction, read_committed, idempotent_marker_retry,
+// init_epoch_bump, timeout_abort_bump, prepare_recovery, txn_offset_commit_fencing.
 const std::vector<Mechanism>& mechanisms();
 
 struct KnockoutRow {

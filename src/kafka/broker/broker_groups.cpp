@@ -103,8 +103,13 @@ void Broker::handle_offset_commit(const sim::Envelope& env, std::int32_t correla
 void Broker::handle_txn_offset_commit(const sim::Envelope& env, std::int32_t correlation,
                                       const TxnOffsetCommitRequest& r) {
     const TxnOffsetCommitRequest request = r;
+    const bool fencing = !config_.knockouts.disable_txn_offset_commit_fencing;
     write_group_change<TxnOffsetCommitResponse>(
-        env, correlation, r.group_id, [request](GroupCoordinator& g) { return g.handle_txn_offset_commit(request); },
+        env, correlation, r.group_id,
+        [request, fencing](GroupCoordinator& g) {
+            if (!fencing) g.disable_txn_offset_commit_fencing();
+            return g.handle_txn_offset_commit(request);
+        },
         [request](ErrorCode e) {
             TxnOffsetCommitResponse refused;
             for (const auto& p : request.partitions) refused.partitions.push_back({p.partition, e});

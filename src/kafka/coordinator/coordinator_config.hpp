@@ -15,6 +15,10 @@ struct TxnCoordinatorConfig {
     // replication takes.
     sim::TimeUs log_write_us = 2000;
     std::int32_t marker_retry_backoff_ms = 100;
+    // Knock-outs (experiments; eosim knockout): each disables one mechanism.
+    bool knockout_init_epoch_bump = false;     // InitProducerId keeps the epoch: a zombie is not fenced
+    bool knockout_timeout_abort_bump = false;  // a timed-out transaction aborts without a bump (KAFKA-6119)
+    bool knockout_prepare_recovery = false;    // a new coordinator leaves a loaded Prepare* as it is
 };
 
 struct GroupCoordinatorConfig {

@@ -57,8 +57,10 @@ ErrorCode GroupCoordinator::validate_commit(const std::string& group_id, const s
 }
 
 TxnOffsetCommitResponse GroupCoordinator::handle_txn_offset_commit(const TxnOffsetCommitRequest& request) {
-    ErrorCode error = validate_commit(request.group_id, request.member_id, request.group_instance_id,
-                                      request.generation_id, true);
+    ErrorCode error = txn_offset_commit_fencing_
+                          ? validate_commit(request.group_id, request.member_id, request.group_instance_id,
+                                            request.generation_id, true)
+                          : ErrorCode::NONE;
     const auto known = storage_.producer_epochs.find(request.producer_id);
     if (error == ErrorCode::NONE && known != storage_.producer_epochs.end() &&
         request.producer_epoch < known->second) {

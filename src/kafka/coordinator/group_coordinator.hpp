@@ -40,6 +40,8 @@ GroupStorage committed_group_state(const std::vector<LogBatch>& batches, std::in
 class GroupCoordinator {
 public:
     explicit GroupCoordinator(GroupStorage& storage) : storage_(storage) {}
+    // Knock-out: TxnOffsetCommit without KIP-447's generation, member and instance checks.
+    void disable_txn_offset_commit_fencing() { txn_offset_commit_fencing_ = false; }
 
     OffsetCommitResponse handle_offset_commit(const OffsetCommitRequest& request);
     OffsetFetchResponse handle_offset_fetch(const OffsetFetchRequest& request) const;
@@ -56,6 +58,7 @@ private:
                               bool transactional) const;
 
     GroupStorage& storage_;
+    bool txn_offset_commit_fencing_ = true;
 };
 
 }  // namespace eosim::kafka

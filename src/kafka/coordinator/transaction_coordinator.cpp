@@ -48,7 +48,7 @@ void TransactionCoordinator::load(std::int32_t coordinator_epoch) {
     }
     loaded_ = true;
     for (auto& [id, m] : transactions_) {
-        if (is_prepare(m.state)) {
+        if (is_prepare(m.state) && !config_.knockout_prepare_recovery) {
             trace_state(m, "txn.recover_prepare");
             send_markers(id);  // every Prepare* is completed, with the new coordinator epoch
         }
@@ -129,7 +129,7 @@ void TransactionCoordinator::init_existing(TransactionMetadata& m,
             return;
         case TxnState::Ongoing:
             // Fence the old producer (epoch + 1), abort its transaction; the client retries.
-            begin_abort(id, !m.has_failed_epoch_fence, [](ErrorCode) {});
+            begin_abort(id, !m.has_failed_epoch_fence && !config_.knockout_init_epoch_bump, [](ErrorCode) {});
             reply(InitProducerIdResponse{ErrorCode::CONCURRENT_TRANSACTIONS, kNoProducerId, kNoProducerEpoch});
             return;
         default:
@@ -156,7 +156,8 @@ void TransactionCoordinator::init_existing(TransactionMetadata& m,
         target.last_producer_epoch = kNoProducerEpoch;
     } else {
         target.last_producer_epoch = passed_epoch ? m.producer_epoch : kNoProducerEpoch;
-        target.producer_epoch = static_cast<std::int16_t>(m.producer_epoch + 1);
+        const bool bump = !config_.knockout_init_epoch_bump || m.producer_epoch == kNoProducerEpoch;
+        target.producer_epoch = static_cast<std::int16_t>(bump ? m.producer_epoch + 1 : m.producer_epoch);
     }
     write(m.transactional_id, target, [this, id, reply](ErrorCode e) {
         const TransactionMetadata& now = transactions_.at(id);
@@ -426,7 +427,8 @@ void TransactionCoordinator::abort_timed_out_transactions() {
     }
     for (const std::string& id : expired) {
         host_.trace(sim::StateChange("txn.timeout").with("transactional_id", id));
-        begin_abort(id, !transactions_.at(id).has_failed_epoch_fence, [](ErrorCode) {});
+        const bool fence = !transactions_.at(id).has_failed_epoch_fence && !config_.knockout_timeout_abort_bump;
+        begin_abort(id, fence, [](ErrorCode) {});
     }
 }
 
