@@ -3,6 +3,7 @@
 #include "check/checker_text.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -110,9 +111,24 @@ std::vector<std::string> DeliveryChecker::faults_between(std::int64_t from_us, s
     return active;
 }
 
-std::string DeliveryChecker::faults_during(std::int64_t from_us, std::int64_t to_us) const {
-    const auto active = faults_between(from_us, to_us);
-    return active.empty() ? "" : fmt::format(" [during {}]", fmt::join(active, "; "));
+std::string DeliveryChecker::faults_during(std::int64_t from_us, std::int64_t to_us, const std::string& node) const {
+    std::vector<std::string> active = faults_between(from_us, to_us);
+    if (active.empty()) return "";
+    // "source-1#2" is node source-1; a fault naming it ("source-1 crashes", "-> source-1") first.
+    const std::string name = node.substr(0, node.find('#'));
+    const auto names_node = [&name](const std::string& fault) {
+        if (name.empty()) return false;
+        for (std::size_t at = fault.find(name); at != std::string::npos; at = fault.find(name, at + 1)) {
+            const std::size_t end = at + name.size();
+            if (end == fault.size() || !std::isalnum(static_cast<unsigned char>(fault[end]))) return true;
+        }
+        return false;
+    };
+    std::stable_partition(active.begin(), active.end(), names_node);
+    std::string text = fmt::format("{}", fmt::join(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(
+                                                                         std::min(active.size(), kWitnessFaults)), "; "));
+    if (active.size() > kWitnessFaults) text += fmt::format("; and {} more faults", active.size() - kWitnessFaults);
+    return fmt::format(" [during {}]", text);
 }
 
 void DeliveryChecker::observe_assign(const history::Operation& op) {
@@ -160,7 +176,7 @@ std::string DeliveryChecker::describe_value(std::uint64_t value, const ValueStat
     }
     if (v.complete_time_us >= 0) {
         text += fmt::format(" at {}", time_ms(v.complete_time_us));
-        text += faults_during(v.invoke_time_us, v.complete_time_us);
+        text += faults_during(v.invoke_time_us, v.complete_time_us, names_.process_name(v.process));
     }
     return text;
 }

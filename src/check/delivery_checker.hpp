@@ -97,7 +97,10 @@ private:
     void observe_nemesis(const history::Operation& op);
     // Faults active at some point in [from_us, to_us], as "fault #1: ..." texts.
     std::vector<std::string> faults_between(std::int64_t from_us, std::int64_t to_us) const;
-    std::string faults_during(std::int64_t from_us, std::int64_t to_us) const;
+    // The faults active in the window, those naming `node` (the sender) first, at most
+    // kWitnessFaults of them and a count of the rest: a witness reads in one line.
+    std::string faults_during(std::int64_t from_us, std::int64_t to_us, const std::string& node = "") const;
+    static constexpr std::size_t kWitnessFaults = 3;
     std::string between_deliveries(const std::string& witness, const Delivery& d) const;
     void at_most_once(CheckResult& result) const;
     void at_least_once(CheckResult& result) const;
