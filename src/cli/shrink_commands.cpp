@@ -61,7 +61,6 @@ int command_freeze(const SeedCommandArgs& args) {
     const std::uint64_t seed = option_u64("--seed", args.seed, UINT64_MAX);
     const scenario::Scenario s = scenario::load_scenario(args.path);
     const scenario::FrozenScenario frozen = scenario::freeze_scenario(s, seed);
-    for (const std::string& note : frozen.notes) fmt::print(std::cerr, "eosim freeze: {}\n", note);
     write_json(frozen.json, args.out);
     return 0;
 }
@@ -77,11 +76,14 @@ int command_shrink(const SeedCommandArgs& args) {
     const explore::ShrinkResult result = explore::shrink(
         s, seed, [](const std::string& line) { fmt::print(std::cerr, "eosim shrink: {}\n", line); },
         &interrupt_flag());
-    for (const std::string& note : result.notes) fmt::print(std::cerr, "eosim shrink: {}\n", note);
-    fmt::print(std::cerr, "eosim shrink: keeps \"{}\"; faults {} -> {}; {} runs{}\n", result.failure,
-               result.faults_before, result.faults_after, result.runs, result.interrupted ? " (interrupted)" : "");
+    if (result.interrupted) {
+        fmt::print(std::cerr, "eosim shrink: interrupted after {} runs; nothing written\n", result.runs);
+        return interrupted_exit_code();
+    }
+    fmt::print(std::cerr, "eosim shrink: keeps \"{}\"; faults {} -> {}; {} runs\n", result.failure,
+               result.faults_before, result.faults_after, result.runs);
     write_json(result.scenario, args.out);
-    return result.interrupted ? interrupted_exit_code() : 0;
+    return 0;
 }
 
 CLI::App* add_knockout_command(CLI::App& app, KnockoutArgs& args) {
@@ -89,7 +91,8 @@ CLI::App* add_knockout_command(CLI::App& app, KnockoutArgs& args) {
                                                "fails, shrink it: mechanism -> anomaly, first seed, witness");
     cmd->add_option("scenario", args.path, "Scenario file (JSON) with an expect block")->required();
     cmd->add_option("--seeds", args.seeds, "Seed range FIRST..LAST searched per mechanism")->capture_default_str();
-    cmd->add_option("--mechanisms", args.mechanisms, "Comma-separated knockouts keys (default: all)");
+    cmd->add_option("--mechanisms", args.mechanisms, "Comma-separated knockouts keys (default: all)")
+        ->each([&args](const std::string&) { args.mechanisms_given = true; });
     cmd->add_option("--jobs", args.jobs, "Threads (0: all cores)")->capture_default_str();
     cmd->add_flag("--no-shrink", args.no_shrink, "Report the first failing seed without shrinking it");
     cmd->add_option("--format", args.format, "Output format")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
@@ -106,8 +109,15 @@ int command_knockout(const KnockoutArgs& args) {
     for (std::string name; std::getline(list, name, ',');) {
         if (!name.empty()) wanted.push_back(name);
     }
+    if (args.mechanisms_given && wanted.empty()) {
+        throw scenario::ScenarioError("--mechanisms: expected a comma-separated list of knockouts keys, got \"" + args.mechanisms + "\"");
+    }
     const explore::KnockoutMatrix matrix =
         explore::knockout(args.path, wanted, range.first, range.last, jobs, !args.no_shrink, &interrupt_flag());
+    if (matrix.interrupted) {
+        fmt::print(std::cerr, "eosim knockout: interrupted; nothing written\n");
+        return interrupted_exit_code();
+    }
     std::ostringstream text;
     if (args.format == "json") {
         text << report::knockout_json(matrix).dump(2) << '\n';
@@ -122,7 +132,6 @@ int command_knockout(const KnockoutArgs& args) {
         file.stream() << text.str();
         file.commit();
     }
-    if (matrix.interrupted) return interrupted_exit_code();
     return matrix.all_caught() ? 0 : 1;
 }
 

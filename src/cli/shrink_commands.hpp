@@ -28,7 +28,8 @@ int command_shrink(const SeedCommandArgs& args);
 struct KnockoutArgs {
     std::string path;
     std::string seeds = "1..1000";
-    std::string mechanisms;  // comma-separated knockouts keys; empty: all
+    std::string mechanisms;  // comma-separated knockouts keys; not given: all
+    bool mechanisms_given = false;
     std::string jobs = "0";
     bool no_shrink = false;
     std::string format = "table";

@@ -79,6 +79,11 @@ KnockoutMatrix knockout(const std::string& path, const std::vector<std::string>&
     }
     const scenario::Scenario base = scenario::load_scenario(path);
     if (!base.expect) throw scenario::ScenarioError(path + ": no expect block: a knock-out has nothing to fail");
+    if (!base.source.value("knockouts", nlohmann::json::object()).empty()) {
+        // Its own knock-outs would fail every row: each mechanism must be the only one off.
+        throw scenario::ScenarioError(path + ": at /knockouts: the scenario already switches mechanisms off (" +
+                                      base.source["knockouts"].dump() + "); knockout starts from a scenario with none");
+    }
     matrix.scenario = base.name;
     matrix.first_seed = first_seed;
     matrix.last_seed = last_seed;
@@ -96,11 +101,15 @@ KnockoutMatrix knockout(const std::string& path, const std::vector<std::string>&
         row.first_failing_seed = found.seed;
         row.failure = found.failure;
         if (found.seed && shrink_witness) {
-            const ShrinkResult shrunk = shrink(s, *found.seed, {}, interrupt);
-            row.shrunk = true;
-            row.faults_before = shrunk.faults_before;
-            row.faults_after = shrunk.faults_after;
-            row.witness = shrunk.scenario;
+            try {
+                const ShrinkResult shrunk = shrink(s, *found.seed, {}, interrupt);
+                row.shrunk = !shrunk.interrupted;
+                row.faults_before = shrunk.faults_before;
+                row.faults_after = shrunk.faults_after;
+                row.witness = shrunk.scenario;
+            } catch (const scenario::ScenarioError& e) {
+                row.shrink_error = e.what();  // the row stands; its witness could not be made
+            }
         }
         matrix.rows.push_back(std::move(row));
     }

@@ -32,6 +32,7 @@ struct KnockoutRow {
     std::size_t faults_before = 0;
     std::size_t faults_after = 0;
     nlohmann::json witness;
+    std::string shrink_error;  // why there is no witness, if shrinking failed
 };
 
 struct KnockoutMatrix {

@@ -25,16 +25,22 @@ public:
     Attempts(std::string file, std::uint64_t seed, const std::atomic<bool>* interrupt)
         : file_(std::move(file)), seed_(seed), interrupt_(interrupt) {}
 
-    // The failures of a candidate's run; none if it does not load or was interrupted.
+    // The failures of a candidate's run; none if it does not load (load_error says why) or was
+    // interrupted.
     std::vector<std::string> failures(const Json& candidate) {
         if (interrupted()) return {};
-        ++runs;
         scenario::Scenario s;
         try {
             s = scenario::parse_scenario_json(candidate, file_);
-        } catch (const scenario::ScenarioError&) {
+        } catch (const scenario::ScenarioError& e) {
+            load_error = e.what();
             return {};
         }
+        return failures_of(s);
+    }
+    std::vector<std::string> failures_of(const scenario::Scenario& s) {
+        if (interrupted()) return {};
+        ++runs;
         scenario::RunOptions options;
         options.seed = seed_;
         options.interrupt = interrupt_;
@@ -50,6 +56,7 @@ public:
     }
     bool interrupted() const { return interrupt_ != nullptr && interrupt_->load(); }
     std::size_t runs = 0;
+    std::string load_error;
 
 private:
     std::string file_;
@@ -167,16 +174,25 @@ ShrinkResult shrink(const scenario::Scenario& scenario, std::uint64_t seed,
                     const std::function<void(const std::string&)>& progress,
                     const std::atomic<bool>* interrupt) {
     ShrinkResult result;
-    scenario::FrozenScenario frozen = scenario::freeze_scenario(scenario, seed);
-    result.notes = frozen.notes;
-    Attempts attempts(scenario.file, seed, interrupt);
-    const std::vector<std::string> first = attempts.failures(frozen.json);
-    if (first.empty()) {
-        throw scenario::ScenarioError(fmt::format("{}: seed {} meets its expectations (or has none): nothing to shrink",
-                                                  scenario.file, seed));
+    if (!scenario.expect) {
+        throw scenario::ScenarioError(scenario.file + ": no expect block: shrink keeps an unmet expectation failing, and there is none");
     }
-    result.failure = first.front();
+    Attempts attempts(scenario.file, seed, interrupt);
+    const std::vector<std::string> original = attempts.failures_of(scenario::scenario_for_seed(scenario, seed));
+    result.interrupted = attempts.interrupted();
+    if (result.interrupted) return result;
+    if (original.empty()) {
+        throw scenario::ScenarioError(fmt::format("{}: seed {} meets its expectations: nothing to shrink", scenario.file, seed));
+    }
+    result.failure = original.front();
     result.subject = subject_of(result.failure);
+    const scenario::FrozenScenario frozen = scenario::freeze_scenario(scenario, seed);
+    if (!attempts.fails_with(frozen.json, result.subject) && !attempts.interrupted()) {
+        // freeze promises the same run: this is an eosim bug, and shrinking it would mislead.
+        throw scenario::ScenarioError(fmt::format(
+            "{}: seed {}: the frozen replay does not fail as the run does (\"{}\"){}; this is an eosim freeze bug",
+            scenario.file, seed, result.failure, attempts.load_error.empty() ? "" : ": it does not load: " + attempts.load_error));
+    }
     const auto note = [&](const std::string& line) {
         result.steps.push_back(line);
         if (progress) progress(line);
@@ -194,6 +210,7 @@ ShrinkResult shrink(const scenario::Scenario& scenario, std::uint64_t seed,
     shrink_workload(current, result.subject, attempts, result);
     if (progress) progress(fmt::format("weakened and shrunk: {} runs in all", attempts.runs));
     result.interrupted = attempts.interrupted();
+    if (result.interrupted) return result;
     result.faults_after = current["faults"].size();
     result.runs = attempts.runs;
     const scenario::Scenario final_scenario = scenario::parse_scenario_json(current, scenario.file);
@@ -203,7 +220,7 @@ ShrinkResult shrink(const scenario::Scenario& scenario, std::uint64_t seed,
     if (inverted) current["expect"] = asserted;  // else the original block, which the run fails
     current.erase("expect_sweep");
     current["description"] = fmt::format(
-        "Shrunk by eosim shrink from {} seed {}: reproduces \"{}\" with {} of {} faults. {}",
+        "Shrunk by eosim shrink from {} seed {} (whose run failed \"{}\") to {} of {} faults. {}",
         scenario.file, seed, result.failure, result.faults_after, result.faults_before,
         inverted ? "The expect block asserts the failure: `eosim run` meets it while the failure is there."
                  : "The expect block is the original one: `eosim run` fails it while the failure is there.");

@@ -23,7 +23,6 @@ struct ShrinkResult {
     std::size_t faults_after = 0;
     std::size_t runs = 0;         // simulations made
     std::vector<std::string> steps;  // what each accepted reduction did
-    std::vector<std::string> notes;  // from freezing
     nlohmann::json scenario;      // the shrunk scenario, its expect block asserting the failure
     bool interrupted = false;
 };

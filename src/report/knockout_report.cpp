@@ -12,6 +12,7 @@ std::string caught_text(const explore::KnockoutRow& row) {
 }
 
 std::string witness_text(const explore::KnockoutRow& row) {
+    if (!row.shrink_error.empty()) return "shrink failed";
     if (!row.shrunk) return "-";
     return fmt::format("{} -> {} faults", row.faults_before, row.faults_after);
 }
@@ -24,10 +25,13 @@ void print_knockout_table(std::ostream& out, const explore::KnockoutMatrix& matr
         fmt::print(out, "warning: with every mechanism on, seed {} already fails: a row below may not be the "
                         "knock-out's doing\n", *matrix.baseline_failing_seed);
     }
-    fmt::print(out, "\n{:<24} {:<24} {:<16} {}\n", "knocked out", "caught", "witness", "first failure");
+    fmt::print(out, "\n{:<26} {:<24} {:<16} {}\n", "knocked out", "caught", "witness", "first failure");
     for (const explore::KnockoutRow& row : matrix.rows) {
-        fmt::print(out, "{:<24} {:<24} {:<16} {}\n", row.mechanism.knockout, caught_text(row), witness_text(row),
+        fmt::print(out, "{:<26} {:<24} {:<16} {}\n", row.mechanism.knockout, caught_text(row), witness_text(row),
                    row.first_failing_seed ? row.failure : "-");
+    }
+    for (const explore::KnockoutRow& row : matrix.rows) {
+        if (!row.shrink_error.empty()) fmt::print(out, "{}: no witness: {}\n", row.mechanism.knockout, row.shrink_error);
     }
     std::size_t caught = 0;
     for (const explore::KnockoutRow& row : matrix.rows) caught += row.first_failing_seed ? 1 : 0;
@@ -49,7 +53,8 @@ nlohmann::ordered_json knockout_json(const explore::KnockoutMatrix& matrix) {
         r["mechanism"] = row.mechanism.description;
         r["seeds_tried"] = row.seeds_tried;
         r["first_failing_seed"] = row.first_failing_seed ? nlohmann::ordered_json(*row.first_failing_seed) : nlohmann::ordered_json();
-        r["failure"] = row.failure;
+        r["failure"] = row.first_failing_seed ? nlohmann::ordered_json(row.failure) : nlohmann::ordered_json();
+        if (!row.shrink_error.empty()) r["shrink_error"] = row.shrink_error;
         if (row.shrunk) {
             r["witness_faults_before"] = row.faults_before;
             r["witness_faults_after"] = row.faults_after;

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <limits>
 
 #include "base/assert.hpp"
 #include "faults/nemesis.hpp"
@@ -29,22 +28,6 @@ nlohmann::json crash_json(const faults::FaultSpec& spec) {
         j["power_loss"] = true;
     }
     return j;
-}
-
-// When a crash or shutdown keeps its node down (for ever without a restart).
-struct Down {
-    std::string node;
-    sim::TimeUs start_us = 0;
-    sim::TimeUs end_us = 0;
-};
-
-Down down_window(const faults::FaultSpec& spec) {
-    const sim::TimeUs end = spec.duration_us < 0 ? std::numeric_limits<sim::TimeUs>::max() : spec.at_us + spec.duration_us;
-    return Down{spec.from, spec.at_us, end};
-}
-
-bool overlaps(const Down& a, const Down& b) {
-    return a.node == b.node && (a.start_us == b.start_us || (a.start_us < b.end_us && b.start_us < a.end_us));
 }
 
 }  // namespace
@@ -90,31 +73,16 @@ FrozenScenario freeze_scenario(const Scenario& scenario, std::uint64_t seed) {
     FrozenScenario frozen;
     frozen.json = drawn_source(scenario, seed);
     frozen.json.erase("seeds");  // the frozen file is one seed's run
+    frozen.json.erase("expect_sweep");
     const Scenario drawn = scenario_for_seed(scenario, seed);
     if (!drawn.nemesis) return frozen;
     frozen.json.erase("nemesis");
-    std::vector<Down> down;
-    for (const faults::FaultSpec& spec : drawn.faults) {
-        if (spec.kind == Kind::crash || spec.kind == Kind::clean_shutdown) down.push_back(down_window(spec));
-    }
     nlohmann::json& list = frozen.json["faults"];
     if (!list.is_array()) list = nlohmann::json::array();
-    std::size_t number = drawn.faults.size();
     for (const faults::FaultSpec& spec : faults::draw_nemesis(*drawn.nemesis, seed)) {
-        ++number;
-        if (spec.kind == Kind::crash || spec.kind == Kind::clean_shutdown) {
-            const Down window = down_window(spec);
-            bool already_down = false;
-            for (const Down& other : down) already_down = already_down || overlaps(other, window);
-            if (already_down) {
-                // The loader refuses overlapping down windows; such a crash did nothing in the run.
-                frozen.notes.push_back(fmt::format("fault #{} ({} crash at {} us) left out: {} was already down",
-                                                   number, spec.from, spec.at_us, spec.from));
-                continue;
-            }
-            down.push_back(window);
-        }
-        list.push_back(fault_json(spec));
+        nlohmann::json fault = fault_json(spec);
+        fault["nemesis"] = true;  // as drawn: the loader skips the checks the nemesis does not make
+        list.push_back(std::move(fault));
         ++frozen.nemesis_faults;
     }
     return frozen;

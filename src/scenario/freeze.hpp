@@ -16,8 +16,7 @@ namespace eosim::scenario {
 
 struct FrozenScenario {
     nlohmann::json json;
-    std::size_t nemesis_faults = 0;     // written out
-    std::vector<std::string> notes;     // what could not be written as it was drawn
+    std::size_t nemesis_faults = 0;  // written out, each with "nemesis": true
 };
 
 FrozenScenario freeze_scenario(const Scenario& scenario, std::uint64_t seed);

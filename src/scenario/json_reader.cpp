@@ -90,8 +90,13 @@ std::int64_t ObjectReader::required_duration_ms_as_us(const std::string& key, st
 
 std::int64_t ObjectReader::checked_ms_as_us(const std::string& key, const nlohmann::json& value,
                                             std::int64_t min_ms, std::int64_t max_ms) const {
-    if (value.is_number_integer()) return checked_integer(key, value, min_ms, max_ms) * 1000;
     const std::string expected = fmt::format("expected milliseconds in [{}, {}], whole or with up to 3 decimals", min_ms, max_ms);
+    if (value.is_number_integer()) {
+        const bool too_big = value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(max_ms);
+        const std::int64_t ms = too_big ? 0 : value.get<std::int64_t>();
+        if (too_big || ms < min_ms || ms > max_ms) fail(key, expected + ", got " + describe_json_type(value));
+        return ms * 1000;
+    }
     if (!value.is_number_float()) fail(key, expected + ", got " + describe_json_type(value));
     const double ms = value.get<double>();
     if (!(ms >= static_cast<double>(min_ms) && ms <= static_cast<double>(max_ms))) {
