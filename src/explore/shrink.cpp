@@ -94,10 +94,11 @@ void weaken_faults(Json& current, const std::string& subject, Attempts& attempts
 void shrink_workload(Json& current, const std::string& subject, Attempts& attempts, ShrinkResult& result) {
     if (!current.contains("producers")) return;
     for (std::size_t i = 0; i < current["producers"].size(); ++i) {
-        Json& producer = current["producers"][i];
-        for (int step = 0; step < 8 && producer.contains("messages") && producer["messages"].get<std::int64_t>() > 1; ++step) {
+        // Indexed anew each time: an accepted step replaces `current`, and a reference into it.
+        const auto messages = [&current, i] { return current["producers"][i].value("messages", std::int64_t{0}); };
+        for (int step = 0; step < 8 && messages() > 1; ++step) {
             Json candidate = current;
-            candidate["producers"][i]["messages"] = producer["messages"].get<std::int64_t>() / 2;
+            candidate["producers"][i]["messages"] = messages() / 2;
             if (!attempts.fails_with(candidate, subject)) break;
             current = std::move(candidate);
             result.steps.push_back(fmt::format("producers[{}].messages halved to {}", i, current["producers"][i]["messages"].get<std::int64_t>()));
