@@ -13,6 +13,7 @@
 #include "bench/bench.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_file.hpp"
+#include "cli/progress_line.hpp"
 #include "cli/shrink_commands.hpp"
 #include "check/history_check.hpp"
 #include "explore/compare.hpp"
@@ -200,8 +201,12 @@ int command_sweep(const SweepArgs& args) {
     const auto [first, last] = parse_seed_range(args.seeds);
     const unsigned jobs = jobs_for(args.jobs, last - first + 1);
     const eosim::scenario::Scenario s = load_with(args.scenario, args.set);
+    eosim::explore::SweepProgress progress;
+    std::optional<eosim::cli::ProgressLine> line;
+    line.emplace(progress, last - first + 1);
     const eosim::explore::SweepSummary summary =
-        eosim::explore::sweep(s, first, last, jobs, &eosim::cli::interrupt_flag());
+        eosim::explore::sweep(s, first, last, jobs, &eosim::cli::interrupt_flag(), &progress);
+    line.reset();  // erased before the report
     if (summary.interrupted) {
         fmt::print(std::cerr, "eosim: {}: sweep interrupted; no report\n", s.file);
         return eosim::cli::interrupted_exit_code();

@@ -108,7 +108,7 @@ bool SweepSummary::all_met() const {
 }
 
 SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::uint64_t last_seed,
-                   unsigned jobs, const std::atomic<bool>* interrupt) {
+                   unsigned jobs, const std::atomic<bool>* interrupt, SweepProgress* progress) {
     EOSIM_ASSERT(first_seed <= last_seed);
     SweepSummary summary;
     summary.scenario = s.name;
@@ -123,6 +123,9 @@ SweepSummary sweep(const scenario::Scenario& s, std::uint64_t first_seed, std::u
     const auto worker = [&] {
         for (std::uint64_t i = shared.next++; i < count && !shared.stop && !interrupted(); i = shared.next++) {
             run_slot(s, first_seed + i, summary.seeds[i], shared, interrupt);  // each slot written by one thread
+            if (progress == nullptr) continue;
+            if (!summary.seeds[i].expectations_met) ++progress->failing;
+            ++progress->done;
         }
     };
     std::vector<std::thread> threads;

@@ -58,7 +58,15 @@ struct SweepSummary {
 // such seed; any other exception in a run makes that seed fail with the message. A seed that
 // stops at a run-time limit fails with what it hit. Once *interrupt is set, the runs stop and
 // no new seed starts (the summary says interrupted).
+// Counts a sweep's finished and failing seeds as it goes, for a progress line (read from another
+// thread; the sweep's result does not depend on it).
+struct SweepProgress {
+    std::atomic<std::uint64_t> done{0};
+    std::atomic<std::uint64_t> failing{0};
+};
+
 SweepSummary sweep(const scenario::Scenario& scenario, std::uint64_t first_seed,
-                   std::uint64_t last_seed, unsigned jobs, const std::atomic<bool>* interrupt = nullptr);
+                   std::uint64_t last_seed, unsigned jobs, const std::atomic<bool>* interrupt = nullptr,
+                   SweepProgress* progress = nullptr);
 
 }  // namespace eosim::explore

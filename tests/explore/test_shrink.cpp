@@ -100,7 +100,7 @@ TEST_CASE("shrink: a seed with dozens of faults shrinks to at most 3 that fail t
     CHECK_FALSE(outcome.check.verdicts.at(check::VerdictName::exactly_once_processing).holds);
 }
 
-TEST_CASE("shrink: a seed that meets its expectations is refused; an interrupt before the first run writes nothing") {
+TEST_CASE("shrink: a seed that meets its expectations is refused, and an interrupt before the first run writes nothing") {
     CHECK_THROWS_WITH_AS(explore::shrink(load_scenario(shipped_path("nemesis-exactly-once-pipeline")), 10),
                          doctest::Contains("seed 10 meets its expectations"), ScenarioError);
     const std::atomic<bool> interrupted{true};
