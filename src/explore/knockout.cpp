@@ -57,6 +57,7 @@ const std::vector<Mechanism>& mechanisms() {
         {"init_epoch_bump", "InitProducerId bumps the epoch, fencing the previous instance of a transactional.id"},
         {"timeout_abort_bump", "a transaction the coordinator aborts on timeout gets a new epoch (KAFKA-6119)"},
         {"prepare_recovery", "a new transaction coordinator completes the Prepare* transactions it loads"},
+        {"markers_before_complete", "the coordinator writes Complete* only once every marker is written"},
         {"txn_offset_commit_fencing", "TxnOffsetCommit checks generation, member and instance id (KIP-447)"},
     };
     return all;

@@ -19,7 +19,8 @@ struct Mechanism {
 };
 
 // broker_dedup, epoch_fencing, offsets_in_transaction, read_committed, idempotent_marker_retry,
-// init_epoch_bump, timeout_abort_bump, prepare_recovery, txn_offset_commit_fencing.
+// init_epoch_bump, timeout_abort_bump, prepare_recovery, markers_before_complete,
+// txn_offset_commit_fencing.
 const std::vector<Mechanism>& mechanisms();
 
 struct KnockoutRow {

@@ -471,6 +471,7 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
         s.broker.transactions.knockout_init_epoch_bump = knockouts->boolean("init_epoch_bump", false);
         s.broker.transactions.knockout_timeout_abort_bump = knockouts->boolean("timeout_abort_bump", false);
         s.broker.transactions.knockout_prepare_recovery = knockouts->boolean("prepare_recovery", false);
+        s.broker.transactions.knockout_markers_before_complete = knockouts->boolean("markers_before_complete", false);
         knockouts->finish();
     }
     if (auto run = root.object("run")) {

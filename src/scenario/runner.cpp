@@ -498,6 +498,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     if (s.broker.transactions.knockout_init_epoch_bump) out.knockouts.push_back("init_epoch_bump");
     if (s.broker.transactions.knockout_timeout_abort_bump) out.knockouts.push_back("timeout_abort_bump");
     if (s.broker.transactions.knockout_prepare_recovery) out.knockouts.push_back("prepare_recovery");
+    if (s.broker.transactions.knockout_markers_before_complete) out.knockouts.push_back("markers_before_complete");
     out.config_notes = s.config_notes;
     for (const SwarmDrawn& d : s.swarm_drawn) out.swarm.push_back(d.text());
     out.swarm_drawn = s.swarm_drawn;

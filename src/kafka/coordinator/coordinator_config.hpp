@@ -19,6 +19,7 @@ struct TxnCoordinatorConfig {
     bool knockout_init_epoch_bump = false;     // InitProducerId keeps the epoch: a zombie is not fenced
     bool knockout_timeout_abort_bump = false;  // a timed-out transaction aborts without a bump (KAFKA-6119)
     bool knockout_prepare_recovery = false;    // a new coordinator leaves a loaded Prepare* as it is
+    bool knockout_markers_before_complete = false;  // Complete* is written before the markers land
 };
 
 struct GroupCoordinatorConfig {

@@ -308,6 +308,9 @@ void TransactionCoordinator::send_markers(const std::string& id) {
         return;
     }
     send_markers_for(id, m.partitions);
+    // Knocked out: Complete* without waiting for the markers (their answers then find no
+    // Prepare* and are dropped, so a lost marker is never resent).
+    if (config_.knockout_markers_before_complete) complete(id);
 }
 
 void TransactionCoordinator::send_markers_for(const std::string& id,
