@@ -357,6 +357,10 @@ int main(int argc, char** argv) {
     CLI::App app{"eosim: deterministic simulation of Kafka-style delivery semantics under faults"};
     app.set_version_flag("-V,--version", kVersion);
     app.require_subcommand(1);
+    // Usage errors read like every other error: "eosim: what was wrong", then the usage hint.
+    app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+        return "eosim: " + CLI::FailureMessage::simple(failed, e);
+    });
 
     RunArgs run;
     auto* run_cmd = app.add_subcommand("run", "Run a scenario once and check its history");
