@@ -41,6 +41,25 @@ TEST_CASE("Metadata.bootstrap: a replicated client knows no leader until a Metad
     CHECK(cache.stale());
 }
 
+// Metadata keeps requesting an update while a partition it knows has no leader, whatever the last
+// answer covered (swarm seed 70995: an answer about the coordinator alone left an offline
+// partition of the reader's assignment unrefreshed, and it was never fetched).
+TEST_CASE("Metadata: an answer about other partitions does not clear a known partition's missing leader") {
+    LeaderCache cache(two_brokers(true), 0);
+    MetadataResponse offline;
+    offline.partitions.push_back({TopicPartition{"t", 1}, ErrorCode::NONE, kNoLeader, 1});
+    cache.update(offline);
+    CHECK(cache.stale());
+    MetadataResponse other;
+    other.partitions.push_back({TopicPartition{"t", 0}, ErrorCode::NONE, 0, 0});
+    cache.update(other);
+    CHECK(cache.stale());  // t-1 is still without a leader: ask again
+    MetadataResponse back;
+    back.partitions.push_back({TopicPartition{"t", 1}, ErrorCode::NONE, 1, 2});
+    cache.update(back);
+    CHECK_FALSE(cache.stale());
+}
+
 // KIP-320: an answer from a broker that lags behind (an older leader epoch) is ignored.
 TEST_CASE("Metadata.updateLatestMetadata: an answer with an older leader epoch does not move the leader back") {
     LeaderCache cache(two_brokers(true), 0);

@@ -1,5 +1,6 @@
 #include "kafka/client/leader_cache.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace eosim::kafka {
@@ -14,7 +15,6 @@ std::int32_t LeaderCache::leader_of(const TopicPartition& partition) const {
 
 bool LeaderCache::update(const MetadataResponse& response) {
     bool changed = false;
-    bool complete = true;
     for (const auto& p : response.partitions) {
         Known& known = known_[p.partition];
         // An error, or an answer from a broker that lags behind what we know (KIP-320).
@@ -22,10 +22,11 @@ bool LeaderCache::update(const MetadataResponse& response) {
             changed = changed || known.leader != p.leader;
             known = Known{p.leader, p.leader_epoch};
         }
-        complete = complete && known.leader != kNoLeader;
     }
-    // Keep asking (another broker, after a backoff) while some partition has no known leader.
-    stale_ = !complete;
+    // Keep asking (another broker, after a backoff) while some partition known to this client has
+    // no leader, not only one this answer covered: an answer about the coordinator alone must not
+    // leave an offline partition unrefreshed for good (swarm seed 70995).
+    stale_ = std::any_of(known_.begin(), known_.end(), [](const auto& entry) { return entry.second.leader == kNoLeader; });
     return changed;
 }
 
