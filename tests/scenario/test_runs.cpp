@@ -1,6 +1,8 @@
 // Whole runs: determinism, and each mechanism knocked out or kept against the same faults.
 #include <doctest/doctest.h>
 
+#include <initializer_list>
+
 #include <sstream>
 #include <string>
 
@@ -238,9 +240,12 @@ TEST_CASE("quiescence waits for every leader's high watermark to reach its log e
 // RecordCollectorImpl.recordSendError) instead of committing past it; 8629 retries a batch
 // older than the broker's 5 cached batches until delivery.timeout.ms
 // (TransactionManager.canRetry: OUT_OF_ORDER_SEQUENCE_NUMBER on a batch that is not next).
-TEST_CASE("swarm-idempotent-producer: the seeds of each liveness cause meet the swarm's expectations") {
-    const Scenario swarm = load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/swarm-idempotent-producer.json");
-    for (const std::uint64_t seed : {4512u, 3514u, 8629u}) {
+namespace {
+
+// Each seed of a shipped swarm, drawn and run, meets the swarm's expectations and goes quiet.
+void check_swarm_seeds(const std::string& name, std::initializer_list<std::uint64_t> seeds) {
+    const Scenario swarm = load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/" + name + ".json");
+    for (const std::uint64_t seed : seeds) {
         CAPTURE(seed);
         const Scenario drawn = scenario_for_seed(swarm, seed);
         RunOptions options;
@@ -252,6 +257,12 @@ TEST_CASE("swarm-idempotent-producer: the seeds of each liveness cause meet the 
     }
 }
 
+}  // namespace
+
+TEST_CASE("swarm-idempotent-producer: the seeds of each liveness cause meet the swarm's expectations") {
+    check_swarm_seeds("swarm-idempotent-producer", {4512u, 3514u, 8629u});
+}
+
 // swarm-exactly-once seeds that failed on 6263824, one per cause: 68524 timed a request out before
 // expiring its batch at the same instant (Sender.runOnce expires batches first); 64492 restarted
 // a processor that trusted the run's initial leaders and asked a deposed coordinator for its
@@ -261,16 +272,7 @@ TEST_CASE("swarm-idempotent-producer: the seeds of each liveness cause meet the 
 // as Kafka does until delivery.timeout.ms: the swarm's runs now get 150 s. 70995 (at 27c3472): a
 // reader never fetched a partition of its assignment whose leader it had seen offline.
 TEST_CASE("swarm-exactly-once: the seeds of each failure cause meet the swarm's expectations") {
-    const Scenario swarm = load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/swarm-exactly-once.json");
-    for (const std::uint64_t seed : {68524u, 64492u, 78464u, 64777u, 70995u}) {
-        CAPTURE(seed);
-        const Scenario drawn = scenario_for_seed(swarm, seed);
-        RunOptions options;
-        options.seed = seed;
-        const RunOutcome outcome = run_scenario(drawn, options);
-        REQUIRE(drawn.expect.has_value());
-        CHECK(evaluate_expectations(*drawn.expect, outcome.check).empty());
-    }
+    check_swarm_seeds("swarm-exactly-once", {68524u, 64492u, 78464u, 64777u, 70995u});
 }
 
 // ConsumerCoordinator.maybeAutoCommitOffsetsAsync (and a poll loop's commitSync()): positions are
