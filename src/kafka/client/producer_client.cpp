@@ -33,6 +33,7 @@ ProducerClient::ProducerClient(sim::Simulation& sim, sim::NodeId host,
     // resolve_producer_config (Kafka: ProducerConfig.postProcessAndValidateIdempotenceConfigs).
     EOSIM_ASSERT(!idempotent() || config_.acks == -1);
     EOSIM_ASSERT(!idempotent() || config_.max_in_flight_requests_per_connection <= 5);
+    if (transactional()) txn_.emplace(config_, static_cast<TransactionManagerHost&>(*this));
 }
 
 std::int32_t ProducerClient::next_sequence(const TopicPartition& partition) const {
@@ -43,13 +44,11 @@ std::int32_t ProducerClient::next_sequence(const TopicPartition& partition) cons
 void ProducerClient::send(const TopicPartition& partition, Record record,
                           std::int32_t size_bytes) {
     if (transactional()) {
-        if (txn_state_ != ClientTxnState::IN_TRANSACTION) {
+        if (!txn().note_send(partition)) {
             // KafkaProducer.send outside a transaction (or after an error) fails at once.
             listener_.on_send_complete(record.value, partition, {SendOutcome::Kind::fail, ErrorCode::INVALID_TXN_STATE, -1});
             return;
         }
-        if (txn_partitions_.count(partition) == 0) txn_partitions_pending_.insert(partition);
-        txn_send_made_ = true;
     }
     PartitionState& state = partition_state(partition);
     const bool fits = !state.queue.empty() && !state.queue.back()->closed &&
@@ -93,7 +92,7 @@ void ProducerClient::poll() {
     if (transactional()) {
         // Sender.runOnce: while aborting (or after an abortable error) undrained batches fail at
         // every pass, including those re-queued for a retry meanwhile.
-        if (txn_state_ == ClientTxnState::ABORTING_TRANSACTION || txn_state_ == ClientTxnState::ABORTABLE_ERROR) {
+        if (txn().aborting()) {
             fail_queued_batches(ErrorCode::TRANSACTION_ABORTABLE);
         }
         maybe_send_transaction_request(now);
@@ -114,7 +113,7 @@ void ProducerClient::maybe_refresh_metadata(sim::TimeUs now) {
     std::vector<TopicPartition> wanted;
     for (const auto& [tp, state] : partitions_) wanted.push_back(tp);
     if (transactional()) wanted.push_back(layout_->transaction_partition_of(*config_.transactional_id));
-    if (!txn_group_.group_id.empty()) wanted.push_back(layout_->offsets_partition_of_group(txn_group_.group_id));
+    if (txn_ && !txn_->group_id().empty()) wanted.push_back(layout_->offsets_partition_of_group(txn_->group_id()));
     if (wanted.empty()) return;
     metadata_in_flight_ = true;
     const std::int32_t broker = leaders_.next_broker();
@@ -170,7 +169,7 @@ void ProducerClient::expire_batches(sim::TimeUs now) {
             }
         }
     }
-    if (abortable) enter_abortable_error(*abortable);
+    if (abortable) txn().enter_abortable_error(*abortable);
 }
 
 void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
@@ -198,7 +197,7 @@ bool ProducerClient::ready_to_drain(const TopicPartition& partition, sim::TimeUs
     }
     if (!idempotent()) return true;
     if (producer_id_ == kNoProducerId) return false;
-    if (transactional() && !send_to_partition_allowed(partition)) return false;
+    if (transactional() && !txn().send_to_partition_allowed(partition)) return false;
     if (head.base_sequence == kNoSequence) {
         // A new batch waits while older-epoch batches of the partition are unfinished (it would
         // start the new epoch at sequence 0 ahead of them) and while a sequence is unresolved.
@@ -275,7 +274,7 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
 
 void ProducerClient::fail_request(InFlightRequest& request, ErrorCode error) {
     if (request.kind == RequestKind::transaction) {
-        transaction_request_failed();
+        txn().request_failed(sim_.now());
         return;
     }
     if (request.kind == RequestKind::api_versions) return;
@@ -310,13 +309,13 @@ void ProducerClient::dispatch(std::int32_t broker, InFlightRequest& request, con
             // The idempotent producer's InitProducerId (Sender) or the transactional one
             // (TransactionManager.InitProducerIdHandler).
             [&](const InitProducerIdResponse& r) {
-                if (request.kind == RequestKind::transaction) return handle_init_response(r);
+                if (request.kind == RequestKind::transaction) return txn().handle_init_producer_id_response(r, sim_.now());
                 handle_init_producer_id_response(r);
             },
-            [&](const AddPartitionsToTxnResponse& r) { handle_add_partitions_to_txn_response(r); },
-            [&](const AddOffsetsToTxnResponse& r) { handle_add_offsets_to_txn_response(r); },
-            [&](const TxnOffsetCommitResponse& r) { handle_txn_offset_commit_response(r); },
-            [&](const EndTxnResponse& r) { handle_end_txn_response(r); },
+            [&](const AddPartitionsToTxnResponse& r) { txn().handle_add_partitions_to_txn_response(r, sim_.now()); },
+            [&](const AddOffsetsToTxnResponse& r) { txn().handle_add_offsets_to_txn_response(r, sim_.now()); },
+            [&](const TxnOffsetCommitResponse& r) { txn().handle_txn_offset_commit_response(r, sim_.now()); },
+            [&](const EndTxnResponse& r) { txn().handle_end_txn_response(r, sim_.now()); },
             [&](const OneOf<InitProducerIdRequest, ProduceRequest, FetchRequest, FetchResponse, ListOffsetsRequest,
                             ListOffsetsResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
                             OffsetFetchResponse, AddPartitionsToTxnRequest, AddOffsetsToTxnRequest, EndTxnRequest,
@@ -378,7 +377,9 @@ sim::TimeUs ProducerClient::next_deadline() const {
     if (idempotent() && producer_id_ == kNoProducerId && !init_in_flight_) {
         consider(init_retry_after_us_);
     }
-    if (transactional() && !txn_request_in_flight_) consider(txn_retry_after_us_);
+    if (txn_) {
+        if (const auto retry_at_us = txn_->retry_at_us()) consider(*retry_at_us);
+    }
     if (leaders_.stale() && !metadata_in_flight_) consider(metadata_retry_after_us_);
     return deadline;
 }

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "kafka/client/client_transaction_state.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
 #include "kafka/client/exponential_backoff.hpp"
 #include "kafka/client/leader_cache.hpp"
@@ -19,6 +18,7 @@
 #include "kafka/client/wakeup_timer.hpp"
 #include "kafka/network/network_client.hpp"
 #include "kafka/client/producer_config.hpp"
+#include "kafka/client/transaction_manager.hpp"
 #include "sim/node.hpp"
 #include "sim/time.hpp"
 
@@ -42,25 +42,8 @@ public:
                                   const SendOutcome& outcome) = 0;
 };
 
-// The consumer group a transaction commits offsets for (KafkaConsumer.groupMetadata()).
-struct GroupMetadata {
-    std::string group_id;
-    std::string member_id;
-    std::int32_t generation_id = -1;
-    std::string group_instance_id;
-};
-
-enum class TxnOperation : std::uint8_t { init, send_offsets, commit, abort };
-
-class TransactionListener {
-public:
-    virtual ~TransactionListener() = default;
-    // error NONE: done. Otherwise the operation failed; fatal means the producer is unusable
-    // (e.g. fenced), else the transaction must be aborted.
-    virtual void on_transaction_result(TxnOperation operation, ErrorCode error, bool fatal) = 0;
-};
-
-class ProducerClient {
+// The sender serves its TransactionManager as host: the manager decides, the client sends.
+class ProducerClient : private TransactionManagerHost {
 public:
     ProducerClient(sim::Simulation& sim, sim::NodeId host,
                    std::shared_ptr<const ClusterLayout> layout, ProducerConfig config,
@@ -71,14 +54,14 @@ public:
     void send(const TopicPartition& partition, Record record, std::int32_t size_bytes);
 
     // Transactions (asynchronous: each ends with TransactionListener::on_transaction_result).
-    void set_transaction_listener(TransactionListener* listener) { txn_listener_ = listener; }
+    void set_transaction_listener(TransactionListener* listener);
     void init_transactions();
     void begin_transaction();
     void send_offsets_to_transaction(std::map<TopicPartition, std::int64_t> offsets,
                                      GroupMetadata group);
     void commit_transaction();
     void abort_transaction();
-    ClientTxnState transaction_state() const { return txn_state_; }
+    ClientTxnState transaction_state() const;
     bool transactional() const { return config_.transactional_id.has_value(); }
     void on_message(const sim::Envelope& envelope);
     void on_timer();
@@ -190,25 +173,20 @@ private:
     sim::TimeUs next_deadline() const;
     bool idempotent() const { return config_.enable_idempotence; }
 
-    // Transactions (producer_transactions.cpp).
-    void transition_to(ClientTxnState target);
+    // Transactions (producer_transactions.cpp): the sender side of the TransactionManager.
+    TransactionManager& txn();
+    const TransactionManager& txn() const;
     void maybe_send_transaction_request(sim::TimeUs now);
-    bool send_to_partition_allowed(const TopicPartition& partition) const;
-    bool has_unfinished_batches() const;
-    void fail_queued_batches(ErrorCode error);
     void dispatch(std::int32_t broker, InFlightRequest& request, const KafkaMessage& message);
-    void txn_response_received(ErrorCode error);
-    void handle_add_partitions_to_txn_response(const AddPartitionsToTxnResponse& response);
-    void handle_add_offsets_to_txn_response(const AddOffsetsToTxnResponse& response);
-    void transaction_request_failed();
-    void note_coordinator_error(ErrorCode error);
-    void handle_init_response(const InitProducerIdResponse& response);
-    void handle_end_txn_response(const EndTxnResponse& response);
-    void handle_add_response(ErrorCode error, bool offsets);
-    void handle_txn_offset_commit_response(const TxnOffsetCommitResponse& response);
-    void finish_operation(ErrorCode error);
-    void enter_abortable_error(ErrorCode error);
     void reset_sequences();
+    // TransactionManagerHost.
+    std::int32_t coordinator(CoordinatorType type, const std::string& key) const override;
+    void lookup_coordinator() override;
+    bool has_unfinished_batches() const override;
+    void fail_queued_batches(ErrorCode error) override;
+    void producer_id_and_epoch_changed(std::int64_t producer_id, std::int16_t producer_epoch,
+                                       bool initialized) override;
+    void state_changed(ClientTxnState from, ClientTxnState to) override;
 
     sim::Simulation& sim_;
     sim::NodeId host_;
@@ -232,21 +210,7 @@ private:
     std::int16_t producer_epoch_ = kNoProducerEpoch;
     bool init_in_flight_ = false;
     sim::TimeUs init_retry_after_us_ = 0;
-    // Transactions.
-    TransactionListener* txn_listener_ = nullptr;
-    ClientTxnState txn_state_ = ClientTxnState::UNINITIALIZED;
-    std::optional<TxnOperation> operation_;  // the API call waiting for completion
-    std::set<TopicPartition> txn_partitions_;          // added to the transaction
-    std::set<TopicPartition> txn_partitions_pending_;  // to add before their batches drain
-    std::optional<std::map<TopicPartition, std::int64_t>> txn_offsets_;
-    GroupMetadata txn_group_;
-    bool txn_offsets_added_ = false;
-    // transaction.version 2's transactionStarted: a send or sendOffsetsToTransaction was made in
-    // this transaction, whether or not it reached a broker.
-    bool txn_send_made_ = false;
-    bool txn_request_in_flight_ = false;
-    sim::TimeUs txn_retry_after_us_ = 0;
-    bool txn_epoch_bump_after_abort_ = false;
+    std::optional<TransactionManager> txn_;  // with a transactional.id
     std::int32_t init_broker_ = 0;
     bool epoch_bump_required_ = false;
 };

@@ -50,7 +50,7 @@ void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_
     }
     if (transactional() && !is_retriable(error)) {
         // TxM: anything but a retriable error aborts the transaction (fenced: fatal later).
-        enter_abortable_error(error);
+        txn().enter_abortable_error(error);
         sim_.record_state(host_, sim::StateChange("producer.batch_failed")
                                      .with("partition", batch->partition.str())
                                      .with("error", error_name(error)));
@@ -62,7 +62,7 @@ void ProducerClient::complete_batch(BatchPtr batch, ErrorCode error, std::int64_
         return;
     }
     if (transactional()) {
-        enter_abortable_error(error);
+        txn().enter_abortable_error(error);
     } else if (idempotent()) {
         // failBatch(batch, response, batch.attempts() < retries).
         handle_failed_batch(*batch, error, batch->attempts < config_.retries);
