@@ -59,6 +59,7 @@ const std::vector<Mechanism>& mechanisms() {
         {"prepare_recovery", "a new transaction coordinator completes the Prepare* transactions it loads"},
         {"markers_before_complete", "the coordinator writes Complete* only once every marker is written"},
         {"txn_offset_commit_fencing", "TxnOffsetCommit checks generation, member and instance id (KIP-447)"},
+        {"partition_verification", "a leader appends a transactional write only once the coordinator confirms its partition is in the transaction (KIP-890 part 1)"},
     };
     return all;
 }

@@ -468,6 +468,7 @@ Scenario parse_json(const nlohmann::json& json, const std::string& file) {
         s.client_knockouts.offsets_in_transaction = knockouts->boolean("offsets_in_transaction", false);
         s.client_knockouts.read_committed = knockouts->boolean("read_committed", false);
         s.broker.knockouts.disable_txn_offset_commit_fencing = knockouts->boolean("txn_offset_commit_fencing", false);
+        s.broker.knockouts.disable_partition_verification = knockouts->boolean("partition_verification", false);
         s.broker.transactions.knockout_init_epoch_bump = knockouts->boolean("init_epoch_bump", false);
         s.broker.transactions.knockout_timeout_abort_bump = knockouts->boolean("timeout_abort_bump", false);
         s.broker.transactions.knockout_prepare_recovery = knockouts->boolean("prepare_recovery", false);

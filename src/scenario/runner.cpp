@@ -495,6 +495,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     if (s.client_knockouts.offsets_in_transaction) out.knockouts.push_back("offsets_in_transaction");
     if (s.client_knockouts.read_committed) out.knockouts.push_back("read_committed");
     if (s.broker.knockouts.disable_txn_offset_commit_fencing) out.knockouts.push_back("txn_offset_commit_fencing");
+    if (s.broker.knockouts.disable_partition_verification) out.knockouts.push_back("partition_verification");
     if (s.broker.transactions.knockout_init_epoch_bump) out.knockouts.push_back("init_epoch_bump");
     if (s.broker.transactions.knockout_timeout_abort_bump) out.knockouts.push_back("timeout_abort_bump");
     if (s.broker.transactions.knockout_prepare_recovery) out.knockouts.push_back("prepare_recovery");

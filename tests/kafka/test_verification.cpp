@@ -52,13 +52,14 @@ struct Result {
     std::int64_t high_watermark = 0;
 };
 
-Result run(bool verification) {
+Result run(bool verification, bool knocked_out = false) {
     sim::Simulation sim(1, sim::LinkProfile{500, 0}, nullptr);
     auto layout = std::make_shared<ClusterLayout>();
     layout->broker_nodes = {0};
     layout->topics = {TopicSpec{"t", 1}};
     BrokerConfig config;
     config.partition_verification = verification;
+    config.knockouts.disable_partition_verification = knocked_out;
     auto broker = std::make_unique<Broker>("broker-0", 0, layout, config);
     Broker* b = broker.get();
     sim.add_node(std::move(broker));
@@ -86,4 +87,11 @@ TEST_CASE("without verification the write opens a transaction no coordinator kno
     CHECK(*unverified.error == ErrorCode::NONE);
     CHECK(unverified.high_watermark == 1);
     CHECK(unverified.last_stable_offset == 0);  // a hanging transaction holds the LSO back
+}
+
+TEST_CASE("the partition_verification knock-out appends unverified writes with verification enabled") {
+    const Result knocked_out = run(true, true);
+    REQUIRE(knocked_out.error.has_value());
+    CHECK(*knocked_out.error == ErrorCode::NONE);
+    CHECK(knocked_out.last_stable_offset == 0);
 }

@@ -14,6 +14,7 @@ struct BrokerKnockouts {
     bool disable_epoch_fencing = false;     // partitions accept writes from older epochs
     bool disable_idempotent_marker_retry = false;  // KAFKA-19999 unfixed: a retried TV2 marker is refused
     bool disable_txn_offset_commit_fencing = false;  // TxnOffsetCommit skips KIP-447's member checks
+    bool disable_partition_verification = false;  // leaders append unverified transactional writes (KIP-890 part 1)
 };
 
 struct BrokerConfig {

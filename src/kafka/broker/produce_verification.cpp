@@ -10,7 +10,10 @@ namespace eosim::kafka {
 // The partitions of a produce that need the coordinator's confirmation.
 std::vector<TopicPartition> Broker::partitions_to_verify(const ProduceRequest& request) const {
     std::vector<TopicPartition> result;
-    if (!config_.partition_verification || !request.transactional_id) return result;
+    if (!config_.partition_verification || config_.knockouts.disable_partition_verification ||
+        !request.transactional_id) {
+        return result;
+    }
     for (const auto& data : request.partitions) {
         const Partition* partition = replicas().partition(data.partition);
         if (!data.batch.transactional || partition == nullptr) continue;
