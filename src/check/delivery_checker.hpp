@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/u64_map.hpp"
 #include "check/verdict_name.hpp"
 #include "history/operation.hpp"
 
@@ -77,7 +78,7 @@ private:
         std::int64_t second_offset = 0;
         std::int64_t second_time_us = 0;
     };
-    using GroupDeliveries = std::unordered_map<std::uint64_t, Delivery>;
+    using GroupDeliveries = base::U64Map<Delivery>;
     struct Transaction {
         std::vector<std::uint64_t> values;
         std::int64_t commit_invoke_us = 0;
@@ -125,7 +126,7 @@ private:
     void processed_aborted_inputs(Verdict& verdict, CheckResult& result) const;
 
     const history::Names& names_;
-    std::unordered_map<std::uint64_t, ValueState> values_;
+    base::U64Map<ValueState> values_;
     std::map<std::uint32_t, GroupDeliveries> deliveries_;                  // by group
     std::map<std::uint32_t, std::map<std::uint32_t, bool>> group_keys_;  // group -> keys read
     std::map<std::uint32_t, bool> group_read_committed_;
@@ -133,7 +134,7 @@ private:
     std::map<std::uint32_t, bool> processor_groups_;  // groups whose members send derived values
     std::vector<Transaction> transactions_;
     std::map<std::uint32_t, std::int64_t> open_txn_;  // process -> its open transaction
-    std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> outputs_of_;  // input -> outputs
+    base::U64Map<std::vector<std::uint64_t>> outputs_of_;  // input -> outputs
     // (calling group, input value) -> external effects. The group is the effect's `group`
     // (kNoGroup when the history does not say which application called the sink).
     std::map<std::pair<std::uint32_t, std::uint64_t>, Effect> effects_;

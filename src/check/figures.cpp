@@ -57,7 +57,7 @@ void FiguresCollector::observe_send(const history::Operation& op) {
 
 void FiguresCollector::observe_poll(const history::Operation& op) {
     if (op.group == history::kNoGroup) return;
-    std::unordered_set<std::uint64_t>& seen = seen_by_group_[op.group];
+    base::U64Set& seen = seen_by_group_[op.group];
     Flow& flow = groups_[op.group];
     for (const history::Element& e : op.elements) {
         if (!seen.insert(e.value).second) continue;  // a duplicate is not a new value made visible

@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/u64_map.hpp"
 #include "history/operation.hpp"
 
 namespace eosim::check {
@@ -61,11 +62,11 @@ private:
     FlowFigures figures_of(const std::string& name, const Flow& flow) const;
 
     const history::Names& names_;
-    std::unordered_map<std::uint64_t, std::int64_t> send_invoked_us_;  // value -> first invoke
-    std::unordered_map<std::uint64_t, std::uint64_t> source_of_;       // derived value -> input
-    std::unordered_set<std::uint64_t> acknowledged_;
+    base::U64Map<std::int64_t> send_invoked_us_;  // value -> first invoke
+    base::U64Map<std::uint64_t> source_of_;       // derived value -> input
+    base::U64Set acknowledged_;
     // Only looked up, never iterated: the report walks the std::maps below.
-    std::unordered_map<std::uint32_t, std::unordered_set<std::uint64_t>> seen_by_group_;
+    std::unordered_map<std::uint32_t, base::U64Set> seen_by_group_;
     std::map<std::uint32_t, Flow> producers_;  // by process id
     std::map<std::uint32_t, Flow> groups_;     // by group id
     Flow all_acks_;

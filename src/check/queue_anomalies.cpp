@@ -78,8 +78,8 @@ void QueueAnomalyChecker::observe(const history::Operation& op) {
     }
 }
 
-std::set<std::uint64_t> QueueAnomalyChecker::read_values() const {
-    std::set<std::uint64_t> read;
+base::U64Set QueueAnomalyChecker::read_values() const {
+    base::U64Set read;
     for (const OpValues& poll : polls_) {
         if (poll.type != OpType::ok) continue;
         for (const auto& e : elements(poll)) read.insert(e.value);
@@ -89,7 +89,7 @@ std::set<std::uint64_t> QueueAnomalyChecker::read_values() const {
 
 // Pollers always tell the truth about offsets; sends only when they must have committed.
 std::map<std::uint32_t, QueueAnomalyChecker::Order> QueueAnomalyChecker::version_orders(
-    const std::set<std::uint64_t>& read) const {
+    const base::U64Set& read) const {
     std::map<std::uint32_t, Order> orders;
     for (const OpValues& poll : polls_) {
         for (const auto& e : elements(poll)) {
@@ -112,8 +112,8 @@ std::map<std::uint32_t, QueueAnomalyChecker::Order> QueueAnomalyChecker::version
     return orders;
 }
 
-std::set<std::uint64_t> QueueAnomalyChecker::failed_values() const {
-    std::set<std::uint64_t> failed;
+base::U64Set QueueAnomalyChecker::failed_values() const {
+    base::U64Set failed;
     for (const OpValues& send : sends_) {
         if (send.type != OpType::fail) continue;
         for (const auto& e : elements(send)) failed.insert(e.value);
@@ -123,7 +123,7 @@ std::set<std::uint64_t> QueueAnomalyChecker::failed_values() const {
 
 std::map<std::uint32_t, QueueAnomalyChecker::KeyIndex> QueueAnomalyChecker::index(
     const std::map<std::uint32_t, Order>& orders) const {
-    const std::set<std::uint64_t> failed = failed_values();
+    const base::U64Set failed = failed_values();
     std::map<std::uint32_t, KeyIndex> indexes;
     for (const auto& [key, order] : orders) {
         KeyIndex& index = indexes[key];
@@ -182,7 +182,7 @@ void QueueAnomalyChecker::order_anomalies(const std::map<std::uint32_t, Order>& 
 // reader sees aborted records by design (isolation.level's documented meaning), so G1a counts as
 // allowed when every such read was one; a read_committed reader's or a processor's is not.
 void QueueAnomalyChecker::aborted_reads(Anomalies& out) const {
-    const std::set<std::uint64_t> failed = failed_values();
+    const base::U64Set failed = failed_values();
     bool only_read_uncommitted = true;
     for (const OpValues& poll : polls_) {
         if (poll.type != OpType::ok) continue;
@@ -199,7 +199,7 @@ void QueueAnomalyChecker::aborted_reads(Anomalies& out) const {
 }
 
 void QueueAnomalyChecker::lost_and_unseen(const std::map<std::uint32_t, KeyIndex>& indexes,
-                                          const std::set<std::uint64_t>& read, Anomalies& out) const {
+                                          const base::U64Set& read, Anomalies& out) const {
     Verdict& lost = out.found["lost-write"];
     Verdict& unseen = out.found["unseen"];
     std::set<std::uint32_t> polled_keys;
@@ -335,7 +335,7 @@ Anomalies QueueAnomalyChecker::finish() const {
     for (const std::string& name : anomaly_names()) out.found[name];
     // Kafka's transaction model: writes interleave and ww cycles are normal (Jepsen allows them).
     out.allowed = {"int-send-skip", "G0"};
-    const std::set<std::uint64_t> read = read_values();
+    const base::U64Set read = read_values();
     const auto orders = version_orders(read);
     const auto indexes = index(orders);
     order_anomalies(orders, out);

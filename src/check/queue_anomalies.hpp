@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/u64_map.hpp"
 #include "check/delivery_checker.hpp"
 #include "history/operation.hpp"
 
@@ -55,19 +56,19 @@ private:
     using Order = std::vector<std::pair<std::int64_t, std::uint64_t>>;
     struct KeyIndex {
         // value -> (first, last) dense index; looked up, never iterated in an order that matters
-        std::unordered_map<std::uint64_t, std::pair<std::size_t, std::size_t>> positions;
+        base::U64Map<std::pair<std::size_t, std::size_t>> positions;
         std::vector<std::int64_t> offsets;  // distinct offsets; the dense index is the position here
         std::vector<std::size_t> aborted_before;  // aborted_before[i]: aborted values below index i
         // Where an element sits: its own offset when known, else its value's first position.
         std::optional<std::size_t> locate(const history::Element& e) const;
     };
 
-    std::map<std::uint32_t, Order> version_orders(const std::set<std::uint64_t>& read) const;
+    std::map<std::uint32_t, Order> version_orders(const base::U64Set& read) const;
     std::map<std::uint32_t, KeyIndex> index(const std::map<std::uint32_t, Order>& orders) const;
-    std::set<std::uint64_t> failed_values() const;
-    std::set<std::uint64_t> read_values() const;
+    base::U64Set failed_values() const;
+    base::U64Set read_values() const;
     void order_anomalies(const std::map<std::uint32_t, Order>& orders, Anomalies& out) const;
-    void lost_and_unseen(const std::map<std::uint32_t, KeyIndex>& indexes, const std::set<std::uint64_t>& read,
+    void lost_and_unseen(const std::map<std::uint32_t, KeyIndex>& indexes, const base::U64Set& read,
                          Anomalies& out) const;
     void aborted_reads(Anomalies& out) const;
     void poll_anomalies(const std::map<std::uint32_t, KeyIndex>& indexes, Anomalies& out) const;
@@ -81,7 +82,7 @@ private:
     std::vector<OpValues> sends_;      // completed sends (ok / info / fail), in history order
     // value -> index of the send invocation that carried it; looked up, never iterated. A process
     // may pipeline sends (KafkaProducer.send is asynchronous), so completion order is not send order.
-    std::unordered_map<std::uint64_t, std::uint64_t> send_invoked_at_;
+    base::U64Map<std::uint64_t> send_invoked_at_;
     std::vector<OpValues> txns_;       // completed transactions, with their micro-ops
     std::vector<history::Element> elements_;
     std::set<std::uint32_t> subscribers_;  // processes whose partitions a rebalance may move
