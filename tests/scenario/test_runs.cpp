@@ -242,23 +242,27 @@ TEST_CASE("quiescence waits for every leader's high watermark to reach its log e
 // (TransactionManager.canRetry: OUT_OF_ORDER_SEQUENCE_NUMBER on a batch that is not next).
 namespace {
 
-// Each seed of a shipped swarm, drawn and run, meets the swarm's expectations and goes quiet.
+// The scenario a swarm seed runs meets the swarm's expectations and goes quiet.
+void check_meets_expectations(const Scenario& scenario, std::uint64_t seed) {
+    RunOptions options;
+    options.seed = seed;
+    const RunOutcome outcome = run_scenario(scenario, options);
+    REQUIRE(scenario.expect.has_value());
+    CHECK(evaluate_expectations(*scenario.expect, outcome.check).empty());
+    CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
+}
+
+// Each seed of a shipped swarm, drawn and run.
 void check_swarm_seeds(const std::string& name, std::initializer_list<std::uint64_t> seeds) {
     const Scenario swarm = load_scenario(std::string(EOSIM_SOURCE_DIR) + "/scenarios/" + name + ".json");
     for (const std::uint64_t seed : seeds) {
         CAPTURE(seed);
-        const Scenario drawn = scenario_for_seed(swarm, seed);
-        RunOptions options;
-        options.seed = seed;
-        const RunOutcome outcome = run_scenario(drawn, options);
-        REQUIRE(drawn.expect.has_value());
-        CHECK(evaluate_expectations(*drawn.expect, outcome.check).empty());
-        CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
+        check_meets_expectations(scenario_for_seed(swarm, seed), seed);
     }
 }
 
 // A swarm seed frozen (`eosim freeze`) when it failed, so that later changes to the swarm's draws
-// leave the case as it was: it meets the swarm's expectations and goes quiet.
+// leave the case as it was.
 void check_frozen_swarm_seeds(const std::string& name, std::initializer_list<std::uint64_t> seeds) {
     for (const std::uint64_t seed : seeds) {
         CAPTURE(seed);
@@ -266,12 +270,7 @@ void check_frozen_swarm_seeds(const std::string& name, std::initializer_list<std
                                  std::to_string(seed) + ".json";
         const Scenario frozen = load_scenario(file);
         CHECK(frozen.seed == seed);
-        RunOptions options;
-        options.seed = seed;
-        const RunOutcome outcome = run_scenario(frozen, options);
-        REQUIRE(frozen.expect.has_value());
-        CHECK(evaluate_expectations(*frozen.expect, outcome.check).empty());
-        CHECK(outcome.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
+        check_meets_expectations(frozen, seed);
     }
 }
 
