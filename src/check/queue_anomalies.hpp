@@ -5,7 +5,6 @@
 // int-send-skip. Reads only the history.
 #include <cstdint>
 #include <map>
-#include <unordered_map>
 #include <optional>
 #include <set>
 #include <string>
