@@ -85,6 +85,11 @@ void parse_processors(ObjectReader& root, Scenario& s) {
         spec.workload.rewind_after_abort = p.boolean("rewind_after_abort", true);
         spec.workload.abort_every = p.integer("abort_every", 0, 1'000'000, 0);
         spec.workload.restart_when_fenced = p.boolean("restart_when_fenced", true);
+        spec.workload.commit_interval_us = sim::ms(p.integer("commit_interval_ms", 0, kHourMs, 5000));
+        if (p.has("commit_interval_ms") && spec.workload.mode == kafka::ProcessingMode::exactly_once) {
+            p.fail("commit_interval_ms", "only an at_least_once or at_most_once processor commits offsets outside "
+                                         "transactions");
+        }
         spec.workload.output_to_input_partition = p.choice("output_partition", {"key", "input"}, "key") == "input";
         if (spec.workload.output_to_input_partition &&
             partitions_of(s, spec.workload.output_topic) < partitions_of(s, spec.input_topic)) {

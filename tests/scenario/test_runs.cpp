@@ -277,7 +277,7 @@ void check_frozen_swarm_seeds(const std::string& name, std::initializer_list<std
 }  // namespace
 
 TEST_CASE("swarm-idempotent-producer: the seeds of each liveness cause meet the swarm's expectations") {
-    check_swarm_seeds("swarm-idempotent-producer", {4512u, 3514u, 8629u});
+    check_swarm_seeds("swarm-idempotent-producer", {4512u, 3514u, 8629u, 1826u, 7221u});
 }
 
 // swarm-exactly-once seeds that failed on 6263824, one per cause: 68524 timed a request out before
@@ -306,6 +306,23 @@ TEST_CASE("ConsumerCoordinator.maybeAutoCommitOffsetsAsync: an idle reader commi
     const RunOutcome never = run(s, 34);
     CHECK_FALSE(never.quiesced);
     CHECK_FALSE(never.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
+}
+
+// The same for an at-least-once processor (a poll loop that commits with commitSync() between
+// polls): swarm-idempotent-producer seeds 1826 and 7221 stayed behind without it.
+TEST_CASE("an idle at-least-once processor commits its positions again") {
+    Scenario s = shipped("processor-commits-again-after-stale-commit");
+    REQUIRE(s.processors.size() == 2);
+    const RunOutcome again = run(s, s.seed);
+    CHECK(again.check.verdicts.at(eosim::check::VerdictName::quiesced).holds);
+    for (auto& processor : s.processors) processor.workload.commit_interval_us = 0;
+    const RunOutcome never = run(s, s.seed);
+    CHECK_FALSE(never.quiesced);
+    const auto& quiet = never.check.verdicts.at(eosim::check::VerdictName::quiesced);
+    REQUIRE_FALSE(quiet.holds);
+    REQUIRE(quiet.witnesses.size() == 1);
+    CHECK(quiet.witnesses[0] == "the run did not go quiet before max_simulated_ms: group pipeline has not committed up "
+                                "to the high watermark");
 }
 
 TEST_CASE("a run that never goes quiet is blamed on what held it back, not on what was in flight at the end") {

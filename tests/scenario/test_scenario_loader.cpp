@@ -222,3 +222,20 @@ TEST_CASE("a clean_shutdown fault names a node, takes no power_loss, and is draw
     REQUIRE(n.nemesis.has_value());
     CHECK(n.nemesis->faults[0].kind == eosim::faults::FaultSpec::Kind::clean_shutdown);
 }
+
+TEST_CASE("commit_interval_ms is refused on an exactly_once processor, whose offsets go in transactions") {
+    const std::string processor =
+        R"("consumers": [{"name": "c", "group": "g", "topic": "t"}],
+  "processors": [{"name": "x", "group": "pipe", "input": "t", "output": "t", "delivery": "DELIVERY",
+                  "commit_interval_ms": 1000}])";
+    auto with_delivery = [&](const std::string& delivery) {
+        std::string text = with(R"("consumers": [{"name": "c", "group": "g", "topic": "t"}])", processor);
+        return text.replace(text.find("DELIVERY"), 8, delivery);
+    };
+    const auto e = error_of(with_delivery("exactly_once"));
+    CHECK(e.find("/processors/0/commit_interval_ms") != std::string::npos);
+    CHECK(e.find("outside transactions") != std::string::npos);
+    const auto s = parse_scenario(with_delivery("at_least_once"), "s.json");
+    REQUIRE(s.processors.size() == 1);
+    CHECK(s.processors[0].workload.commit_interval_us == 1'000'000);
+}

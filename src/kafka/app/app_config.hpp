@@ -65,6 +65,10 @@ struct ProcessorWorkload {
     // Each output goes to the input's partition number (TransactionalMessageCopier's
     // producerRecordFromConsumerRecord) instead of key mod output partitions.
     bool output_to_input_partition = false;
+    // Without transactions, as ConsumerWorkload::commit_interval_us: while waiting for records
+    // the application commits its positions again this often. 0: never. Unused under
+    // exactly_once, whose offsets are committed only inside transactions.
+    sim::TimeUs commit_interval_us = sim::ms(5000);
 };
 
 struct SinkConfig {

@@ -289,6 +289,20 @@ std::vector<history::Element> ProcessorApp::offsets_elements() const {
     return elements;
 }
 
+// A poll loop's commitSync() between polls: the positions again, though nothing new was
+// processed. It repairs a commit that a crashed predecessor's late OffsetCommit overwrote (an
+// assign() commit is not fenced), so the group does not stay behind once the input is quiet.
+void ProcessorApp::commit_again() {
+    EOSIM_ASSERT(!transactional());
+    if (phase_ != Phase::idle || consumer_ == nullptr || consumer_->fatal() || consumer_->commit_pending() ||
+        consumer_->has_records()) {
+        return;
+    }
+    batch_offsets_ = consumer_->positions();
+    if (batch_offsets_.empty()) return;
+    commit_offsets_outside();
+}
+
 void ProcessorApp::commit_offsets_outside() {
     phase_ = Phase::committing_after;
     recorder_.invoke(sim().now(), process_, history::OpFunction::commit, group_, offsets_elements());

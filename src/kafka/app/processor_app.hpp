@@ -50,6 +50,7 @@ private:
     static constexpr std::uint64_t kStepTimer = 3;
     static constexpr std::uint64_t kStartTimer = 4;
     static constexpr std::uint64_t kSinkTimeout = 5;
+    static constexpr std::uint64_t kCommitAgainTimer = 6;
 
     enum class Phase {
         waiting_to_start,
@@ -98,6 +99,7 @@ private:
     void abort_for_shutdown();
     void close_and_exit();
     void commit_offsets_outside();
+    void commit_again();
     std::vector<history::Element> offsets_elements() const;
     history::Element output_element(const Output& output) const;
     bool transactional() const { return workload_.mode == ProcessingMode::exactly_once; }

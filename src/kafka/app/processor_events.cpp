@@ -146,7 +146,16 @@ void ProcessorApp::on_timer(std::uint64_t tag) {
         case kProducerTimer:
             if (producer_) producer_->on_timer();
             return;
-        case kStartTimer: start_clients(); return;
+        case kStartTimer:
+            start_clients();
+            if (!transactional() && workload_.commit_interval_us > 0) {
+                sim().set_timer(id(), workload_.commit_interval_us, kCommitAgainTimer);
+            }
+            return;
+        case kCommitAgainTimer:
+            commit_again();
+            sim().set_timer(id(), workload_.commit_interval_us, kCommitAgainTimer);
+            return;
         case kStepTimer:
             if (phase_ == Phase::processing) emit_output();
             return;
