@@ -15,6 +15,7 @@
 #include "cli/output_file.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/shrink_commands.hpp"
+#include "cli/trace_command.hpp"
 #include "check/history_check.hpp"
 #include "explore/compare.hpp"
 #include "explore/sweep.hpp"
@@ -86,6 +87,7 @@ struct CompareArgs {
 };
 
 using eosim::cli::option_u64;
+using eosim::cli::load_with;
 
 using eosim::scenario::SeedRange;
 
@@ -96,12 +98,6 @@ unsigned jobs_for(const std::string& jobs_text, std::uint64_t runs) {
     const std::uint64_t asked = option_u64("--jobs", jobs_text, kMaxJobs);
     const std::uint64_t all = std::max(1U, std::thread::hardware_concurrency());
     return static_cast<unsigned>(std::min(asked == 0 ? all : asked, runs));
-}
-
-eosim::scenario::Scenario load_with(const std::string& path, const std::vector<std::string>& set) {
-    std::vector<eosim::scenario::Override> overrides;
-    for (const std::string& text : set) overrides.push_back(eosim::scenario::parse_override(text));
-    return eosim::scenario::load_scenario(path, overrides);
 }
 
 // Writes to --out FILE (atomically) when given, else to standard output; commit() checks it all.
@@ -437,6 +433,8 @@ int main(int argc, char** argv) {
     auto* shrink_cmd = eosim::cli::add_shrink_command(app, shrink);
     eosim::cli::KnockoutArgs knockout;
     auto* knockout_cmd = eosim::cli::add_knockout_command(app, knockout);
+    eosim::cli::TraceArgs trace;
+    auto* trace_cmd = eosim::cli::add_trace_command(app, trace);
 
     try {
         app.parse(argc, argv);
@@ -456,6 +454,7 @@ int main(int argc, char** argv) {
         if (*freeze_cmd) return eosim::cli::command_freeze(freeze);
         if (*shrink_cmd) return eosim::cli::command_shrink(shrink);
         if (*knockout_cmd) return eosim::cli::command_knockout(knockout);
+        if (*trace_cmd) return eosim::cli::command_trace(trace);
     } catch (const eosim::history::HistoryFormatError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;

@@ -52,6 +52,12 @@ std::uint64_t option_u64(const char* option, const std::string& text, std::uint6
     return value;
 }
 
+scenario::Scenario load_with(const std::string& path, const std::vector<std::string>& set) {
+    std::vector<scenario::Override> overrides;
+    for (const std::string& text : set) overrides.push_back(scenario::parse_override(text));
+    return scenario::load_scenario(path, overrides);
+}
+
 CLI::App* add_freeze_command(CLI::App& app, SeedCommandArgs& args) {
     return add_seed_command(app, args, "freeze", "Write a seed's run as an explicit scenario: swarm values drawn, "
                                                  "nemesis faults scheduled, the seed fixed (JSON)");

@@ -3,6 +3,9 @@
 // that scenario made small while its failure stays, and each mechanism's failure found and shrunk.
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
 
 namespace CLI {
 class App;
@@ -13,6 +16,9 @@ namespace eosim::cli {
 // CLI11 reads "-1" into an unsigned option as 2^64-1: numbers are parsed here instead. Throws
 // ScenarioError naming the option.
 std::uint64_t option_u64(const char* option, const std::string& text, std::uint64_t max);
+
+// The scenario at PATH with each --set POINTER=VALUE applied.
+scenario::Scenario load_with(const std::string& path, const std::vector<std::string>& set);
 
 // A scenario file, a seed and an optional output file.
 struct SeedCommandArgs {

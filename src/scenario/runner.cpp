@@ -462,6 +462,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     }
     sim::TraceCounter event_counter(std::move(patterns));
     if (s.expect && !s.expect->events.empty()) a.sim.trace().add_observer(&event_counter);
+    for (sim::TraceObserver* observer : options.trace_observers) a.sim.trace().add_observer(observer);
     a.sim.start_all();
     Progress progress;
     schedule_quiescence_check(a, s, progress);

@@ -23,6 +23,7 @@ struct RunOptions {
     std::ostream* trace_text = nullptr;            // full trace, only when asked
     std::ostream* history_jsonl = nullptr;         // the history as JSON Lines, when asked
     const std::atomic<bool>* interrupt = nullptr;  // set by a signal handler: stop between events
+    std::vector<sim::TraceObserver*> trace_observers = {};  // see every trace record and send (eosim trace)
 };
 
 struct RunOutcome {

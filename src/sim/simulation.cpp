@@ -83,6 +83,7 @@ void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> pay
     ++metrics_.messages_sent;
     const int direction = from == c.client ? 0 : 1;
     const NodeId to = direction == 0 ? c.server : c.client;
+    trace_.sent(now_us_, node_name(from), node_name(to), *payload);
     if (!c.open) {
         ++metrics_.messages_dropped;
         trace_.record(now_us_, TraceKind::drop, node_name(to), node_name(from), *payload);

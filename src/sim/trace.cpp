@@ -58,6 +58,10 @@ std::string_view trace_kind_name(TraceKind kind) {
     return "?";
 }
 
+void Trace::notify_sent(TimeUs time_us, std::string_view from, std::string_view to, const Describable& what) {
+    for (TraceObserver* observer : observers_) observer->observe_send(time_us, from, to, what);
+}
+
 std::string format_time_ms(TimeUs time_us) {
     return fmt::format("{}.{:03}", time_us / kMicrosPerMilli, time_us % kMicrosPerMilli);
 }

@@ -69,8 +69,14 @@ public:
     std::uint64_t records() const { return records_; }
     // Observers see every record after it is hashed (they cannot change the hash).
     void add_observer(TraceObserver* observer) { observers_.push_back(observer); }
+    // A message handed to the network: only observers see it (not hashed, not in the text).
+    void sent(TimeUs time_us, std::string_view from, std::string_view to, const Describable& what) {
+        if (!observers_.empty()) notify_sent(time_us, from, to, what);
+    }
 
 private:
+    void notify_sent(TimeUs time_us, std::string_view from, std::string_view to, const Describable& what);
+
     TraceHasher hasher_;
     std::vector<TraceObserver*> observers_;
     std::ostream* text_;

@@ -39,6 +39,14 @@ public:
     virtual ~TraceObserver() = default;
     virtual void observe(TimeUs time_us, TraceKind kind, std::string_view subject, std::string_view peer,
                          const Describable& what) = 0;
+    // A message handed to the network (before its delivery or drop, which observe() sees with
+    // the same `what`). Sends are not trace records: they are neither hashed nor counted.
+    virtual void observe_send(TimeUs time_us, std::string_view from, std::string_view to, const Describable& what) {
+        (void)time_us;
+        (void)from;
+        (void)to;
+        (void)what;
+    }
 };
 
 // Counts, per pattern, the records that match it.
