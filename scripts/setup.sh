@@ -2,9 +2,10 @@
 # Installs the Debian packages eosim needs, only those that are missing.
 set -euo pipefail
 # clang and libclang-rt-dev (compiler-rt: libFuzzer, ASan, UBSan for clang) build the fuzz
-# preset: the libFuzzer targets and the clang side of the cross-compiler trace hashes.
+# preset: the libFuzzer targets and the clang side of the cross-compiler trace hashes. GNU
+# parallel runs sharded sweeps (scripts/sweep-parallel.sh).
 packages=(g++ cmake ninja-build libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
-          python3 python3-jsonschema clang libclang-rt-dev)
+          python3 python3-jsonschema clang libclang-rt-dev parallel)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -81,6 +81,8 @@ void summarise(const scenario::Scenario& s, SweepSummary& summary) {
     std::set<std::uint64_t> hashes;
     for (const SeedResult& r : summary.seeds) {
         hashes.insert(r.trace_hash);
+        summary.duplicates_total += r.counts.duplicates;
+        summary.lost_total += r.counts.lost;
         for (const auto& [name, holds] : r.verdicts) summary.verdict_held[name] += holds ? 1 : 0;
         for (const auto& [name, value] : scenario::counts_by_name(r.counts)) summary.count_positive[name] += value > 0 ? 1 : 0;
         for (const std::string& name : r.anomalies) summary.anomaly_found[name] += 1;

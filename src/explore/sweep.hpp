@@ -47,6 +47,8 @@ struct SweepSummary {
     std::vector<std::uint64_t> halted_seeds;            // stopped at a run-time limit (also failing)
     bool interrupted = false;                           // SIGINT/SIGTERM: some seeds never ran
     std::uint64_t distinct_trace_hashes = 0;
+    std::uint64_t duplicates_total = 0;  // summed over the seeds
+    std::uint64_t lost_total = 0;
     std::vector<SweepTally> sweep_expectations;
     // Swarm coverage: for each drawn path, how many seeds drew each value.
     std::map<std::string, std::map<std::string, std::uint64_t>> swarm_tally;

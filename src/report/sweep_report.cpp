@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <set>
+
 #include "report/run_report.hpp"
 
 namespace eosim::report {
@@ -27,10 +29,13 @@ nlohmann::ordered_json to_json(const explore::SweepSummary& s, bool all_runs) {
     j["failing_seeds"] = s.failing_seeds;
     j["halted_seeds"] = s.halted_seeds;
     j["distinct_trace_hashes"] = s.distinct_trace_hashes;
+    j["duplicates_total"] = s.duplicates_total;
+    j["lost_total"] = s.lost_total;
     nlohmann::ordered_json tallies = nlohmann::ordered_json::array();
     for (const auto& t : s.sweep_expectations) {
-        tallies.push_back({{"expectation", t.expectation.text()}, {"seeds", t.seeds},
-                           {"required", t.required}, {"met", t.met()}});
+        tallies.push_back({{"expectation", t.expectation.text()}, {"seeds", t.seeds}, {"required", t.required},
+                           {"min_seeds", t.expectation.min_seeds}, {"min_percent", t.expectation.min_percent},
+                           {"met", t.met()}});
     }
     j["expect_sweep"] = tallies;
     j["swarm_tally"] = s.swarm_tally;
@@ -55,20 +60,26 @@ nlohmann::ordered_json to_json(const explore::SweepSummary& s, bool all_runs) {
     return j;
 }
 
+nlohmann::ordered_json shard_json(const explore::SweepSummary& s, bool all_runs, const scenario::Shard& shard,
+                                  const scenario::SeedRange& whole) {
+    nlohmann::ordered_json j = to_json(s, all_runs);
+    j["shard"] = {{"index", shard.index}, {"count", shard.count}, {"seeds", {{"first", whole.first}, {"last", whole.last}}}};
+    std::set<std::uint64_t> hashes;
+    for (const auto& r : s.seeds) hashes.insert(r.trace_hash);
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const std::uint64_t hash : hashes) list.push_back(hex64(hash));
+    j["trace_hashes"] = std::move(list);
+    return j;
+}
+
 void write_table(std::ostream& out, const explore::SweepSummary& s) {
     const std::uint64_t total = s.last_seed - s.first_seed + 1;
     fmt::print(out, "scenario {}  seeds {}..{}  ({} runs, {} distinct trace hashes)\n", s.scenario,
                s.first_seed, s.last_seed, total, s.distinct_trace_hashes);
-    std::uint64_t duplicates = 0;
-    std::uint64_t lost = 0;
-    for (const auto& r : s.seeds) {
-        duplicates += r.counts.duplicates;
-        lost += r.counts.lost;
-    }
     for (const auto& [name, held] : s.verdict_held) {
         fmt::print(out, "  {:<14} held in {:>5} / {} seeds\n", name, held, total);
     }
-    fmt::print(out, "  duplicates total {}, lost total {}\n", duplicates, lost);
+    fmt::print(out, "  duplicates total {}, lost total {}\n", s.duplicates_total, s.lost_total);
     std::vector<std::string> positive;
     for (const auto& [name, seeds] : s.count_positive) {
         if (seeds > 0) positive.push_back(fmt::format("{} {}", name, seeds));

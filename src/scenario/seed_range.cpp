@@ -28,4 +28,26 @@ SeedRange parse_seed_range(std::string_view text, std::string_view what) {
     return r;
 }
 
+Shard parse_shard(std::string_view text, std::string_view what, const SeedRange& range) {
+    Shard shard;
+    const auto slash = text.find('/');
+    if (slash == std::string_view::npos || !parse_u64(text.substr(0, slash), shard.index) ||
+        !parse_u64(text.substr(slash + 1), shard.count) || shard.index < 1 || shard.index > shard.count) {
+        throw ScenarioError(fmt::format("{}: expected K/N with 1 <= K <= N (e.g. 3/8), got \"{}\"", what, text));
+    }
+    if (shard.count > range.count()) {
+        throw ScenarioError(fmt::format("{}: {} shards of {} seeds: at most one shard per seed", what, shard.count,
+                                        range.count()));
+    }
+    return shard;
+}
+
+SeedRange shard_range(const SeedRange& range, const Shard& shard) {
+    const std::uint64_t count = range.count();
+    // count <= kMaxSweepSeeds, so count * index fits in 64 bits.
+    const std::uint64_t begin = count * (shard.index - 1) / shard.count;
+    const std::uint64_t end = count * shard.index / shard.count;
+    return SeedRange{range.first + begin, range.first + end - 1};
+}
+
 }  // namespace eosim::scenario

@@ -22,4 +22,13 @@ constexpr std::uint64_t kMaxSweepSeeds = 10'000'000;
 // a reversed range or more than kMaxSweepSeeds seeds.
 SeedRange parse_seed_range(std::string_view text, std::string_view what);
 
+// Shard K of N (1 <= K <= N) of a seed range: the K-th of N contiguous blocks, as even as can be.
+struct Shard {
+    std::uint64_t index = 1;
+    std::uint64_t count = 1;
+};
+// "K/N"; throws ScenarioError "WHAT: expected ..." otherwise, or when N exceeds the range's seeds.
+Shard parse_shard(std::string_view text, std::string_view what, const SeedRange& range);
+SeedRange shard_range(const SeedRange& range, const Shard& shard);
+
 }  // namespace eosim::scenario
