@@ -15,6 +15,7 @@
 #include "cli/output_file.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/shrink_commands.hpp"
+#include "cli/explain_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/trace_command.hpp"
 #include "check/history_check.hpp"
@@ -448,6 +449,8 @@ int main(int argc, char** argv) {
     auto* shrink_cmd = eosim::cli::add_shrink_command(app, shrink);
     eosim::cli::KnockoutArgs knockout;
     auto* knockout_cmd = eosim::cli::add_knockout_command(app, knockout);
+    eosim::cli::ExplainArgs explain;
+    auto* explain_cmd = eosim::cli::add_explain_command(app, explain);
     eosim::cli::MergeArgs merge;
     auto* merge_cmd = eosim::cli::add_merge_command(app, merge);
     eosim::cli::TraceArgs trace;
@@ -473,6 +476,7 @@ int main(int argc, char** argv) {
         if (*knockout_cmd) return eosim::cli::command_knockout(knockout);
         if (*trace_cmd) return eosim::cli::command_trace(trace);
         if (*merge_cmd) return eosim::cli::command_merge(merge);
+        if (*explain_cmd) return eosim::cli::command_explain(explain);
     } catch (const eosim::history::HistoryFormatError& e) {
         fmt::print(std::cerr, "eosim: {}\n", e.what());
         return kExitBadInput;
