@@ -257,21 +257,23 @@ void QueueAnomalyChecker::poll_anomalies(const std::map<std::uint32_t, KeyIndex>
         for (const auto& e : elements(poll)) {
             const auto at = position(e);
             if (!at) continue;
-            const std::string who = fmt::format("{} polling {} (op {})", names_.process_name(poll.process),
-                                                names_.key_name(e.key), poll.index);
+            const auto who = [&] {  // formatted only for a violation
+                return fmt::format("{} polling {} (op {})", names_.process_name(poll.process), names_.key_name(e.key),
+                                   poll.index);
+            };
             if (const auto in_op = previous_in_op.find(e.key); in_op != previous_in_op.end()) {
-                if (*at > in_op->second + 1) add_violation(out.found["int-poll-skip"], who + fmt::format(": index {} after {}", *at, in_op->second));
-                if (*at <= in_op->second) add_violation(out.found["int-nonmonotonic-poll"], who + fmt::format(": index {} after {}", *at, in_op->second));
+                if (*at > in_op->second + 1) add_violation(out.found["int-poll-skip"], who() + fmt::format(": index {} after {}", *at, in_op->second));
+                if (*at <= in_op->second) add_violation(out.found["int-nonmonotonic-poll"], who() + fmt::format(": index {} after {}", *at, in_op->second));
             } else if (const auto before = last.find({poll.process, e.key}); before != last.end() && !rebalancing) {
                 const auto& aborted = indexes.at(e.key).aborted_before;
                 const std::size_t stepped_over = aborted[*at] - aborted[before->second + 1];
                 if (*at > before->second + 1 + stepped_over) {
-                    add_violation(out.found["poll-skip"], who + fmt::format(": read index {} after index {} in its previous poll "
+                    add_violation(out.found["poll-skip"], who() + fmt::format(": read index {} after index {} in its previous poll "
                                                                             "(value {} skipped {} records)", *at, before->second,
                                                                             e.value, *at - before->second - 1));
                 }
                 if (*at <= before->second) {
-                    add_violation(out.found["nonmonotonic-poll"], who + fmt::format(": read index {} after index {} (value {} "
+                    add_violation(out.found["nonmonotonic-poll"], who() + fmt::format(": read index {} after index {} (value {} "
                                                                                     "again or earlier)", *at, before->second, e.value));
                 }
             }
@@ -294,11 +296,14 @@ std::vector<const QueueAnomalyChecker::OpValues*> QueueAnomalyChecker::sends_in_
         const auto at = send_invoked_at_.find(elements_[send.first].value);
         return at == send_invoked_at_.end() ? send.index : at->second;  // no invocation recorded
     };
+    // Each send's invocation index looked up once, not once per comparison.
+    std::vector<std::pair<std::uint64_t, const OpValues*>> keyed;
+    keyed.reserve(sends_.size());
+    for (const OpValues& send : sends_) keyed.emplace_back(invoked_at(send), &send);
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<const OpValues*> order;
-    order.reserve(sends_.size());
-    for (const OpValues& send : sends_) order.push_back(&send);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](const OpValues* a, const OpValues* b) { return invoked_at(*a) < invoked_at(*b); });
+    order.reserve(keyed.size());
+    for (const auto& [at, send] : keyed) order.push_back(send);
     return order;
 }
 
@@ -314,15 +319,18 @@ void QueueAnomalyChecker::send_anomalies(const std::map<std::uint32_t, KeyIndex>
             const auto located = key->second.locate(e);
             if (!located) continue;
             const std::size_t at = *located;
-            const std::string who = fmt::format("{} sending value {} to {}", names_.process_name(send.process), e.value,
-                                                names_.key_name(e.key));
+            // Formatted only for a violation: this loop sees every value sent.
+            const auto who = [&] {
+                return fmt::format("{} sending value {} to {}", names_.process_name(send.process), e.value,
+                                   names_.key_name(e.key));
+            };
             if (const auto in_op = previous_in_op.find(e.key); in_op != previous_in_op.end()) {
-                if (at <= in_op->second) add_violation(out.found["int-nonmonotonic-send"], who);
-                if (at > in_op->second + 1) add_violation(out.found["int-send-skip"], who);
+                if (at <= in_op->second) add_violation(out.found["int-nonmonotonic-send"], who());
+                if (at > in_op->second + 1) add_violation(out.found["int-send-skip"], who());
             } else if (const auto before = last.find({send.process, e.key}); before != last.end() && at <= before->second) {
                 add_violation(out.found["nonmonotonic-send"],
-                              who + fmt::format(": landed at index {}, not after index {} of the send invoked before it", at,
-                                                    before->second));
+                              who() + fmt::format(": landed at index {}, not after index {} of the send invoked before it",
+                                                  at, before->second));
             }
             previous_in_op[e.key] = at;
         }

@@ -183,8 +183,7 @@ void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
 }
 
 // RecordAccumulator.drain's readiness checks, shouldStopDrainBatchesForPartition included.
-bool ProducerClient::ready_to_drain(const TopicPartition& partition, sim::TimeUs now) {
-    const PartitionState& state = partitions_[partition];
+bool ProducerClient::ready_to_drain(const TopicPartition& partition, const PartitionState& state, sim::TimeUs now) {
     if (state.queue.empty()) return false;
     const Batch& head = *state.queue.front();
     if (now < head.retry_after_us) return false;
@@ -227,7 +226,10 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
     // connected ones (and starts connecting to the others).
     bool sendable = false;
     for (const auto& [tp, state] : partitions_) {
-        sendable = sendable || (state.leader == broker && ready_to_drain(tp, now));
+        if (state.leader == broker && ready_to_drain(tp, state, now)) {
+            sendable = true;
+            break;
+        }
     }
     if (!sendable || !node_ready(broker, now)) return false;
     if (channel(broker).in_flight.size() >= static_cast<std::size_t>(config_.max_in_flight_requests_per_connection)) {
@@ -236,7 +238,7 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
     ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
     InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
     for (auto& [tp, state] : partitions_) {
-        if (state.leader != broker || !ready_to_drain(tp, now)) continue;
+        if (state.leader != broker || !ready_to_drain(tp, state, now)) continue;
         if (idempotent() && state.queue.front()->base_sequence == kNoSequence) {
             maybe_update_producer_id_and_epoch(tp);
         }
