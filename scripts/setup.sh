@@ -5,7 +5,7 @@ set -euo pipefail
 # preset: the libFuzzer targets and the clang side of the cross-compiler trace hashes. GNU
 # parallel runs sharded sweeps (scripts/sweep-parallel.sh).
 packages=(g++ cmake ninja-build libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
-          python3 python3-jsonschema clang libclang-rt-dev parallel)
+          python3 python3-jsonschema clang libclang-rt-dev parallel pkgconf librdkafka-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -2,6 +2,7 @@
 // `eosim bench`: eosim's speed and memory figures (issue 11). Wall-clock time and process
 // memory are measured here only, never inside the simulation libraries.
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -35,6 +36,14 @@ struct ScalingRow {
     std::string reason;  // why it was skipped
 };
 
+// Another implementation's figure on the plain workload (librdkafka and its mock cluster).
+struct PeerResult {
+    std::string name;
+    std::uint64_t values = 0;
+    double seconds = 0;
+    double values_per_s = 0;
+};
+
 struct BenchResult {
     bool quick = false;
     double bare_events_per_s = 0;
@@ -46,7 +55,12 @@ struct BenchResult {
     std::uint64_t sweep_seeds = 0;
     double jobs1_seeds_per_s = 0;
     double jobs2_seeds_per_s = 0;
+    std::optional<PeerResult> peer;  // absent when eosim was built without librdkafka
 };
+
+// librdkafka's producer against its mock cluster, sending `values` as the plain workload does
+// (peer_librdkafka.cpp); nullopt when built without librdkafka (peer_none.cpp).
+std::optional<PeerResult> measure_peer(std::uint64_t values);
 
 BenchResult run_bench(const BenchOptions& options);
 nlohmann::ordered_json to_json(const BenchResult& result);

@@ -186,6 +186,7 @@ BenchResult run_bench(const BenchOptions& options) {
     const scenario::Scenario s = scenario::load_scenario(result.sweep_scenario);
     result.jobs1_seeds_per_s = seeds_per_s(s, result.sweep_seeds, 1);
     result.jobs2_seeds_per_s = seeds_per_s(s, result.sweep_seeds, 2);
+    result.peer = measure_peer(values);
     return result;
 }
 

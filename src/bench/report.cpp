@@ -7,7 +7,7 @@
 namespace eosim::bench {
 namespace {
 
-constexpr const char* kPeerNote = "librdkafka-dev not installed: no peer measured";
+constexpr const char* kPeerNote = "built without librdkafka (librdkafka-dev): no peer measured";
 constexpr const char* kMachineNote =
     "wall-clock figures of this machine as loaded when it ran; compare runs of one machine only";
 
@@ -41,7 +41,16 @@ nlohmann::ordered_json to_json(const BenchResult& result) {
                   {"jobs1_seeds_per_s", result.jobs1_seeds_per_s},
                   {"jobs2_seeds_per_s", result.jobs2_seeds_per_s},
                   {"speedup", result.jobs2_seeds_per_s / result.jobs1_seeds_per_s}};
-    j["peer_note"] = kPeerNote;
+    if (result.peer) {
+        j["peer"] = {{"name", result.peer->name},
+                     {"values", result.peer->values},
+                     {"seconds", result.peer->seconds},
+                     {"values_per_s", result.peer->values_per_s}};
+        const double plain = result.workloads.empty() ? 0 : result.workloads.front().values_per_s;
+        j["plain_to_peer"] = plain / result.peer->values_per_s;
+    } else {
+        j["peer_note"] = kPeerNote;
+    }
     return j;
 }
 
@@ -69,7 +78,15 @@ void write_table(std::ostream& out, const BenchResult& result) {
     fmt::print(out, "\nsweep {} ({} seeds): {:.2f} seeds/s with 1 job, {:.2f} with 2 ({:.2f}x)\n",
                result.sweep_scenario, result.sweep_seeds, result.jobs1_seeds_per_s, result.jobs2_seeds_per_s,
                result.jobs2_seeds_per_s / result.jobs1_seeds_per_s);
-    fmt::print(out, "peer: {}\nnote: {}\n", kPeerNote, kMachineNote);
+    if (result.peer) {
+        const double plain = result.workloads.empty() ? 0 : result.workloads.front().values_per_s;
+        fmt::print(out, "peer: {}: {:.0f} values/s ({} values in {:.2f} s); eosim plain is {:.3f}x that\n",
+                   result.peer->name, result.peer->values_per_s, result.peer->values, result.peer->seconds,
+                   plain / result.peer->values_per_s);
+    } else {
+        fmt::print(out, "peer: {}\n", kPeerNote);
+    }
+    fmt::print(out, "note: {}\n", kMachineNote);
 }
 
 }  // namespace eosim::bench

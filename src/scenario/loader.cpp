@@ -151,6 +151,17 @@ void parse_replication(ObjectReader& r, Scenario& s) {
     r.finish();
 }
 
+// cluster.cost: what a broker spends on each request (kafka::BrokerCost).
+void parse_cost(ObjectReader& r, Scenario& s) {
+    kafka::BrokerCost& c = s.broker.cost;
+    c.request_handler_threads =
+        static_cast<std::int32_t>(r.integer("num.io.threads", 1, 1024, c.request_handler_threads));
+    c.request_us = r.integer("request_us", 0, kHourMs * 1000, c.request_us);
+    c.byte_ns = r.integer("byte_ns", 0, 1'000'000, c.byte_ns);
+    c.append_us = r.integer("append_us", 0, kHourMs * 1000, c.append_us);
+    r.finish();
+}
+
 void parse_cluster(ObjectReader& root, Scenario& s) {
     auto cluster = root.object("cluster");
     if (!cluster) return;
@@ -158,6 +169,8 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
     if (auto network = cluster->object("network")) {
         s.network.latency_us = network->integer("latency_us", 0, kHourMs * 1000, s.network.latency_us);
         s.network.jitter_us = network->integer("jitter_us", 0, kHourMs * 1000, s.network.jitter_us);
+        s.network.bandwidth_bytes_per_s =
+            network->integer("bandwidth_bytes_per_s", 0, std::int64_t{1} << 40, s.network.bandwidth_bytes_per_s);
         network->finish();
     }
     kafka::TxnCoordinatorConfig& txn = s.broker.transactions;
@@ -180,6 +193,7 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
                                                           std::to_string(s.broker.groups.min_session_timeout_ms) + ")");
     }
     if (auto replication = cluster->object("replication")) parse_replication(*replication, s);
+    if (auto cost = cluster->object("cost")) parse_cost(*cost, s);
     cluster->finish();
 }
 

@@ -1,5 +1,7 @@
 #include "sim/network.hpp"
 
+#include <algorithm>
+
 #include "base/assert.hpp"
 
 namespace eosim::sim {
@@ -28,6 +30,16 @@ void Network::set_profile(NodeId from, NodeId to, LinkProfile profile) {
 }
 
 LinkFaults& Network::faults(NodeId from, NodeId to) { return link(from, to).faults; }
+
+TimeUs Network::transmit_done_us(NodeId from, NodeId to, TimeUs now_us, std::int64_t size_bytes) {
+    Link& l = link(from, to);
+    const std::int64_t bandwidth = l.profile.bandwidth_bytes_per_s;
+    if (bandwidth == 0 || size_bytes == 0) return std::max(now_us, l.busy_until_us);
+    EOSIM_ASSERT(size_bytes > 0 && bandwidth > 0);
+    const TimeUs send_us = (size_bytes * 1'000'000 + bandwidth - 1) / bandwidth;  // rounded up
+    l.busy_until_us = std::max(now_us, l.busy_until_us) + send_us;
+    return l.busy_until_us;
+}
 
 TimeUs Network::draw_latency(NodeId from, NodeId to, std::string_view message_type) {
     Link& l = link(from, to);

@@ -17,6 +17,9 @@ namespace eosim::sim {
 struct LinkProfile {
     TimeUs latency_us = 500;
     TimeUs jitter_us = 0;  // uniform extra delay in [0, jitter_us]
+    // Bytes per second one direction carries; 0 is unlimited. A message waits for the ones
+    // ahead of it on the link (any connection) to leave, then takes size / bandwidth to send.
+    std::int64_t bandwidth_bytes_per_s = 0;
 };
 
 // Fault-controlled state of one direction of a link.
@@ -62,6 +65,9 @@ public:
     LinkFaults& faults(NodeId from, NodeId to);
     // Latency for one message sent now on from->to, including jitter and spikes.
     TimeUs draw_latency(NodeId from, NodeId to, std::string_view message_type = {});
+    // When a message of size_bytes, handed to from->to at now_us, has left the sender: at once on
+    // an unlimited link, else after the queue ahead of it and its own transmission time.
+    TimeUs transmit_done_us(NodeId from, NodeId to, TimeUs now_us, std::int64_t size_bytes);
 
     ConnectionId open(NodeId client, NodeId server, std::uint32_t client_incarnation,
                       std::uint32_t server_incarnation);
@@ -73,6 +79,7 @@ private:
         LinkProfile profile;
         Prng prng;
         LinkFaults faults;
+        TimeUs busy_until_us = 0;  // the last byte queued on the link leaves then
     };
     Link& link(NodeId from, NodeId to);
 

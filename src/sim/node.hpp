@@ -14,8 +14,13 @@ using TimerId = std::uint64_t;
 
 class Simulation;
 
-// A message body. Concrete protocols derive from it; the kernel only traces it.
-class Payload : public Describable {};
+// A message body. Concrete protocols derive from it; the kernel only traces it and, on a link
+// with a bandwidth, charges its size.
+class Payload : public Describable {
+public:
+    // Bytes on the wire; 0 costs no transmission time.
+    virtual std::int64_t size_bytes() const { return 0; }
+};
 
 struct Envelope {
     NodeId from = 0;

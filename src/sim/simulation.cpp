@@ -112,7 +112,8 @@ void Simulation::send(NodeId from, ConnectionId id, std::unique_ptr<Payload> pay
 
 void Simulation::transmit(NodeId from, NodeId to, ConnectionId id, int direction, std::unique_ptr<Payload> payload) {
     Connection& c = network_.connection(id);
-    TimeUs arrival_us = now_us_ + network_.draw_latency(from, to, payload->type_name());
+    const TimeUs sent_us = network_.transmit_done_us(from, to, now_us_, payload->size_bytes());
+    TimeUs arrival_us = sent_us + network_.draw_latency(from, to, payload->type_name());
     if (arrival_us < c.last_arrival_us[direction]) arrival_us = c.last_arrival_us[direction];
     c.last_arrival_us[direction] = arrival_us;
     const std::uint64_t slot = store(InFlight{from, to, id, std::move(payload)});

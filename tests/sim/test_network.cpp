@@ -238,3 +238,55 @@ TEST_CASE("a crash ends every pause of the process it kills") {
     p.sim.restart(p.s);
     CHECK_FALSE(p.sim.is_paused(p.s));
 }
+
+// A message whose size the link charges.
+struct Sized final : Payload {
+    explicit Sized(int n, std::int64_t bytes) : number(n), bytes(bytes) {}
+    std::string_view type_name() const override { return "Numbered"; }
+    void describe(FieldWriter& out) const override { out.field("n", number); }
+    std::int64_t size_bytes() const override { return bytes; }
+    int number;
+    std::int64_t bytes;
+};
+
+class ArrivalClock final : public Node {
+public:
+    using Node::Node;
+    void on_start() override {}
+    void on_message(const Envelope&) override { arrivals_us.push_back(sim().now()); }
+    void on_timer(std::uint64_t) override {}
+    void on_crash() override {}
+    std::vector<TimeUs> arrivals_us;
+};
+
+TEST_CASE("a link with a bandwidth sends one message after another, size over bandwidth each") {
+    // 1,000,000 bytes/s: 1 byte per microsecond.
+    Simulation sim(1, LinkProfile{100, 0, 1'000'000}, nullptr);
+    auto client = std::make_unique<Recorder>("client");
+    auto server = std::make_unique<ArrivalClock>("server");
+    ArrivalClock* clock = server.get();
+    const NodeId c = sim.add_node(std::move(client));
+    const NodeId s = sim.add_node(std::move(server));
+    sim.start_all();
+    const ConnectionId first = sim.connect(c, s);
+    const ConnectionId second = sim.connect(c, s);
+    sim.send(c, first, std::make_unique<Sized>(0, 500));
+    sim.send(c, second, std::make_unique<Sized>(1, 300));  // another connection, the same link
+    sim.send(c, first, std::make_unique<Sized>(2, 0));      // no size: waits, takes no time itself
+    sim.run(1'000'000);
+    CHECK(clock->arrivals_us == std::vector<TimeUs>{600, 900, 900});
+}
+
+TEST_CASE("without a bandwidth, sizes cost nothing") {
+    Simulation sim(1, LinkProfile{100, 0, 0}, nullptr);
+    auto server = std::make_unique<ArrivalClock>("server");
+    ArrivalClock* clock = server.get();
+    const NodeId c = sim.add_node(std::make_unique<Recorder>("client"));
+    const NodeId s = sim.add_node(std::move(server));
+    sim.start_all();
+    const ConnectionId conn = sim.connect(c, s);
+    sim.send(c, conn, std::make_unique<Sized>(0, 1'000'000));
+    sim.send(c, conn, std::make_unique<Sized>(1, 1'000'000));
+    sim.run(10'000'000);
+    CHECK(clock->arrivals_us == std::vector<TimeUs>{100, 100});
+}

@@ -3,6 +3,8 @@
 #include "kafka/broker/delayed_operations.hpp"
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 
 #include "base/assert.hpp"
 #include "sim/simulation.hpp"
@@ -70,8 +72,38 @@ void Broker::on_message(const sim::Envelope& envelope) {
             return;
         }
         it->second.in_progress = message.correlation_id;
+        return admit(envelope, message);
     }
     dispatch(envelope, message);
+}
+
+sim::TimeUs Broker::service_us(const KafkaMessage& message) const {
+    const BrokerCost& cost = config_.cost;
+    const std::int64_t appended = std::visit(
+        [](const auto& body) -> std::int64_t {
+            using Body = std::decay_t<decltype(body)>;
+            if constexpr (std::is_same_v<Body, ProduceRequest> || std::is_same_v<Body, WriteTxnMarkersRequest>) {
+                return static_cast<std::int64_t>(body.partitions.size());
+            }
+            return 0;
+        },
+        message.body);
+    return cost.request_us + (cost.byte_ns * message.size_bytes() + 999) / 1000 + cost.append_us * appended;
+}
+
+void Broker::admit(const sim::Envelope& envelope, const KafkaMessage& message) {
+    if (config_.cost.free()) return dispatch(envelope, message);
+    std::vector<sim::TimeUs>& threads = memory_.handler_free_at_us;
+    if (threads.empty()) threads.assign(static_cast<std::size_t>(config_.cost.request_handler_threads), 0);
+    // The thread that is free first (the lowest index among equals: deterministic).
+    const auto thread = std::min_element(threads.begin(), threads.end());
+    const sim::TimeUs done_us = std::max(*thread, sim().now()) + service_us(message);
+    *thread = done_us;
+    after(done_us - sim().now(), [this, envelope, held = message]() mutable {
+        sim::Envelope handled = envelope;
+        handled.payload = &held;
+        dispatch(handled, held);
+    });
 }
 
 void Broker::unmute(sim::ConnectionId connection, std::int32_t correlation) {
@@ -89,7 +121,7 @@ void Broker::unmute(sim::ConnectionId connection, std::int32_t correlation) {
         muted->second.waiting.pop_front();
         muted->second.in_progress = message.correlation_id;
         envelope.payload = &message;
-        dispatch(envelope, message);
+        admit(envelope, message);
     });
 }
 

@@ -143,6 +143,10 @@ private:
     // KafkaApis.handle: one handler per message (broker_apis.cpp).
     void dispatch(const sim::Envelope& envelope, const KafkaMessage& message);
     void unmute(sim::ConnectionId connection, std::int32_t correlation);
+    // Hands a request to a request handler thread (BrokerCost): dispatched at once when requests
+    // cost nothing, else when a thread is free and has spent the request's service time on it.
+    void admit(const sim::Envelope& envelope, const KafkaMessage& message);
+    sim::TimeUs service_us(const KafkaMessage& message) const;
     void schedule_timeout_check();  // transaction.abort.timed.out.transaction.cleanup.interval.ms
 
     // TxnCoordinatorHost
@@ -230,6 +234,7 @@ private:
         std::map<Handle, Action> actions;  // every timer the broker set, by tag
         InterBrokerClient inter_broker;  // the broker's own requests, in flight
         std::map<sim::ConnectionId, MutedConnection> muted;
+        std::vector<sim::TimeUs> handler_free_at_us;  // per request handler thread (BrokerCost)
         bool shutting_down = false;  // a controlled shutdown is under way
         bool exiting = false;
     };

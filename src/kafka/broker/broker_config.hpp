@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "kafka/coordinator/coordinator_config.hpp"
+#include "sim/time.hpp"
 
 namespace eosim::kafka {
 
@@ -17,6 +18,19 @@ struct BrokerKnockouts {
     bool disable_partition_verification = false;  // leaders append unverified transactional writes (KIP-890 part 1)
 };
 
+// The time a broker spends on requests: num.io.threads request handler threads, each handling
+// one request at a time for request_us, plus byte_ns per byte of the request, plus append_us per
+// record batch it appends (a produce's partitions, a WriteTxnMarkers' markers). A request waits
+// for a free thread, so a saturated broker shows as latency. All zero (the default): requests
+// are handled at once, as before the cost model.
+struct BrokerCost {
+    std::int32_t request_handler_threads = 8;  // num.io.threads
+    sim::TimeUs request_us = 0;
+    std::int64_t byte_ns = 0;
+    sim::TimeUs append_us = 0;
+    bool free() const { return request_us == 0 && byte_ns == 0 && append_us == 0; }
+};
+
 struct BrokerConfig {
     BrokerKnockouts knockouts;
     TxnCoordinatorConfig transactions;
@@ -24,6 +38,7 @@ struct BrokerConfig {
     // transaction.partition.verification.enable (KIP-890 part 1; Kafka's default is true).
     bool partition_verification = true;
     GroupCoordinatorConfig groups;
+    BrokerCost cost;
 };
 
 }  // namespace eosim::kafka

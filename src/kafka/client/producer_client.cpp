@@ -255,7 +255,8 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
         }
         ++state.in_flight_batches;
         RecordBatch wire{batch->producer_id, batch->producer_epoch, batch->base_sequence,
-                         transactional(), ControlType::none, -1, batch->records, nullptr, nullptr};
+                         transactional(), ControlType::none, -1, batch->records, nullptr, nullptr,
+                         batch->size_bytes};
         produce.partitions.push_back({tp, std::move(wire)});
         request.batches.push_back(std::move(batch));
     }

@@ -337,6 +337,9 @@ public:
         : correlation_id(correlation_id), body(std::move(body)) {}
     std::string_view type_name() const override;
     void describe(sim::FieldWriter& out) const override;
+    // An estimate of the encoded size (wire_size.cpp): record batches at their own size, the
+    // rest at a small fixed size per message and per partition.
+    std::int64_t size_bytes() const override;
 
     std::int32_t correlation_id;
     MessageBody body;

@@ -43,12 +43,18 @@ struct RecordBatch {
     // __transaction_state batches carry the coordinator's record (one per batch).
     std::shared_ptr<const TransactionLogRecord> txn_record;
     std::shared_ptr<const GroupStorage> group_state;
+    // Bytes on the wire and in the log, header included, as the producer built it (its
+    // batch.size accounting); 0 for batches nobody sized: wire_size_bytes() estimates those.
+    std::int32_t size_bytes = 0;
 
     std::int32_t record_count() const { return static_cast<std::int32_t>(records.size()); }
     bool has_producer_id() const { return producer_id != kNoProducerId; }
     bool is_control() const { return control != ControlType::none; }
     // Sequences wrap modulo 2^31 (DefaultRecordBatch.incrementSequence).
     std::int32_t last_sequence() const;
+    // size_bytes, or for an unsized batch (a marker, a coordinator's record) the v2 header and
+    // a typical small record each.
+    std::int64_t wire_size_bytes() const;
 };
 
 std::int32_t increment_sequence(std::int32_t sequence, std::int32_t increment);

@@ -1,0 +1,84 @@
+// The cost model (cluster.cost, network.bandwidth_bytes_per_s): handling time, handler threads
+// and link bandwidth show in the simulated figures, and a saturated broker shows as latency.
+// Figures are compared between runs of simulated time, never against wall time.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "scenario/json_reader.hpp"
+#include "scenario/runner.hpp"
+#include "scenario/scenario.hpp"
+
+using namespace eosim::scenario;
+
+namespace {
+
+// One broker, `producers` producers of 4,000 values each every `interval_us`, acks=1.
+std::string workload(const std::string& cost, const std::string& network, int producers, int interval_us) {
+    std::string list;
+    for (int i = 0; i < producers; ++i) {
+        if (i > 0) list += ", ";
+        list += R"({"name": "p)" + std::to_string(i) + R"(", "topic": "t", "messages": 4000, "interval_us": )" +
+                std::to_string(interval_us) + R"(, "config": {"acks": 1, "enable.idempotence": false, "linger.ms": 0}})";
+    }
+    return R"({"name": "cost", "cluster": {"brokers": 1, "network": {"latency_us": 200)" + network + "}" + cost +
+           R"(}, "topics": [{"name": "t", "partitions": 2}], "producers": [)" + list + "]}";
+}
+
+eosim::check::Figures figures_of(const std::string& text) {
+    RunOptions options;
+    const RunOutcome outcome = run_scenario(parse_scenario(text, "cost.json"), options);
+    REQUIRE(outcome.halt == Halt::none);
+    return outcome.figures;
+}
+
+std::string scenario_error_of(const std::string& text) {
+    try {
+        parse_scenario(text, "cost.json");
+    } catch (const ScenarioError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("cost: a request's handling time is on every send's way to its ack") {
+    const auto free = figures_of(workload("", "", 1, 1000));
+    const auto costly = figures_of(workload(R"(, "cost": {"request_us": 700})", "", 1, 1000));
+    CHECK(free.acknowledged.values == 4000);
+    CHECK(costly.acknowledged.values == 4000);
+    CHECK(costly.acknowledged.latency.p50_us >= free.acknowledged.latency.p50_us + 700);
+}
+
+TEST_CASE("cost: a saturated broker shows as queueing latency and lower throughput") {
+    // One handler thread at 150 us a request serves ~6,600 requests/s; two producers sending
+    // every 100 us with linger.ms 0 offer more than a request each per value at first.
+    const std::string idle = R"(, "cost": {"num.io.threads": 1, "request_us": 20})";
+    const std::string saturated = R"(, "cost": {"num.io.threads": 1, "request_us": 400})";
+    const auto light = figures_of(workload(idle, "", 2, 100));
+    const auto heavy = figures_of(workload(saturated, "", 2, 100));
+    CHECK(heavy.acknowledged.latency.p99_us > 4 * light.acknowledged.latency.p99_us);
+    CHECK(heavy.acknowledged.values_per_s < light.acknowledged.values_per_s);
+}
+
+TEST_CASE("cost: more request handler threads serve two connections at once") {
+    const auto one = figures_of(workload(R"(, "cost": {"num.io.threads": 1, "request_us": 400})", "", 2, 100));
+    const auto two = figures_of(workload(R"(, "cost": {"num.io.threads": 2, "request_us": 400})", "", 2, 100));
+    CHECK(two.acknowledged.latency.p99_us < one.acknowledged.latency.p99_us);
+}
+
+TEST_CASE("cost: a narrow link delays big batches more than small ones") {
+    const auto wide = figures_of(workload("", "", 1, 50));
+    const auto narrow = figures_of(workload("", R"(, "bandwidth_bytes_per_s": 2000000)", 1, 50));
+    CHECK(narrow.acknowledged.latency.p50_us > wide.acknowledged.latency.p50_us);
+}
+
+TEST_CASE("cost: bad cost settings name their JSON path") {
+    CHECK(scenario_error_of(workload(R"(, "cost": {"num.io.threads": 0})", "", 1, 100)).find("/cluster/cost/num.io.threads") !=
+          std::string::npos);
+    CHECK(scenario_error_of(workload(R"(, "cost": {"request_ms": 1})", "", 1, 100)).find("/cluster/cost") !=
+          std::string::npos);
+    CHECK(scenario_error_of(workload("", R"(, "bandwidth_bytes_per_s": -1)", 1, 100))
+              .find("/cluster/network/bandwidth_bytes_per_s") != std::string::npos);
+}
