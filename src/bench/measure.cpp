@@ -182,7 +182,7 @@ BenchResult run_bench(const BenchOptions& options) {
     result.ratio = result.protocol_events_per_s / result.bare_events_per_s;
     result.scaling = scaling(options);
     result.sweep_scenario = options.scenarios_dir + "/pipeline-exactly-once.json";
-    result.sweep_seeds = options.quick ? 2 : 20;
+    result.sweep_seeds = options.quick ? 2 : 200;  // 20 took 0.1 s: too short to time steadily
     const scenario::Scenario s = scenario::load_scenario(result.sweep_scenario);
     result.jobs1_seeds_per_s = seeds_per_s(s, result.sweep_seeds, 1);
     result.jobs2_seeds_per_s = seeds_per_s(s, result.sweep_seeds, 2);
