@@ -166,6 +166,7 @@ Comparison compare(const scenario::Scenario& s, const std::vector<std::string>& 
     const std::vector<Plan> plans = plan_rows(s, rows);
     Comparison out;
     out.scenario = s.name;
+    out.costs_modelled = !s.broker.cost.free() || s.network.bandwidth_bytes_per_s > 0;
     out.first_seed = first_seed;
     out.last_seed = last_seed;
     const std::uint64_t seeds = last_seed - first_seed + 1;

@@ -44,6 +44,8 @@ struct Comparison {
     std::uint64_t first_seed = 0;
     std::uint64_t last_seed = 0;
     std::vector<CompareRow> rows;  // presets, then variants
+    // The scenario sets cluster.cost or a link bandwidth: brokers and links spend time.
+    bool costs_modelled = false;
     bool interrupted = false;
 };
 

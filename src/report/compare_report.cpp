@@ -147,9 +147,14 @@ void write_text(std::ostream& out, const explore::Comparison& c) {
     fmt::print(out, "\n");
     for (const explore::CompareRow& row : c.rows) fmt::print(out, "{:<30} {}\n", row.preset, row.description);
     fmt::print(out, "\nacked/s: values acknowledged per simulated second (transactional ones at commit); ack: "
-                    "send -> acknowledged; visible p99: send -> first delivery, slowest reader group.\n"
-                    "Brokers handle requests in zero time (no request queues, disks or CPU are modelled yet): the "
-                    "cost shown comes from network round trips, timeouts and waits only.\n");
+                    "send -> acknowledged; visible p99: send -> first delivery, slowest reader group.\n");
+    if (c.costs_modelled) {
+        fmt::print(out, "The scenario's cluster.cost and link bandwidth are charged (request handler queues, "
+                        "handling time, transmission); disks, fsync, compression and client CPU cost nothing.\n");
+    } else {
+        fmt::print(out, "The scenario sets no cluster.cost: brokers handle requests in zero time, so the cost "
+                        "shown comes from network round trips, timeouts and waits only.\n");
+    }
 }
 
 std::string csv_field(const std::string& text) {
@@ -179,6 +184,7 @@ nlohmann::ordered_json comparison_json(const explore::Comparison& c) {
     j["scenario"] = c.scenario;
     j["seeds"] = {{"first", c.first_seed}, {"last", c.last_seed}};
     j["interrupted"] = c.interrupted;
+    j["costs_modelled"] = c.costs_modelled;
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     const RowSummary base = c.rows.empty() ? RowSummary{} : summarise(c.rows.front());
     for (const explore::CompareRow& row : c.rows) {

@@ -99,3 +99,13 @@ TEST_CASE("compare: unknown rows and swarm scenarios are refused with the reason
     REQUIRE(one.rows.size() == 2);
     CHECK(one.rows[0].preset == "exactly-once");
 }
+
+TEST_CASE("compare: says whether the scenario's brokers and links spend time") {
+    CHECK_FALSE(payment_pipeline().costs_modelled);
+    const scenario::Scenario costly = scenario::parse_scenario(R"({
+      "name": "costly", "cluster": {"cost": {"request_us": 50}}, "topics": [{"name": "t"}],
+      "producers": [{"name": "p", "topic": "t", "messages": 20}]})", "costly.json");
+    const explore::Comparison c = explore::compare(costly, {"at-least-once"}, 1, 1, 1);
+    CHECK(c.costs_modelled);
+    CHECK(report::comparison_json(c).at("costs_modelled") == true);
+}
