@@ -68,7 +68,7 @@ TEST_CASE("cost: more request handler threads serve two connections at once") {
     CHECK(two.acknowledged.latency.p99_us < one.acknowledged.latency.p99_us);
 }
 
-TEST_CASE("cost: a narrow link delays big batches more than small ones") {
+TEST_CASE("cost: a narrow link delays the acks") {
     const auto wide = figures_of(workload("", "", 1, 50));
     const auto narrow = figures_of(workload("", R"(, "bandwidth_bytes_per_s": 2000000)", 1, 50));
     CHECK(narrow.acknowledged.latency.p50_us > wide.acknowledged.latency.p50_us);
