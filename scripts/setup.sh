@@ -3,9 +3,10 @@
 set -euo pipefail
 # clang and libclang-rt-dev (compiler-rt: libFuzzer, ASan, UBSan for clang) build the fuzz
 # preset: the libFuzzer targets and the clang side of the cross-compiler trace hashes. GNU
-# parallel runs sharded sweeps (scripts/sweep-parallel.sh).
+# parallel runs sharded sweeps (scripts/sweep-parallel.sh). librdkafka-dev (found through
+# pkgconf) gives eosim bench its peer figure; gnuplot-nox draws `eosim compare --plot`.
 packages=(g++ cmake ninja-build libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
-          python3 python3-jsonschema clang libclang-rt-dev parallel pkgconf librdkafka-dev)
+          python3 python3-jsonschema clang libclang-rt-dev parallel pkgconf librdkafka-dev gnuplot-nox)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -15,6 +15,7 @@
 #include "cli/output_file.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/shrink_commands.hpp"
+#include "cli/compare_plot.hpp"
 #include "cli/explain_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/trace_command.hpp"
@@ -87,6 +88,7 @@ struct CompareArgs {
     std::string out;
     std::vector<std::string> rows;  // --presets
     std::vector<std::string> set;
+    std::string plot_dir;  // --plot: SVG plots there
 };
 
 using eosim::cli::option_u64;
@@ -248,6 +250,7 @@ int command_compare(const CompareArgs& args) {
     }
     eosim::report::write_comparison(output.stream(), comparison, args.format);
     output.commit();
+    if (!args.plot_dir.empty()) eosim::cli::write_compare_plots(comparison, args.plot_dir);
     for (const auto& row : comparison.rows) {
         for (const auto& run : row.runs) {
             if (!run.halt.empty()) return kExitRunLimit;
@@ -415,6 +418,8 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("--presets", compare_args.rows,
                             "Rows to run, in order: preset or compare.variants names (default: all)")->delimiter(',');
     compare_cmd->add_option("--set", compare_args.set, "Override POINTER=VALUE before the presets apply (repeatable)");
+    compare_cmd->add_option("--plot", compare_args.plot_dir,
+                            "Write SVG plots of throughput and latency per preset into DIR (needs gnuplot)");
 
     TestArgs test_args;
     auto* test_cmd = app.add_subcommand("test", "Run every scenario's expectations over its seeds (CI): N passed, N failed");

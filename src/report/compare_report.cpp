@@ -231,4 +231,41 @@ void write_comparison(std::ostream& out, const explore::Comparison& c, const std
     }
 }
 
+namespace {
+
+// A gnuplot single-quoted string: a quote inside is doubled.
+std::string gnuplot_quoted(const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+}  // namespace
+
+void write_comparison_plot_script(std::ostream& data, std::ostream& script, const explore::Comparison& c,
+                                  const std::string& dir) {
+    fmt::print(data, "# row preset acked_per_s ack_p50_ms ack_p99_ms ack_p999_ms (medians over seeds {}..{})\n",
+               c.first_seed, c.last_seed);
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+        const RowSummary s = summarise(c.rows[i]);
+        fmt::print(data, "{} \"{}\" {:.1f} {:.3f} {:.3f} {:.3f}\n", i, c.rows[i].preset, s.throughput_per_s.median,
+                   s.p50_ms.median, s.p99_ms.median, s.p999_ms.median);
+    }
+    const std::string data_path = gnuplot_quoted(dir + "/compare.dat");
+    const std::string seeds = "medians over seeds " + std::to_string(c.first_seed) + ".." + std::to_string(c.last_seed);
+    fmt::print(script,
+               "set terminal svg size 900,480 dynamic\n"
+               "set style data histograms\nset style fill solid 0.8 border -1\nset boxwidth 0.8\n"
+               "set xtics rotate by -25 noenhanced\nset grid ytics\nset key noenhanced top right\n"
+               "set output {}\nset title {} noenhanced\nset ylabel 'values acknowledged / simulated s'\n"
+               "set yrange [0:*]\nplot {} using 3:xtic(2) title 'acked/s'\n"
+               "set output {}\nset title {} noenhanced\nset ylabel 'send -> ack, simulated ms'\n"
+               "set yrange [*:*]\nset logscale y\n"
+               "plot {} using 4:xtic(2) title 'p50', '' using 5 title 'p99', '' using 6 title 'p999'\n",
+               gnuplot_quoted(dir + "/throughput.svg"),
+               gnuplot_quoted(c.scenario + ": throughput per preset (" + seeds + ")"), data_path,
+               gnuplot_quoted(dir + "/latency.svg"), gnuplot_quoted(c.scenario + ": latency per preset (" + seeds + ")"),
+               data_path);
+}
+
 }  // namespace eosim::report

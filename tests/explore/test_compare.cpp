@@ -2,6 +2,7 @@
 // strongest one is clean. The figures are compared between rows, never against wall time.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 
 #include "explore/compare.hpp"
@@ -108,4 +109,23 @@ TEST_CASE("compare: says whether the scenario's brokers and links spend time") {
     const explore::Comparison c = explore::compare(costly, {"at-least-once"}, 1, 1, 1);
     CHECK(c.costs_modelled);
     CHECK(report::comparison_json(c).at("costs_modelled") == true);
+}
+
+TEST_CASE("compare --plot: one data line per row with its medians, a script for both SVGs") {
+    const auto& c = payment_pipeline();
+    std::ostringstream data, script;
+    report::write_comparison_plot_script(data, script, c, "out dir's");
+    std::istringstream lines(data.str());
+    std::string line;
+    std::getline(lines, line);
+    CHECK(line.rfind("# row preset", 0) == 0);
+    std::size_t rows = 0;
+    while (std::getline(lines, line)) {
+        CHECK(line.find("\"" + c.rows[rows].preset + "\"") != std::string::npos);
+        ++rows;
+    }
+    CHECK(rows == c.rows.size());
+    CHECK(script.str().find("set output 'out dir''s/throughput.svg'") != std::string::npos);
+    CHECK(script.str().find("set output 'out dir''s/latency.svg'") != std::string::npos);
+    CHECK(script.str().find("'out dir''s/compare.dat' using 3:xtic(2)") != std::string::npos);
 }
