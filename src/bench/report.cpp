@@ -11,6 +11,12 @@ constexpr const char* kPeerNote = "built without librdkafka (librdkafka-dev): no
 constexpr const char* kMachineNote =
     "wall-clock figures of this machine as loaded when it ran; compare runs of one machine only";
 
+// eosim's plain-workload rate as a fraction of the peer's.
+double plain_to_peer(const BenchResult& result) {
+    const double plain = result.workloads.empty() ? 0 : result.workloads.front().values_per_s;
+    return plain / result.peer->values_per_s;
+}
+
 }  // namespace
 
 nlohmann::ordered_json to_json(const BenchResult& result) {
@@ -46,8 +52,7 @@ nlohmann::ordered_json to_json(const BenchResult& result) {
                      {"values", result.peer->values},
                      {"seconds", result.peer->seconds},
                      {"values_per_s", result.peer->values_per_s}};
-        const double plain = result.workloads.empty() ? 0 : result.workloads.front().values_per_s;
-        j["plain_to_peer"] = plain / result.peer->values_per_s;
+        j["plain_to_peer"] = plain_to_peer(result);
     } else {
         j["peer_note"] = kPeerNote;
     }
@@ -79,10 +84,9 @@ void write_table(std::ostream& out, const BenchResult& result) {
                result.sweep_scenario, result.sweep_seeds, result.jobs1_seeds_per_s, result.jobs2_seeds_per_s,
                result.jobs2_seeds_per_s / result.jobs1_seeds_per_s);
     if (result.peer) {
-        const double plain = result.workloads.empty() ? 0 : result.workloads.front().values_per_s;
         fmt::print(out, "peer: {}: {:.0f} values/s ({} values in {:.2f} s); eosim plain is {:.3f}x that\n",
                    result.peer->name, result.peer->values_per_s, result.peer->values, result.peer->seconds,
-                   plain / result.peer->values_per_s);
+                   plain_to_peer(result));
     } else {
         fmt::print(out, "peer: {}\n", kPeerNote);
     }

@@ -52,8 +52,9 @@ TEST_CASE("cost: a request's handling time is on every send's way to its ack") {
 }
 
 TEST_CASE("cost: a saturated broker shows as queueing latency and lower throughput") {
-    // One handler thread at 150 us a request serves ~6,600 requests/s; two producers sending
-    // every 100 us with linger.ms 0 offer more than a request each per value at first.
+    // One handler thread at 400 us a request serves 2,500 requests/s; two producers sending
+    // every 100 us with linger.ms 0 offer up to 20,000, so requests queue (batches grow as they
+    // wait); at 20 us a request the same load is served at once.
     const std::string idle = R"(, "cost": {"num.io.threads": 1, "request_us": 20})";
     const std::string saturated = R"(, "cost": {"num.io.threads": 1, "request_us": 400})";
     const auto light = figures_of(workload(idle, "", 2, 100));
