@@ -47,22 +47,22 @@ bool says(const std::vector<eosim::report::ExplainStep>& steps, const std::strin
 }  // namespace
 
 TEST_CASE("eosim explain: with broker dedup knocked out, a lost answer's retry is appended twice") {
-    const ValueExplanation x = explain("knockout-broker-dedup", 109);
+    const ValueExplanation x = explain("knockout-broker-dedup", 111);
     CHECK(x.partition == "events-1");
     CHECK(x.producer == "producer-0#1");
-    CHECK(says(x.steps, "answer #167 to producer-0 is lost"));
+    CHECK(says(x.steps, "answer #120 to producer-0 is lost"));
     CHECK(says(x.steps, "starts fault #1: messages broker-0 -> producer-0 lost"));
     CHECK(says(x.steps, ": attempt 2"));
-    CHECK(says(x.conclusions, "value 109 is in the log 2 times (offsets 47, 57)"));
+    CHECK(says(x.conclusions, "value 111 is in the log 2 times (offsets 48, 70)"));
     CHECK(says(x.conclusions, "the batch was appended again"));
     CHECK_FALSE(says(x.conclusions, "no anomaly"));
     CHECK(std::is_sorted(x.steps.begin(), x.steps.end(), [](const auto& a, const auto& b) { return a.time_us < b.time_us; }));
 }
 
 TEST_CASE("eosim explain: with dedup on, the same lost answer's retry is recognised and written once") {
-    const ValueExplanation x = explain("producer-retries-idempotent", 109);
-    CHECK(says(x.steps, "answer #167 to producer-0 is lost"));
-    CHECK(says(x.steps, "broker.duplicate_batch partition=events-1 pid=0 seq=47 original_offset=47"));
+    const ValueExplanation x = explain("producer-retries-idempotent", 111);
+    CHECK(says(x.steps, "answer #120 to producer-0 is lost"));
+    CHECK(says(x.steps, "broker.duplicate_batch partition=events-1 pid=0 seq=48 original_offset=48"));
     CHECK(says(x.conclusions, "the broker recognised a retry"));
     CHECK(says(x.conclusions, "no anomaly on its path: sent in 2 attempts, read 1 time"));
 }
@@ -85,9 +85,9 @@ TEST_CASE("eosim explain: offsets outside the transaction: an input processed tw
 }
 
 TEST_CASE("eosim explain: acks=0 into a crashed broker: acknowledged, the request lost, never read") {
-    const ValueExplanation x = explain("acks0-broker-outage", 1472);
+    const ValueExplanation x = explain("acks0-broker-outage", 1482);
     CHECK(says(x.steps, "acknowledged without an offset"));
-    CHECK(says(x.steps, "ProduceRequest #744 to broker-0 is lost"));
+    CHECK(says(x.steps, "ProduceRequest #537 to broker-0 is lost"));
     CHECK(says(x.steps, "starts fault #1: broker-0 crashes"));
     CHECK(says(x.conclusions, "never read it: lost for that group"));
 }
@@ -101,7 +101,7 @@ TEST_CASE("eosim explain: a value never sent is refused, and witnesses name valu
 }
 
 TEST_CASE("eosim explain: the Mermaid diagram is a sequence diagram without a bare `end`") {
-    const ValueExplanation x = explain("knockout-broker-dedup", 109);
+    const ValueExplanation x = explain("knockout-broker-dedup", 111);
     std::ostringstream out;
     eosim::report::write_explanation_mermaid(out, x, eosim::report::TraceHeader{"knockout-broker-dedup", 1, 0});
     const std::string text = out.str();

@@ -183,11 +183,12 @@ void ProducerClient::maybe_init_producer_id(sim::TimeUs now) {
 }
 
 // RecordAccumulator.drain's readiness checks, shouldStopDrainBatchesForPartition included.
-bool ProducerClient::ready_to_drain(const TopicPartition& partition, const PartitionState& state, sim::TimeUs now) {
+bool ProducerClient::ready_to_drain(const TopicPartition& partition, const PartitionState& state, sim::TimeUs now,
+                                    bool linger) {
     if (state.queue.empty()) return false;
     const Batch& head = *state.queue.front();
     if (now < head.retry_after_us) return false;
-    const bool lingering = !head.closed && state.queue.size() == 1 &&
+    const bool lingering = linger && !head.closed && state.queue.size() == 1 &&
                            now < head.created_us + sim::ms(config_.linger_ms);
     if (lingering) return false;
     // max.in.flight=1 guarantees order by muting the partition while a batch is out.
@@ -226,7 +227,7 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
     // connected ones (and starts connecting to the others).
     bool sendable = false;
     for (const auto& [tp, state] : partitions_) {
-        if (state.leader == broker && ready_to_drain(tp, state, now)) {
+        if (state.leader == broker && ready_to_drain(tp, state, now, true)) {
             sendable = true;
             break;
         }
@@ -238,7 +239,8 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
     ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
     InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
     for (auto& [tp, state] : partitions_) {
-        if (state.leader != broker || !ready_to_drain(tp, state, now)) continue;
+        // drainBatchesForOneNode: every partition's head batch, lingering or not.
+        if (state.leader != broker || !ready_to_drain(tp, state, now, false)) continue;
         if (idempotent() && state.queue.front()->base_sequence == kNoSequence) {
             maybe_update_producer_id_and_epoch(tp);
         }

@@ -152,7 +152,9 @@ private:
     bool drain_request(std::int32_t broker, sim::TimeUs now);
     void maybe_refresh_metadata(sim::TimeUs now);
     void handle_metadata_response(const MetadataResponse& response);
-    bool ready_to_drain(const TopicPartition& partition, const PartitionState& state, sim::TimeUs now);
+    // linger: also require the head batch to be done lingering (accumulator.ready decides which
+    // nodes get a request; drain then takes every partition of the node, lingering or not).
+    bool ready_to_drain(const TopicPartition& partition, const PartitionState& state, sim::TimeUs now, bool linger);
     void send_request(std::int32_t broker, InFlightRequest request, MessageBody body);
     Channel& channel(std::int32_t broker);
     // Connections (producer_connections.cpp, Kafka's NetworkClient / ClusterConnectionStates).
