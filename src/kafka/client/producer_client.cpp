@@ -188,7 +188,9 @@ bool ProducerClient::ready_to_drain(const TopicPartition& partition, const Parti
     if (state.queue.empty()) return false;
     const Batch& head = *state.queue.front();
     if (now < head.retry_after_us) return false;
-    const bool lingering = linger && !head.closed && state.queue.size() == 1 &&
+    // RecordAccumulator.ready: a committing transaction (transactionCompleting) sends at once.
+    const bool completing = transactional() && txn().state() == ClientTxnState::COMMITTING_TRANSACTION;
+    const bool lingering = linger && !completing && !head.closed && state.queue.size() == 1 &&
                            now < head.created_us + sim::ms(config_.linger_ms);
     if (lingering) return false;
     // max.in.flight=1 guarantees order by muting the partition while a batch is out.
