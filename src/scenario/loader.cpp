@@ -5,6 +5,7 @@
 
 #include "base/input_file.hpp"
 #include "base/strict_json.hpp"
+#include "scenario/cost_profile.hpp"
 #include "scenario/loader_internal.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/scenario.hpp"
@@ -152,13 +153,31 @@ void parse_replication(ObjectReader& r, Scenario& s) {
 }
 
 // cluster.cost: what a broker spends on each request (kafka::BrokerCost).
-void parse_cost(ObjectReader& r, Scenario& s) {
+// `cluster.cost.profile`: a named set of costs (docs/model.md, Cost, says where each number comes
+// from); the other keys of `cluster.cost` override single numbers of it.
+void apply_cost_profile(ObjectReader& r, Scenario& s, bool log_write_set, bool bandwidth_set) {
+    if (!r.has("profile")) return;
+    const std::string profile = r.required_string("profile");
+    if (profile != "default") r.fail("profile", "expected \"default\" (the only cost profile), got \"" + profile + "\"");
+    kafka::BrokerCost& c = s.broker.cost;
+    c.request_handler_threads = 8;  // Kafka's num.io.threads default
+    c.request_us = kDefaultCost.request_us;
+    c.byte_ns = kDefaultCost.byte_ns;
+    c.append_us = kDefaultCost.append_us;
+    s.producer_send_ns = kDefaultCost.producer_send_ns;
+    if (!log_write_set) s.broker.transactions.log_write_us = kDefaultCost.transaction_log_write_us;
+    if (!bandwidth_set) s.network.bandwidth_bytes_per_s = kDefaultCost.bandwidth_bytes_per_s;
+}
+
+void parse_cost(ObjectReader& r, Scenario& s, bool log_write_set, bool bandwidth_set) {
+    apply_cost_profile(r, s, log_write_set, bandwidth_set);
     kafka::BrokerCost& c = s.broker.cost;
     c.request_handler_threads =
         static_cast<std::int32_t>(r.integer("num.io.threads", 1, 1024, c.request_handler_threads));
     c.request_us = r.integer("request_us", 0, kHourMs * 1000, c.request_us);
     c.byte_ns = r.integer("byte_ns", 0, 1'000'000, c.byte_ns);
     c.append_us = r.integer("append_us", 0, kHourMs * 1000, c.append_us);
+    s.producer_send_ns = r.integer("producer_send_ns", 0, 1'000'000'000, s.producer_send_ns);
     r.finish();
 }
 
@@ -166,7 +185,9 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
     auto cluster = root.object("cluster");
     if (!cluster) return;
     s.brokers = static_cast<std::int32_t>(cluster->integer("brokers", 1, 64, 1));
+    bool bandwidth_set = false;
     if (auto network = cluster->object("network")) {
+        bandwidth_set = network->has("bandwidth_bytes_per_s");
         s.network.latency_us = network->integer("latency_us", 0, kHourMs * 1000, s.network.latency_us);
         s.network.jitter_us = network->integer("jitter_us", 0, kHourMs * 1000, s.network.jitter_us);
         s.network.bandwidth_bytes_per_s =
@@ -193,7 +214,9 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
                                                           std::to_string(s.broker.groups.min_session_timeout_ms) + ")");
     }
     if (auto replication = cluster->object("replication")) parse_replication(*replication, s);
-    if (auto cost = cluster->object("cost")) parse_cost(*cost, s);
+    if (auto cost = cluster->object("cost")) {
+        parse_cost(*cost, s, cluster->has("transaction_log_write_us"), bandwidth_set);
+    }
     cluster->finish();
 }
 
@@ -230,6 +253,7 @@ void parse_producers(ObjectReader& root, Scenario& s) {
         spec.workload.interval_us = p.integer("interval_us", 0, kHourMs * 1000, 1000);
         spec.workload.keys = p.integer("keys", 1, 1'000'000, 16);
         spec.workload.value_bytes = static_cast<std::int32_t>(p.integer("value_bytes", 0, 1'000'000, 100));
+        spec.workload.send_ns = s.producer_send_ns;
         spec.workload.first_value = next_value;
         next_value += static_cast<std::uint64_t>(spec.workload.messages);
         spec.config = parse_producer_config(p.object("config"));

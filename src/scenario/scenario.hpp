@@ -117,6 +117,7 @@ struct Scenario {
     std::optional<faults::NemesisSpec> nemesis;  // random faults drawn per seed
     kafka::BrokerConfig broker;  // knock-outs and transaction settings
     kafka::ReplicationConfig replication;  // enabled by cluster.replication
+    std::int64_t producer_send_ns = 0;     // cluster.cost: every producer application's send() time
     sim::TimeUs max_simulated_us = sim::ms(600'000);
     RunLimitsSpec limits;  // run.max_events, run.max_events_per_instant, run.max_memory_mb
     std::optional<Expectations> expect;

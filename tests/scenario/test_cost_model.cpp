@@ -83,3 +83,39 @@ TEST_CASE("cost: bad cost settings name their JSON path") {
     CHECK(scenario_error_of(workload("", R"(, "bandwidth_bytes_per_s": -1)", 1, 100))
               .find("/cluster/network/bandwidth_bytes_per_s") != std::string::npos);
 }
+
+TEST_CASE("cost: the default profile sets every number; explicit keys override single ones") {
+    const Scenario profiled = parse_scenario(workload(R"(, "cost": {"profile": "default"})", "", 1, 100), "cost.json");
+    CHECK(profiled.broker.cost.request_handler_threads == 8);
+    CHECK(profiled.broker.cost.request_us == 50);
+    CHECK(profiled.broker.cost.byte_ns == 2);
+    CHECK(profiled.broker.cost.append_us == 20);
+    CHECK(profiled.producers.at(0).workload.send_ns == 2000);
+    CHECK(profiled.broker.transactions.log_write_us == 2000);
+    CHECK(profiled.network.bandwidth_bytes_per_s == 1'250'000'000);
+    const Scenario overridden = parse_scenario(
+        R"({"name": "cost", "cluster": {"brokers": 1, "transaction_log_write_us": 300,
+            "network": {"latency_us": 200, "bandwidth_bytes_per_s": 1000000},
+            "cost": {"profile": "default", "request_us": 7, "producer_send_ns": 0}},
+            "topics": [{"name": "t"}], "producers": [{"name": "p", "topic": "t"}]})",
+        "cost.json");
+    CHECK(overridden.broker.cost.request_us == 7);
+    CHECK(overridden.broker.cost.byte_ns == 2);
+    CHECK(overridden.producers.at(0).workload.send_ns == 0);
+    CHECK(overridden.broker.transactions.log_write_us == 300);
+    CHECK(overridden.network.bandwidth_bytes_per_s == 1'000'000);
+    const std::string error = scenario_error_of(workload(R"(, "cost": {"profile": "fast"})", "", 1, 100));
+    CHECK(error.find("/cluster/cost/profile") != std::string::npos);
+    CHECK(error.find("\"default\"") != std::string::npos);
+}
+
+TEST_CASE("cost: a producer's send time spaces its sends when they are due faster") {
+    // 4,000 values with interval 0 and 25 us of send() each span 100 ms of simulated time.
+    const auto at_once = figures_of(workload("", "", 1, 0));
+    const auto spaced = figures_of(workload(R"(, "cost": {"producer_send_ns": 25000})", "", 1, 0));
+    CHECK(at_once.acknowledged.values == 4000);
+    CHECK(spaced.acknowledged.values == 4000);
+    CHECK(spaced.acknowledged.values_per_s < 41'000);
+    CHECK(spaced.acknowledged.values_per_s > 35'000);
+    CHECK(at_once.acknowledged.values_per_s > 4 * spaced.acknowledged.values_per_s);
+}

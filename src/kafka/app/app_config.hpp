@@ -43,6 +43,9 @@ struct ProducerWorkload {
     std::int32_t value_bytes = 100;
     std::int64_t transaction_records = 10;  // with a transactional.id: values per transaction
     std::int64_t abort_every = 0;           // N > 0: every N-th transaction is aborted on purpose
+    // The application thread's time in KafkaProducer.send() per record (serialisation,
+    // partitioning, the accumulator append): sends are at least this far apart (cluster.cost).
+    std::int64_t send_ns = 0;
 };
 
 enum class ProcessingMode { at_most_once, at_least_once, exactly_once };

@@ -1,5 +1,6 @@
 #include "kafka/app/producer_app.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "base/assert.hpp"
@@ -27,6 +28,7 @@ ProducerApp::ProducerApp(std::string name, std::shared_ptr<const ClusterLayout> 
     EOSIM_ASSERT(workload_.messages >= 0);
     EOSIM_ASSERT(workload_.keys > 0);
     EOSIM_ASSERT(workload_.interval_us >= 0);
+    EOSIM_ASSERT(workload_.send_ns >= 0);
 }
 
 void ProducerApp::on_start() {
@@ -116,8 +118,16 @@ void ProducerApp::send_next() {
     recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup,
                      {history::Element{history_key, history::kUnknownOffset, value}});
     client_->send(partition, Record{value, key}, workload_.value_bytes + kRecordOverheadBytes);
-    if (sent_ < workload_.messages) sim().set_timer(id(), workload_.interval_us, kSendTimer);
+    if (sent_ < workload_.messages) sim().set_timer(id(), next_send_delay_us(), kSendTimer);
     if (transactional()) after_transactional_send(history::Element{history_key, history::kUnknownOffset, value});
+}
+
+// The next send() call starts after interval_us, or once this one's CPU time is spent.
+sim::TimeUs ProducerApp::next_send_delay_us() {
+    send_cpu_carry_ns_ += workload_.send_ns;
+    const sim::TimeUs cpu_us = send_cpu_carry_ns_ / 1000;
+    send_cpu_carry_ns_ -= cpu_us * 1000;
+    return std::max(workload_.interval_us, cpu_us);
 }
 
 void ProducerApp::on_send_complete(std::uint64_t value, const TopicPartition& partition,

@@ -41,6 +41,7 @@ private:
     void on_send_complete(std::uint64_t value, const TopicPartition& partition,
                           const SendOutcome& outcome) override;
     void send_next();
+    sim::TimeUs next_send_delay_us();
     TopicPartition partition_for(std::int64_t key) const;
 
     // Transactions (producer_app_transactions.cpp).
@@ -63,6 +64,7 @@ private:
     ProducerWorkload workload_;
     history::Recorder& recorder_;
     std::int64_t sent_ = 0;  // persisted
+    std::int64_t send_cpu_carry_ns_ = 0;  // send time below a microsecond, carried to the next send
     std::uint32_t incarnation_ = 0;
     std::uint32_t process_ = 0;
     std::unique_ptr<ProducerClient> client_;
