@@ -16,6 +16,7 @@
 #include "cli/progress_line.hpp"
 #include "cli/shrink_commands.hpp"
 #include "cli/compare_plot.hpp"
+#include "cli/saturate_command.hpp"
 #include "cli/explain_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/trace_command.hpp"
@@ -460,6 +461,8 @@ int main(int argc, char** argv) {
     auto* merge_cmd = eosim::cli::add_merge_command(app, merge);
     eosim::cli::TraceArgs trace;
     auto* trace_cmd = eosim::cli::add_trace_command(app, trace);
+    eosim::cli::SaturateArgs saturate;
+    auto* saturate_cmd = eosim::cli::add_saturate_command(app, saturate);
 
     try {
         app.parse(argc, argv);
@@ -480,6 +483,7 @@ int main(int argc, char** argv) {
         if (*shrink_cmd) return eosim::cli::command_shrink(shrink);
         if (*knockout_cmd) return eosim::cli::command_knockout(knockout);
         if (*trace_cmd) return eosim::cli::command_trace(trace);
+        if (*saturate_cmd) return eosim::cli::command_saturate(saturate);
         if (*merge_cmd) return eosim::cli::command_merge(merge);
         if (*explain_cmd) return eosim::cli::command_explain(explain);
     } catch (const eosim::history::HistoryFormatError& e) {

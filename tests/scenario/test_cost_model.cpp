@@ -84,7 +84,7 @@ TEST_CASE("cost: bad cost settings name their JSON path") {
               .find("/cluster/network/bandwidth_bytes_per_s") != std::string::npos);
 }
 
-TEST_CASE("cost: the default profile sets every number; explicit keys override single ones") {
+TEST_CASE("cost: the default profile sets every number, explicit keys override single ones") {
     const Scenario profiled = parse_scenario(workload(R"(, "cost": {"profile": "default"})", "", 1, 100), "cost.json");
     CHECK(profiled.broker.cost.request_handler_threads == 8);
     CHECK(profiled.broker.cost.request_us == 50);
