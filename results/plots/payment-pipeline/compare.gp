@@ -1,0 +1,18 @@
+set terminal svg size 900,480 dynamic
+set style data histograms
+set style fill solid 0.8 border -1
+set boxwidth 0.8
+set xtics rotate by -25 noenhanced
+set grid ytics
+set key noenhanced top right
+set output 'results/plots/payment-pipeline/throughput.svg'
+set title 'payment-pipeline: throughput per preset (medians over seeds 1..10)' noenhanced
+set ylabel 'values acknowledged / simulated s'
+set yrange [0:*]
+plot 'results/plots/payment-pipeline/compare.dat' using 3:xtic(2) title 'acked/s'
+set output 'results/plots/payment-pipeline/latency.svg'
+set title 'payment-pipeline: latency per preset (medians over seeds 1..10)' noenhanced
+set ylabel 'send -> ack, simulated ms'
+set yrange [*:*]
+set logscale y
+plot 'results/plots/payment-pipeline/compare.dat' using 4:xtic(2) title 'p50', '' using 5 title 'p99', '' using 6 title 'p999'
