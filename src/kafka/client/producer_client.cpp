@@ -240,9 +240,13 @@ bool ProducerClient::drain_request(std::int32_t broker, sim::TimeUs now) {
     }
     ProduceRequest produce{config_.transactional_id, config_.acks, config_.request_timeout_ms, {}};
     InFlightRequest request{broker, now + sim::ms(config_.request_timeout_ms), RequestKind::produce, {}};
+    std::int64_t request_bytes = 0;
     for (auto& [tp, state] : partitions_) {
-        // drainBatchesForOneNode: every partition's head batch, lingering or not.
+        // drainBatchesForOneNode: every partition's head batch, lingering or not, up to max.request.size.
         if (state.leader != broker || !ready_to_drain(tp, state, now, false)) continue;
+        const std::int64_t batch_bytes = state.queue.front()->size_bytes;
+        if (request_bytes + batch_bytes > config_.max_request_size && !produce.partitions.empty()) break;
+        request_bytes += batch_bytes;
         if (idempotent() && state.queue.front()->base_sequence == kNoSequence) {
             maybe_update_producer_id_and_epoch(tp);
         }
