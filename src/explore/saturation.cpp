@@ -20,10 +20,10 @@ constexpr int kBisections = 5;
 // The scenario with every producer application's interval_us divided by `factor` (at least 1 us).
 scenario::Scenario at_load(const scenario::Scenario& s, double factor) {
     nlohmann::json json = s.source;
-    for (auto& producer : json["producers"]) {
-        const std::int64_t interval_us = producer.value("interval_us", std::int64_t{1000});
-        const auto scaled = static_cast<std::int64_t>(std::llround(static_cast<double>(interval_us) / factor));
-        producer["interval_us"] = std::max<std::int64_t>(1, scaled);
+    EOSIM_ASSERT(json["producers"].size() == s.producers.size());
+    for (std::size_t i = 0; i < s.producers.size(); ++i) {  // the parsed interval: the loader's default applied
+        const double interval_us = static_cast<double>(s.producers[i].workload.interval_us);
+        json["producers"][i]["interval_us"] = std::max<std::int64_t>(1, std::llround(interval_us / factor));
     }
     return scenario::parse_scenario_json(std::move(json), s.file);
 }

@@ -4,7 +4,9 @@
 // values fall below 90% of the offered rate, or send→ack p99 exceeds latency_factor times its
 // value at the scenario's own rate. The saturation throughput is the best acked rate of a step
 // that kept up. Figures are in simulated time.
+#include <atomic>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "scenario/scenario.hpp"

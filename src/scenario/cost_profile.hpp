@@ -7,6 +7,7 @@
 namespace eosim::scenario {
 
 struct CostProfile {
+    std::int32_t request_handler_threads;  // broker: num.io.threads
     std::int64_t request_us;               // broker: fixed handling time per request
     std::int64_t byte_ns;                  // broker: handling time per request byte
     std::int64_t append_us;                // broker: per appended batch (produce partition, marker)
@@ -16,6 +17,7 @@ struct CostProfile {
 };
 
 inline constexpr CostProfile kDefaultCost{
+    .request_handler_threads = 8,  // Kafka's default
     .request_us = 50,
     .byte_ns = 2,
     .append_us = 20,

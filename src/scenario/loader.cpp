@@ -153,7 +153,6 @@ void parse_replication(ObjectReader& r, Scenario& s) {
     r.finish();
 }
 
-// cluster.cost: what a broker spends on each request (kafka::BrokerCost).
 // `cluster.cost.profile`: a named set of costs (docs/model.md, Cost, says where each number comes
 // from); the other keys of `cluster.cost` override single numbers of it.
 void apply_cost_profile(ObjectReader& r, Scenario& s, bool log_write_set, bool bandwidth_set) {
@@ -161,7 +160,7 @@ void apply_cost_profile(ObjectReader& r, Scenario& s, bool log_write_set, bool b
     const std::string profile = r.required_string("profile");
     if (profile != "default") r.fail("profile", "expected \"default\" (the only cost profile), got \"" + profile + "\"");
     kafka::BrokerCost& c = s.broker.cost;
-    c.request_handler_threads = 8;  // Kafka's num.io.threads default
+    c.request_handler_threads = kDefaultCost.request_handler_threads;
     c.request_us = kDefaultCost.request_us;
     c.byte_ns = kDefaultCost.byte_ns;
     c.append_us = kDefaultCost.append_us;
@@ -170,6 +169,8 @@ void apply_cost_profile(ObjectReader& r, Scenario& s, bool log_write_set, bool b
     if (!bandwidth_set) s.network.bandwidth_bytes_per_s = kDefaultCost.bandwidth_bytes_per_s;
 }
 
+// cluster.cost: what a broker spends on each request (kafka::BrokerCost) and a producer
+// application on each send().
 void parse_cost(ObjectReader& r, Scenario& s, bool log_write_set, bool bandwidth_set) {
     apply_cost_profile(r, s, log_write_set, bandwidth_set);
     kafka::BrokerCost& c = s.broker.cost;
