@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/assert.hpp"
+#include "explore/shrink_attempts.hpp"
 #include "scenario/freeze.hpp"
 #include "scenario/json_reader.hpp"
 #include "scenario/runner.hpp"
@@ -12,57 +13,9 @@
 namespace eosim::explore {
 namespace {
 
-using Json = nlohmann::json;
-
-// "verdict exactly_once_processing: expected holds, got ..." -> "verdict exactly_once_processing".
-std::string subject_of(const std::string& failure) {
-    const std::size_t colon = failure.find(':');
-    return colon == std::string::npos ? failure : failure.substr(0, colon);
-}
-
-class Attempts {
-public:
-    Attempts(std::string file, std::uint64_t seed, const std::atomic<bool>* interrupt)
-        : file_(std::move(file)), seed_(seed), interrupt_(interrupt) {}
-
-    // The failures of a candidate's run; none if it does not load (load_error says why) or was
-    // interrupted.
-    std::vector<std::string> failures(const Json& candidate) {
-        if (interrupted()) return {};
-        scenario::Scenario s;
-        try {
-            s = scenario::parse_scenario_json(candidate, file_);
-        } catch (const scenario::ScenarioError& e) {
-            load_error = e.what();
-            return {};
-        }
-        return failures_of(s);
-    }
-    std::vector<std::string> failures_of(const scenario::Scenario& s) {
-        if (interrupted()) return {};
-        ++runs;
-        scenario::RunOptions options;
-        options.seed = seed_;
-        options.interrupt = interrupt_;
-        const scenario::RunOutcome outcome = scenario::run_scenario(s, options);
-        if (interrupted()) return {};
-        return outcome.expectation_failures;
-    }
-    bool fails_with(const Json& candidate, const std::string& subject) {
-        for (const std::string& f : failures(candidate)) {
-            if (subject_of(f) == subject) return true;
-        }
-        return false;
-    }
-    bool interrupted() const { return interrupt_ != nullptr && interrupt_->load(); }
-    std::size_t runs = 0;
-    std::string load_error;
-
-private:
-    std::string file_;
-    std::uint64_t seed_;
-    const std::atomic<bool>* interrupt_;
-};
+using shrink_detail::Attempts;
+using shrink_detail::Json;
+using shrink_detail::subject_of;
 
 Json with_faults(const Json& base, const std::vector<std::size_t>& keep) {
     Json candidate = base;
@@ -207,8 +160,13 @@ ShrinkResult shrink(const scenario::Scenario& scenario, std::uint64_t seed,
     });
     current = with_faults(current, kept);
     note(fmt::format("faults: {} -> {} (ddmin, {} runs so far)", result.faults_before, kept.size(), attempts.runs));
-    weaken_faults(current, result.subject, attempts, result);
-    shrink_workload(current, result.subject, attempts, result);
+    using Pass = void (*)(Json&, const std::string&, Attempts&, ShrinkResult&);
+    for (const Pass pass : {Pass{weaken_faults}, Pass{shrink_detail::shrink_fault_targets}, Pass{shrink_detail::shrink_clients},
+                            Pass{shrink_detail::shrink_cluster}, Pass{shrink_workload}, Pass{shrink_detail::shrink_run_length}}) {
+        const std::size_t steps_before = result.steps.size();
+        pass(current, result.subject, attempts, result);
+        for (std::size_t i = steps_before; progress && i < result.steps.size(); ++i) progress(result.steps[i]);
+    }
     if (progress) progress(fmt::format("weakened and shrunk: {} runs in all", attempts.runs));
     result.interrupted = attempts.interrupted();
     if (result.interrupted) return result;

@@ -1,7 +1,9 @@
 #pragma once
 // `eosim shrink`: a failing seed, frozen into an explicit scenario (eosim freeze), then made
 // small while the same expectation still fails: Zeller's ddmin over the fault list, then each
-// fault weakened (shorter windows and delays), then each producer's workload halved. The result
+// fault weakened (shorter windows and delays, fewer nodes in a network partition), then fewer
+// producers, processors and consumers, partitions, replicas and brokers, each producer's
+// messages halved, and the run limit cut to just past the run's end. The result
 // is a self-contained scenario whose `expect` block asserts the failure, so one `eosim run`
 // shows it.
 #include <atomic>

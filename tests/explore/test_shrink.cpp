@@ -2,6 +2,7 @@
 // few faults that still fail the same way.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <set>
@@ -30,6 +31,11 @@ Scenario offsets_outside_transaction() {
     std::ifstream in(shipped_path("nemesis-exactly-once-pipeline"));
     nlohmann::json json = nlohmann::json::parse(in);
     json["knockouts"] = {{"offsets_in_transaction", true}};
+    // A second reader the failure does not need, for shrink to remove.
+    nlohmann::json second_reader = json["consumers"][0];
+    second_reader["name"] = "reader-b";
+    second_reader["group"] = "readers-b";
+    json["consumers"].push_back(second_reader);
     return parse_scenario_json(json, "offsets-outside-transaction.json");
 }
 
@@ -92,6 +98,19 @@ TEST_CASE("shrink: a seed with dozens of faults shrinks to at most 3 that fail t
     CHECK(result.faults_after == result.scenario["faults"].size());
     // The written scenario asserts the failure: its run meets its expectations.
     CHECK(result.scenario["expect"] == nlohmann::json{{"verdicts", {{"exactly_once_processing", false}}}});
+    // The failure needs neither the second reader, the three brokers nor the three input partitions, and the run
+    // goes quiet within 2 s: the cluster and the run limit shrink too, and the steps say so.
+    CHECK(result.scenario["cluster"]["brokers"] == 1);
+    CHECK(result.scenario["topics"][0]["partitions"] == 1);
+    CHECK(result.scenario["run"]["max_simulated_ms"].get<std::int64_t>() <= 3000);
+    const auto has_step = [&result](const std::string& prefix) {
+        return std::any_of(result.steps.begin(), result.steps.end(), [&prefix](const std::string& step) { return step.rfind(prefix, 0) == 0; });
+    };
+    CHECK(has_step("/cluster/brokers 2 -> 1"));
+    CHECK(has_step("consumers reader-b removed"));
+    CHECK(result.scenario["consumers"].size() == 1);
+    CHECK(has_step("/topics/0/partitions 3 -> 1"));
+    CHECK(has_step("/run/max_simulated_ms 120000 -> "));
     const Scenario shrunk = parse_scenario_json(result.scenario, "shrunk.json");
     RunOptions options;
     options.seed = 10;
