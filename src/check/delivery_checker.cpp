@@ -144,9 +144,9 @@ void DeliveryChecker::observe_poll(const history::Operation& op) {
     if (op.type != OpType::ok) return;
     GroupDeliveries& group = deliveries_[op.group];
     for (const history::Element& e : op.elements) {
-        ++delivered_;
+        ++delivered_[op.group];
         const auto found = values_.find(e.value);
-        if (found == values_.end()) ++unexpected_;
+        if (found == values_.end()) ++unexpected_[op.group];
         if (found != values_.end() &&
             found->second.first_delivered_offset == history::kUnknownOffset) {
             found->second.first_delivered_offset = e.offset;
@@ -190,6 +190,8 @@ std::string DeliveryChecker::between_deliveries(const std::string& witness, cons
 void DeliveryChecker::at_most_once(CheckResult& result) const {
     Verdict verdict;
     for (const std::uint32_t group : sorted_keys(deliveries_)) {
+        // A processor re-reads its input after an abort or a crash: exactly_once_processing judges it.
+        if (processor_groups_.count(group) > 0) continue;
         const GroupDeliveries& deliveries = deliveries_.at(group);
         for (const std::uint64_t value : sorted_keys(deliveries)) {
             const Delivery& d = deliveries.at(value);
@@ -275,8 +277,12 @@ CheckResult DeliveryChecker::finish() const {
             ++result.counts.indeterminate;
         }
     }
-    result.counts.delivered = delivered_;
-    result.counts.unexpected = unexpected_;
+    for (const auto& [group, count] : delivered_) {
+        if (processor_groups_.count(group) == 0) result.counts.delivered += count;
+    }
+    for (const auto& [group, count] : unexpected_) {
+        if (processor_groups_.count(group) == 0) result.counts.unexpected += count;
+    }
     at_most_once(result);
     at_least_once(result);
     ordering(result);

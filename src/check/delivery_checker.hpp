@@ -17,7 +17,7 @@ struct Counts {
     std::uint64_t acknowledged = 0;   // send ok
     std::uint64_t failed = 0;         // send fail (definitely not written)
     std::uint64_t indeterminate = 0;  // send info, or never completed
-    std::uint64_t delivered = 0;      // records handed to applications, all groups
+    std::uint64_t delivered = 0;      // records handed to applications, every group but processors' (their input)
     std::uint64_t duplicates = 0;     // deliveries beyond the first of a value, per group
     std::uint64_t lost = 0;           // acknowledged values a reading group never got
     std::uint64_t unexpected = 0;     // delivered values never sent
@@ -143,8 +143,10 @@ private:
         std::string description;
     };
     std::vector<FaultWindow> faults_;
-    std::uint64_t delivered_ = 0;
-    std::uint64_t unexpected_ = 0;
+    // By group: a processor group's polls are its input, not deliveries (summed at finish, when
+    // every processor group is known).
+    std::map<std::uint32_t, std::uint64_t> delivered_;
+    std::map<std::uint32_t, std::uint64_t> unexpected_;
 };
 
 }  // namespace eosim::check

@@ -59,6 +59,7 @@ void QueueAnomalyChecker::observe(const history::Operation& op) {
     }
     if (op.f == OpFunction::assign && op.type != OpType::fail) {
         if (op.subscribe) subscribers_.insert(op.process);
+        if (op.processor) processors_.insert(op.process);
         read_committed_[op.process] = op.read_committed;
         std::set<std::uint32_t> keys;
         for (const auto& e : op.elements) keys.insert(e.key);
@@ -251,8 +252,9 @@ void QueueAnomalyChecker::poll_anomalies(const std::map<std::uint32_t, KeyIndex>
             }
         }
         if (poll.type != OpType::ok) continue;
-        // With subscribe, a rebalance may move the position: skips and rewinds are allowed.
-        const bool rebalancing = subscribers_.count(poll.process) > 0;
+        // With subscribe, a rebalance may move the position: skips and rewinds are allowed. A
+        // processor rewinds to its committed offsets after an abort, as Kafka's loop must.
+        const bool rebalancing = subscribers_.count(poll.process) > 0 || processors_.count(poll.process) > 0;
         std::map<std::uint32_t, std::size_t> previous_in_op;
         for (const auto& e : elements(poll)) {
             const auto at = position(e);

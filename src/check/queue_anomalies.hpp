@@ -85,6 +85,7 @@ private:
     std::vector<OpValues> txns_;       // completed transactions, with their micro-ops
     std::vector<history::Element> elements_;
     std::set<std::uint32_t> subscribers_;  // processes whose partitions a rebalance may move
+    std::set<std::uint32_t> processors_;   // consume-transform-produce processes (they rewind after an abort)
     std::map<std::uint32_t, bool> read_committed_;  // process -> its last assign said read_committed
     // (process, key) pairs whose tracking an assign without that key reset, at history index.
     std::vector<std::pair<std::uint64_t, std::pair<std::uint32_t, std::set<std::uint32_t>>>> assigns_;

@@ -376,6 +376,36 @@ TEST_CASE("a processor group that processed none of its inputs violates exactly-
     CHECK(r.counts.lost == 0);  // owed outputs, not deliveries: at_least_once does not judge it
 }
 
+TEST_CASE("a processor's re-read input is its group's input, not a duplicate delivery") {
+    // Kafka's loop rewinds to the committed offsets after an abort and reads the input again;
+    // exactly_once_processing judges what it made of it (one committed output here).
+    HistoryBuilder h;
+    h.assign_processor("processor-0", "pipeline", "input-0");
+    h.assign("reader", "readers", "input-0");
+    h.send("source", 1, "input-0");
+    h.ack("source", 1, "input-0", 0);
+    h.poll("processor-0", "pipeline", 1, "input-0", 0);
+    h.poll("processor-0", "pipeline", 1, "input-0", 0);
+    h.send_derived("processor-0", 101, "output-0", 1);
+    h.ack("processor-0", 101, "output-0", 0);
+    h.poll("reader", "readers", 1, "input-0", 0);
+    const check::CheckResult r = h.result();
+    CHECK(r.verdicts.at(eosim::check::VerdictName::at_most_once).holds);
+    CHECK(r.verdicts.at(eosim::check::VerdictName::exactly_once_processing).holds);
+    CHECK(r.counts.delivered == 1);  // the reader's only
+    CHECK(r.counts.duplicates == 0);
+    CHECK(h.anomalies().found.at("nonmonotonic-poll").holds);
+    // The same two polls by a reader are a duplicate delivery.
+    HistoryBuilder reader;
+    reader.assign("reader", "readers", "input-0");
+    reader.send("source", 1, "input-0");
+    reader.ack("source", 1, "input-0", 0);
+    reader.poll("reader", "readers", 1, "input-0", 0);
+    reader.poll("reader", "readers", 1, "input-0", 0);
+    CHECK_FALSE(reader.result().verdicts.at(eosim::check::VerdictName::at_most_once).holds);
+    CHECK_FALSE(reader.anomalies().found.at("nonmonotonic-poll").holds);
+}
+
 TEST_CASE("verdict names are the scenario files' spellings, in report order") {
     std::vector<std::string> names;
     for (const check::VerdictName v : check::all_verdicts()) {

@@ -82,6 +82,10 @@ TEST_CASE("eosim explain: offsets outside the transaction: an input processed tw
     CHECK(says(x.steps, "OffsetCommitRequest processor-0 -> broker-1 delayed"));
     CHECK(says(x.steps, "processor-0: node.crash"));
     CHECK(says(x.conclusions, "2 written: processed more than once"));
+    // The history records the processor's input polls, so the re-read input is visible.
+    CHECK(says(x.steps, "processor-0#1 (group pipeline) reads it at offset 0"));
+    CHECK(says(x.steps, "processor-0#2 (group pipeline) reads it at offset 0: the group's read number 2, a duplicate"));
+    CHECK(says(x.conclusions, "group pipeline read it 2 times at the same offset"));
 }
 
 TEST_CASE("eosim explain: acks=0 into a crashed broker: acknowledged, the request lost, never read") {

@@ -87,6 +87,7 @@ private:
     void on_transaction_result(TxnOperation operation, ErrorCode error, bool fatal) override;
 
     void begin_batch();
+    void record_input_poll();
     void process_current();
     void emit_output();
     void finish_batch();
