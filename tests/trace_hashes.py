@@ -6,11 +6,12 @@ means to alter behaviour regenerates the list in the same commit and says why:
     python3 tests/trace_hashes.py build/release/eosim scenarios tests/trace_hashes.txt --write
 (--write runs every range, with the g++ release build). Each line is a scenario's name, a seed
 range and a SHA-256 over that range's trace hashes in seed order. The ranges are 1..50 (checked
-by the g++ release build's ctest) and 1..10 (checked with --short by the clang build of the fuzz
-preset, whose sanitizers make a run ~10x slower: g++ and clang++ must give the same hashes,
-issue 14). One sweep per scenario.
+by the g++ release build's ctest), 1..10 (checked with --short by the clang build of the sanitize
+preset, whose sanitizers make a run ~10x slower) and 1..200 (checked with --long by
+scripts/cross-compiler-hashes.sh with an unsanitized clang build: g++ and clang++ must give the
+same hashes, issue 14). One sweep per scenario.
 
-Usage: trace_hashes.py EOSIM SCENARIO_DIR LIST [--short | --write]
+Usage: trace_hashes.py EOSIM SCENARIO_DIR LIST [--short | --long | --write]
 """
 import hashlib
 import json
@@ -18,7 +19,7 @@ import pathlib
 import subprocess
 import sys
 
-RANGES = {"": [(1, 50)], "--short": [(1, 10)], "--write": [(1, 10), (1, 50)]}
+RANGES = {"": [(1, 50)], "--short": [(1, 10)], "--long": [(1, 200)], "--write": [(1, 10), (1, 50), (1, 200)]}
 
 
 def digests(eosim, scenario, ranges):
@@ -39,7 +40,7 @@ def digests(eosim, scenario, ranges):
 def main():
     mode = sys.argv[4] if len(sys.argv) == 5 else ""
     if len(sys.argv) not in (4, 5) or mode not in RANGES:
-        sys.exit("usage: trace_hashes.py EOSIM SCENARIO_DIR LIST [--short | --write]")
+        sys.exit("usage: trace_hashes.py EOSIM SCENARIO_DIR LIST [--short | --long | --write]")
     eosim, scenario_dir, list_file = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
     ranges = RANGES[mode]
     lines = [line for s in sorted(scenario_dir.glob("*.json")) for line in digests(eosim, s, ranges)]
