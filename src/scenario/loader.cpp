@@ -63,6 +63,8 @@ kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) 
     c.linger_ms = static_cast<std::int32_t>(config->integer("linger.ms", 0, kInt32Max, c.linger_ms));
     c.batch_size = static_cast<std::int32_t>(config->integer("batch.size", 1, kInt32Max, c.batch_size));
     c.max_request_size = static_cast<std::int32_t>(config->integer("max.request.size", 1, kInt32Max, c.max_request_size));
+    c.buffer_memory = config->integer("buffer.memory", 1, std::int64_t{1} << 40, c.buffer_memory);
+    c.max_block_ms = config->integer("max.block.ms", 0, kInt32Max, c.max_block_ms);
     c.retry_backoff_ms = static_cast<std::int32_t>(
         config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
     c.retry_backoff_max_ms = static_cast<std::int32_t>(

@@ -20,7 +20,8 @@ constexpr const char* kNamedRecordTypes[] = {
     "processor.fenced", "processor.output_failed", "processor.shutdown", "processor.stopped",
     "producer.batch_failed", "producer.connection_ready", "producer.epoch_bump",
     "producer.fatal_restart", "producer.leader_moved", "producer.producer_id",
-    "producer.request_timeout", "producer.retry", "producer.txn_state", "replica.become_follower",
+    "producer.request_timeout", "producer.retry", "producer.send_blocked", "producer.send_block_timeout",
+    "producer.txn_state", "replica.become_follower",
     "replica.become_leader", "replica.truncate", "txn.coordinator_unload", "txn.fence",
     "txn.marker_rejected", "txn.markers_abandoned", "txn.recover_prepare", "txn.state",
     "txn.timeout"

@@ -11,9 +11,15 @@ namespace eosim::kafka {
 namespace {
 
 constexpr std::uint64_t kClientTimer = 1;
-constexpr std::uint64_t kSendTimer = 2;
 constexpr std::uint64_t kRestartTimer = 3;
 constexpr std::int32_t kRecordOverheadBytes = 16;
+
+}  // namespace
+
+// Shared with producer_app_buffer.cpp.
+std::int32_t ProducerApp::record_bytes() const { return workload_.value_bytes + kRecordOverheadBytes; }
+
+namespace {
 
 }  // namespace
 
@@ -56,6 +62,7 @@ void ProducerApp::on_crash() {
     recorder_.crash(sim().now(), process_);
     client_.reset();
     retired_client_.reset();
+    blocked_.reset();
     txn_values_.clear();
     txn_recorded_ = false;
     closing_ = false;
@@ -96,7 +103,7 @@ void ProducerApp::exit_once() {
 
 bool ProducerApp::done() const {
     return sent_ >= workload_.messages && client_ != nullptr && client_->pending_records() == 0 &&
-           txn_phase_ == TxnPhase::none;
+           txn_phase_ == TxnPhase::none && !blocked_;
 }
 
 TopicPartition ProducerApp::partition_for(std::int64_t key) const {
@@ -117,7 +124,17 @@ void ProducerApp::send_next() {
     const std::uint32_t history_key = this->history_key(partition);
     recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup,
                      {history::Element{history_key, history::kUnknownOffset, value}});
-    client_->send(partition, Record{value, key}, workload_.value_bytes + kRecordOverheadBytes);
+    if (client_->buffer_full_for(partition, record_bytes())) {
+        block_send(value, key, partition, history_key);
+        return;
+    }
+    hand_to_client(value, key, partition, history_key);
+}
+
+// send() returns: the record is in the accumulator, the application thread moves on.
+void ProducerApp::hand_to_client(std::uint64_t value, std::int64_t key, const TopicPartition& partition,
+                                 std::uint32_t history_key) {
+    client_->send(partition, Record{value, key}, record_bytes());
     if (sent_ < workload_.messages) sim().set_timer(id(), next_send_delay_us(), kSendTimer);
     if (transactional()) after_transactional_send(history::Element{history_key, history::kUnknownOffset, value});
 }
@@ -132,6 +149,7 @@ sim::TimeUs ProducerApp::next_send_delay_us() {
 
 void ProducerApp::on_send_complete(std::uint64_t value, const TopicPartition& partition,
                                    const SendOutcome& outcome) {
+    if (blocked_) maybe_unblock_send();
     if (transactional()) return;  // its values complete with their transaction
     history::OpType type = history::OpType::ok;
     if (outcome.kind == SendOutcome::Kind::fail) type = history::OpType::fail;
@@ -160,6 +178,10 @@ void ProducerApp::on_timer(std::uint64_t tag) {
         if (client_) client_->on_timer();
     } else if (tag == kRestartTimer) {
         start_transactional_client();
+    } else if (tag == kUnblockTimer) {
+        if (blocked_) unblock_if_room();
+    } else if (tag == kBlockDeadlineTimer) {
+        if (blocked_) fail_blocked_send();
     } else {
         EOSIM_ASSERT(tag == kSendTimer);
         if (!closing_) send_next();

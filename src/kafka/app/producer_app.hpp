@@ -8,6 +8,7 @@
 // history records each transaction, and its values complete when it ends.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "history/recorder.hpp"
@@ -41,6 +42,17 @@ private:
     void on_send_complete(std::uint64_t value, const TopicPartition& partition,
                           const SendOutcome& outcome) override;
     void send_next();
+    void hand_to_client(std::uint64_t value, std::int64_t key, const TopicPartition& partition, std::uint32_t history_key);
+    // buffer.memory (producer_app_buffer.cpp): send() blocks while the client's buffer is full,
+    // for at most max.block.ms, then fails.
+    void block_send(std::uint64_t value, std::int64_t key, const TopicPartition& partition, std::uint32_t history_key);
+    void maybe_unblock_send();
+    void unblock_if_room();
+    void fail_blocked_send();
+    std::int32_t record_bytes() const;
+    static constexpr std::uint64_t kSendTimer = 2;  // 1 and 3: the client and the restart
+    static constexpr std::uint64_t kUnblockTimer = 4;
+    static constexpr std::uint64_t kBlockDeadlineTimer = 5;
     sim::TimeUs next_send_delay_us();
     TopicPartition partition_for(std::int64_t key) const;
 
@@ -69,6 +81,15 @@ private:
     std::uint32_t process_ = 0;
     std::unique_ptr<ProducerClient> client_;
     std::vector<std::uint32_t> history_keys_;  // by partition number (the topic is fixed)
+    struct BlockedSend {
+        std::uint64_t value = 0;
+        std::int64_t key = 0;
+        TopicPartition partition;
+        std::uint32_t history_key = 0;
+        sim::TimerId deadline_timer = 0;
+        bool retry_scheduled = false;
+    };
+    std::optional<BlockedSend> blocked_;  // the application thread waits in send()
     // Transactions.
     std::unique_ptr<ProducerClient> retired_client_;  // replaced inside its own callback
     TxnPhase txn_phase_ = TxnPhase::none;

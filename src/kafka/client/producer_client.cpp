@@ -59,6 +59,8 @@ void ProducerClient::send(const TopicPartition& partition, Record record,
         batch->partition = partition;
         batch->created_us = sim_.now();
         batch->size_bytes = kBatchOverheadBytes;
+        batch->allocated_bytes = std::max(config_.batch_size, kBatchOverheadBytes + size_bytes);
+        buffer_used_bytes_ += batch->allocated_bytes;
         state.queue.push_back(std::move(batch));
     }
     Batch& batch = *state.queue.back();
@@ -69,6 +71,17 @@ void ProducerClient::send(const TopicPartition& partition, Record record,
     if (batch.size_bytes >= config_.batch_size) batch.closed = true;
     ++pending_records_;
     poll();
+}
+
+bool ProducerClient::buffer_full_for(const TopicPartition& partition, std::int32_t size_bytes) const {
+    const auto found = partitions_.find(partition);
+    if (found != partitions_.end()) {
+        const auto& queue = found->second.queue;
+        const bool fits = !queue.empty() && !queue.back()->closed && queue.back()->size_bytes + size_bytes <= config_.batch_size;
+        if (fits) return false;  // appended to the open batch: no new allocation
+    }
+    const std::int64_t allocation = std::max(config_.batch_size, kBatchOverheadBytes + size_bytes);
+    return buffer_used_bytes_ + allocation > config_.buffer_memory;
 }
 
 void ProducerClient::on_timer() {

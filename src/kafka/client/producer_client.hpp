@@ -69,6 +69,11 @@ public:
     bool owns_connection(sim::ConnectionId connection) const { return network_.owns_connection(connection); }
 
     std::size_t pending_records() const { return pending_records_; }
+    // RecordAccumulator.append: a record that needs a new batch allocates max(batch.size, its
+    // size) from buffer.memory (BufferPool), freed when the batch completes; send() blocks while
+    // the pool cannot give it. The application decides how long to wait (max.block.ms).
+    bool buffer_full_for(const TopicPartition& partition, std::int32_t size_bytes) const;
+    std::int64_t buffer_used_bytes() const { return buffer_used_bytes_; }
     std::int64_t producer_id() const { return producer_id_; }
     std::int16_t producer_epoch() const { return producer_epoch_; }
     // Sequence bookkeeping of one partition, for tests.
@@ -79,6 +84,7 @@ private:
         TopicPartition partition;
         std::vector<Record> records;
         std::int32_t size_bytes = 0;
+        std::int32_t allocated_bytes = 0;  // taken from buffer.memory
         sim::TimeUs created_us = 0;
         sim::TimeUs retry_after_us = 0;
         std::int32_t attempts = 0;
@@ -208,6 +214,7 @@ private:
     Network network_;  // channels by broker id
     std::int32_t next_correlation_ = 0;
     std::size_t pending_records_ = 0;
+    std::int64_t buffer_used_bytes_ = 0;
     std::int64_t producer_id_ = kNoProducerId;
     std::int16_t producer_epoch_ = kNoProducerEpoch;
     bool init_in_flight_ = false;

@@ -108,6 +108,8 @@ void ProducerClient::finish(Batch& batch, SendOutcome outcome) {
     batch.done = true;
     EOSIM_ASSERT(pending_records_ >= batch.records.size());
     pending_records_ -= batch.records.size();
+    EOSIM_ASSERT(buffer_used_bytes_ >= batch.allocated_bytes);
+    buffer_used_bytes_ -= batch.allocated_bytes;
     for (std::size_t i = 0; i < batch.records.size(); ++i) {
         SendOutcome record_outcome = outcome;
         if (outcome.offset >= 0) record_outcome.offset = outcome.offset + static_cast<std::int64_t>(i);

@@ -17,6 +17,8 @@ struct ProducerConfig {
     std::int32_t linger_ms = 5;                                  // linger.ms (Kafka 4.0 default)
     std::int32_t batch_size = 16384;                             // batch.size (bytes)
     std::int32_t max_request_size = 1048576;                     // max.request.size (bytes)
+    std::int64_t buffer_memory = 33554432;                       // buffer.memory (bytes)
+    std::int64_t max_block_ms = 60000;                           // max.block.ms (a full buffer)
     std::int32_t retry_backoff_ms = 100;                         // retry.backoff.ms
     std::int32_t retry_backoff_max_ms = 1000;                    // retry.backoff.max.ms (KIP-580)
     std::int32_t reconnect_backoff_ms = 50;                      // reconnect.backoff.ms
