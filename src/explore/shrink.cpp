@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "base/assert.hpp"
 #include "explore/shrink_attempts.hpp"
@@ -83,6 +84,21 @@ Json failure_expectation(const scenario::Scenario& s, const std::string& subject
     return expect;
 }
 
+// An events[i] failure ("...: expected at least 1, got 0"): the same pattern, asserting the count
+// the shrunk run makes (deterministic, so exact).
+Json event_expectation(const Json& current, const std::string& failure) {
+    const std::size_t index = static_cast<std::size_t>(std::atoll(failure.c_str() + std::string("events[").size()));
+    const std::size_t got_at = failure.rfind("got ");
+    if (!current.contains("expect") || !current["expect"].contains("events") || index >= current["expect"]["events"].size() ||
+        got_at == std::string::npos) {
+        return Json::object();
+    }
+    Json entry = current["expect"]["events"][index];
+    for (const char* key : {"min", "max", "count"}) entry.erase(key);
+    entry["count"] = std::atoll(failure.c_str() + got_at + 4);
+    return Json{{"events", Json::array({entry})}};
+}
+
 }  // namespace
 
 std::vector<std::size_t> ddmin(std::vector<std::size_t> items,
@@ -139,6 +155,7 @@ ShrinkResult shrink(const scenario::Scenario& scenario, std::uint64_t seed,
         throw scenario::ScenarioError(fmt::format("{}: seed {} meets its expectations: nothing to shrink", scenario.file, seed));
     }
     result.failure = original.front();
+    attempts.keep_kind(result.failure);
     result.subject = subject_of(result.failure);
     const scenario::FrozenScenario frozen = scenario::freeze_scenario(scenario, seed);
     if (!attempts.fails_with(frozen.json, result.subject) && !attempts.interrupted()) {
@@ -174,7 +191,10 @@ ShrinkResult shrink(const scenario::Scenario& scenario, std::uint64_t seed,
     result.runs = attempts.runs;
     const scenario::Scenario final_scenario = scenario::parse_scenario_json(current, scenario.file);
     EOSIM_ASSERT(final_scenario.expect.has_value());
-    const Json asserted = failure_expectation(final_scenario, result.subject);
+    Json asserted = failure_expectation(final_scenario, result.subject);
+    if (result.subject.rfind("events[", 0) == 0 && attempts.fails_with(current, result.subject)) {
+        asserted = event_expectation(current, attempts.last_failure);
+    }
     const bool inverted = !asserted.empty();
     if (inverted) current["expect"] = asserted;  // else the original block, which the run fails
     current.erase("expect_sweep");

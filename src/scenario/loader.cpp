@@ -65,6 +65,11 @@ kafka::ProducerConfig parse_producer_config(std::optional<ObjectReader> config) 
     c.max_request_size = static_cast<std::int32_t>(config->integer("max.request.size", 1, kInt32Max, c.max_request_size));
     c.buffer_memory = config->integer("buffer.memory", 1, std::int64_t{1} << 40, c.buffer_memory);
     c.max_block_ms = config->integer("max.block.ms", 0, kInt32Max, c.max_block_ms);
+    if (c.buffer_memory < c.batch_size) {
+        // BufferPool.allocate throws IllegalArgumentException for a batch larger than the pool.
+        config->fail("buffer.memory", "must be at least batch.size (" + std::to_string(c.batch_size) +
+                                          "): Kafka's BufferPool cannot allocate a batch larger than the whole buffer");
+    }
     c.retry_backoff_ms = static_cast<std::int32_t>(
         config->integer("retry.backoff.ms", 0, kInt32Max, c.retry_backoff_ms));
     c.retry_backoff_max_ms = static_cast<std::int32_t>(

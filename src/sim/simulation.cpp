@@ -354,6 +354,15 @@ std::size_t Simulation::held_messages() const {
     return held;
 }
 
+std::size_t Simulation::messages_in_transit(std::string_view type_name) const {
+    std::size_t count = 0;
+    for (const InFlight& f : in_flight_) count += f.payload != nullptr && f.payload->type_name() == type_name ? 1 : 0;
+    for (const auto& [key, waiting] : held_) {
+        for (const auto& payload : waiting) count += payload != nullptr && payload->type_name() == type_name ? 1 : 0;
+    }
+    return count;
+}
+
 // Checked before each event; the interrupt flag only every 1024 events (an atomic load).
 StopCause Simulation::limit_reached() const {
     constexpr std::uint64_t kInterruptPollEvents = 1024;

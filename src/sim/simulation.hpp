@@ -103,6 +103,8 @@ public:
     std::uint64_t events_at_instant() const { return events_at_instant_; }
     std::size_t pending_events() const { return queue_.size(); }
     std::size_t held_messages() const;
+    // Messages of one type on the wire or held by a partition (for "is anything still to arrive").
+    std::size_t messages_in_transit(std::string_view type_name) const;
 
 private:
     struct NodeSlot {

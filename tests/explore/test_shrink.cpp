@@ -144,3 +144,24 @@ TEST_CASE("fault times: milliseconds with up to three decimals, else a clear err
     CHECK_THROWS_WITH_AS(load_fault({{"type", "pause"}, {"node", "broker-0"}, {"at_ms", "soon"}, {"duration_ms", 7}}),
                          doctest::Contains("expected milliseconds"), ScenarioError);
 }
+
+TEST_CASE("shrink: a failed events expectation is asserted as the count the shrunk run makes") {
+    // zombie-fencing with partition epoch fencing knocked out: the zombie's write is no longer
+    // refused with INVALID_PRODUCER_EPOCH, so an expectation of at least one such answer fails.
+    std::ifstream in(shipped_path("zombie-fencing"));
+    nlohmann::json json = nlohmann::json::parse(in);
+    json["knockouts"] = {{"epoch_fencing", true}};
+    json["faults"].push_back({{"type", "drop_responses"}, {"client", "source"}, {"at_ms", 50}, {"duration_ms", 30}});
+    json["expect"] = {{"events", {{{"kind", "deliver"}, {"type", "ProduceResponse"}, {"node", "task-0"},
+                                   {"error", "INVALID_PRODUCER_EPOCH"}, {"min", 1}}}}};
+    const explore::ShrinkResult result = explore::shrink(parse_scenario_json(json, "zf.json"), 1);
+    CHECK(result.subject.rfind("events[0]", 0) == 0);
+    const nlohmann::json& events = result.scenario["expect"]["events"];
+    REQUIRE(events.size() == 1);
+    CHECK(events[0]["count"] == 0);
+    CHECK_FALSE(events[0].contains("min"));
+    RunOptions options;
+    options.seed = 1;
+    CHECK(run_scenario(parse_scenario_json(result.scenario, "shrunk.json"), options).expectations_met());
+}
+
