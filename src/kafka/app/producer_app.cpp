@@ -16,12 +16,8 @@ constexpr std::int32_t kRecordOverheadBytes = 16;
 
 }  // namespace
 
-// Shared with producer_app_buffer.cpp.
+// A record's size in the client's accounting (shared with producer_app_buffer.cpp).
 std::int32_t ProducerApp::record_bytes() const { return workload_.value_bytes + kRecordOverheadBytes; }
-
-namespace {
-
-}  // namespace
 
 ProducerApp::ProducerApp(std::string name, std::shared_ptr<const ClusterLayout> layout,
                          ProducerConfig config, ProducerWorkload workload,
