@@ -84,8 +84,6 @@ public:
         options.interrupt = interrupt_;
         last_outcome = scenario::run_scenario(s, options);
         if (interrupted()) return {};
-        last_quiesced = last_outcome.quiesced;
-        last_simulated_us = last_outcome.simulated_us;
         return last_outcome.expectation_failures;
     }
     // The candidate fails the subject's expectation, with the same kind of failure as the original
@@ -102,10 +100,8 @@ public:
     bool interrupted() const { return interrupt_ != nullptr && interrupt_->load(); }
     std::size_t runs = 0;
     std::string load_error;
-    bool last_quiesced = false;  // of the last run made
-    std::int64_t last_simulated_us = 0;
     std::string last_failure;  // the subject's failure in the last run that had it
-    scenario::RunOutcome last_outcome;
+    scenario::RunOutcome last_outcome;  // of the last run made
 
 private:
     std::string file_;

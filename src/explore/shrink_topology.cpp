@@ -99,8 +99,8 @@ void shrink_fault_targets(Json& current, const std::string& subject, Attempts& a
 // regresses into a hang then stops soon. Not for a run that never went quiet (its limit is part of
 // the failure) or a failing `quiesced` verdict.
 void shrink_run_length(Json& current, const std::string& subject, Attempts& attempts, ShrinkResult& result) {
-    if (subject == "verdict quiesced" || !attempts.fails_with(current, subject) || !attempts.last_quiesced) return;
-    const std::int64_t quiet_ms = (attempts.last_simulated_us + 999) / 1000;
+    if (subject == "verdict quiesced" || !attempts.fails_with(current, subject) || !attempts.last_outcome.quiesced) return;
+    const std::int64_t quiet_ms = (attempts.last_outcome.simulated_us + 999) / 1000;
     const std::int64_t limit_ms = (quiet_ms / 1000 + 2) * 1000;
     const std::int64_t before_ms = current.contains("run") ? int_or(current["run"], "max_simulated_ms", 600000) : 600000;
     if (limit_ms >= before_ms) return;
