@@ -30,7 +30,7 @@ compare_all() {  # NAME SEEDS [compare options...]
 compare_all payment-pipeline 1..10
 compare_all cost-acks-and-transactions 1..10
 
-gateway_rows='acks=1,idempotent acks=all,transactions,transactions 2000 per commit,transactions batch.size 64 KB linger.ms 50,acks=all in-flight 1,acks=all in-flight 2,acks=all in-flight 5'
+gateway_rows='acks=1,idempotent acks=all,transactions,transactions 2000 per commit,transactions batch.size 64 KB linger.ms 50,acks=all in-flight 1,acks=all in-flight 2,acks=all in-flight 5,idempotent acks=all free broker links,transactions free broker links'
 run "$eosim" compare scenarios/payment-gateway-cost.json --seeds 1..3 --presets "$gateway_rows" \
     --format markdown --out results/compare-payment-gateway-cost.md
 run "$eosim" compare scenarios/payment-gateway-cost.json --seeds 1..3 --presets "$gateway_rows" \

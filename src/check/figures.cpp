@@ -30,6 +30,7 @@ void FiguresCollector::observe(const history::Operation& op) {
     last_us_ = std::max(last_us_, op.time_us);
     if (op.f == history::OpFunction::send) observe_send(op);
     if (op.f == history::OpFunction::poll && op.type == history::OpType::ok) observe_poll(op);
+    if (op.f == history::OpFunction::assign && op.processor) processor_groups_.insert(op.group);
 }
 
 void FiguresCollector::observe_send(const history::Operation& op) {
@@ -46,10 +47,14 @@ void FiguresCollector::observe_send(const history::Operation& op) {
     for (const history::Element& e : op.elements) {
         const auto sent = send_invoked_us_.find(e.value);
         if (sent == send_invoked_us_.end() || !acknowledged_.insert(e.value).second) continue;
-        const std::int64_t latency_us = op.time_us - sent->second;
-        EOSIM_ASSERT(latency_us >= 0);
+        const std::int64_t acked_us = op.acked_us == history::kNoTime ? op.time_us : op.acked_us;
+        const std::int64_t latency_us = acked_us - sent->second;
+        const std::int64_t committed_us = op.time_us - sent->second;
+        EOSIM_ASSERT(latency_us >= 0 && latency_us <= committed_us);  // well-formed histories only
         flow.latencies_us.push_back(latency_us);
+        flow.committed_us.push_back(committed_us);
         all_acks_.latencies_us.push_back(latency_us);
+        all_acks_.committed_us.push_back(committed_us);
     }
     flow.last_us = std::max(flow.last_us, op.time_us);
     all_acks_.last_us = std::max(all_acks_.last_us, op.time_us);
@@ -90,6 +95,7 @@ FlowFigures FiguresCollector::figures_of(const std::string& name, const Flow& fl
     const std::int64_t span_us = flow.last_us - first_send_us_;
     if (span_us > 0) f.values_per_s = static_cast<double>(f.values) * 1e6 / static_cast<double>(span_us);
     f.latency = summarise(flow.latencies_us);
+    f.committed = summarise(flow.committed_us);
     f.end_to_end = summarise(flow.end_to_end_us);
     return f;
 }
@@ -100,7 +106,10 @@ Figures FiguresCollector::finish() const {
     out.last_us = last_us_;
     out.acknowledged = figures_of("all producers", all_acks_);
     for (const auto& [process, flow] : producers_) out.producers.push_back(figures_of(names_.process_name(process), flow));
-    for (const auto& [group, flow] : groups_) out.groups.push_back(figures_of(names_.group_name(group), flow));
+    for (const auto& [group, flow] : groups_) {
+        out.groups.push_back(figures_of(names_.group_name(group), flow));
+        out.groups.back().processor = processor_groups_.count(group) > 0;
+    }
     const auto by_name = [](const FlowFigures& a, const FlowFigures& b) { return a.name < b.name; };
     std::sort(out.producers.begin(), out.producers.end(), by_name);
     std::sort(out.groups.begin(), out.groups.end(), by_name);

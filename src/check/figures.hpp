@@ -6,6 +6,7 @@
 // Reads only operations, like the rest of the checker.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,9 +26,13 @@ struct LatencySummary {
 
 struct FlowFigures {
     std::string name;  // the producing process, or the reading group
+    bool processor = false;  // groups: a consume-transform-produce processor's input group
     std::uint64_t values = 0;
     double values_per_s = 0;  // values over the span from the history's first send to the last one here
     LatencySummary latency;   // send→ack, or send→visible
+    // producers only: send→committed, the send's completion: its ack, or for a transactional
+    // value (one whose completion carries `acked_us`) its transaction's commit.
+    LatencySummary committed;
     LatencySummary end_to_end;  // groups only: from the first producer's send of the root value
 };
 
@@ -52,6 +57,7 @@ public:
 private:
     struct Flow {
         std::vector<std::int64_t> latencies_us;
+        std::vector<std::int64_t> committed_us;
         std::vector<std::int64_t> end_to_end_us;
         std::int64_t last_us = -1;
     };
@@ -68,6 +74,7 @@ private:
     std::unordered_map<std::uint32_t, base::U64Set> seen_by_group_;
     std::map<std::uint32_t, Flow> producers_;  // by process id
     std::map<std::uint32_t, Flow> groups_;     // by group id
+    std::set<std::uint32_t> processor_groups_;  // groups whose assign says `processor`
     Flow all_acks_;
     std::int64_t first_send_us_ = -1;
     std::int64_t last_us_ = -1;

@@ -99,7 +99,7 @@ Element read_element(const LineReader& r, const json& e, OpFunction f, Names& na
 Operation read_operation(const LineReader& r, const json& line, std::uint64_t position, Names& names) {
     if (!line.is_object()) r.fail("expected a JSON object per line");
     r.only_keys(line, {"index", "time_us", "process", "type", "f", "group", "read_committed", "subscribe", "processor", "values",
-                       "error"},
+                       "error", "acked_us"},
                 "an operation");
     Operation op;
     op.index = static_cast<std::uint64_t>(
@@ -138,6 +138,13 @@ Operation read_operation(const LineReader& r, const json& line, std::uint64_t po
     // of one or more values.
     if (op.f == OpFunction::send && op.elements.empty()) r.fail("a send needs at least one entry in \"values\"");
     op.error = r.string_field(line, "error", false);
+    if (line.contains("acked_us")) {
+        if (op.f != OpFunction::send || op.type == OpType::invoke) r.fail("\"acked_us\" is only allowed on a send's completion");
+        op.acked_us = r.integer_field(line, "acked_us", 0, true, -kMaxTimeUs, kMaxTimeUs);
+        if (op.acked_us > op.time_us) {
+            r.fail(fmt::format("\"acked_us\" {} is after the completion's time_us {}", op.acked_us, op.time_us));
+        }
+    }
     return op;
 }
 

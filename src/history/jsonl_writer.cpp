@@ -27,6 +27,7 @@ void JsonlWriter::observe(const Operation& op) {
     }
     line["values"] = std::move(values);
     if (!op.error.empty()) line["error"] = op.error;
+    if (op.acked_us != kNoTime) line["acked_us"] = op.acked_us;
     out_ << line.dump() << '\n';
 }
 

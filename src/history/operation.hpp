@@ -20,6 +20,7 @@ enum class OpFunction : std::uint8_t { send, poll, commit, assign, txn, effect, 
 constexpr std::int64_t kUnknownOffset = -1;
 constexpr std::uint32_t kNoGroup = 0;
 constexpr std::uint64_t kNoSource = ~std::uint64_t{0};
+constexpr std::int64_t kNoTime = INT64_MIN;
 
 struct Element {
     std::uint32_t key = 0;  // interned key name, e.g. "events-0" (topic-partition)
@@ -43,6 +44,9 @@ struct Operation {
     // assign: the reader is a consume-transform-produce processor; every input it reads is owed
     // exactly one committed output (judged by exactly_once_processing, not at_least_once).
     bool processor = false;
+    // send completion of a transactional value, which completes with its transaction: when its
+    // produce request was acknowledged (the send callback), for send→ack figures; kNoTime unknown.
+    std::int64_t acked_us = kNoTime;
 };
 
 std::string_view op_type_name(OpType type);

@@ -26,7 +26,7 @@ void Recorder::invoke(std::int64_t time_us, std::uint32_t process, OpFunction f,
 
 void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type, OpFunction f,
                         std::uint32_t group, std::vector<Element> elements,
-                        std::string_view error) {
+                        std::string_view error, std::int64_t acked_us) {
     EOSIM_ASSERT(type != OpType::invoke);
     if (f == OpFunction::send) {
         EOSIM_ASSERT(!elements.empty());
@@ -34,7 +34,10 @@ void Recorder::complete(std::int64_t time_us, std::uint32_t process, OpType type
         EOSIM_ASSERT(erased == 1 && "completion without invocation");
     }
     if (f == OpFunction::txn) open_txn_.erase(process);
-    emit(Operation{0, time_us, process, type, f, group, std::move(elements), std::string(error), false});
+    EOSIM_ASSERT(acked_us == kNoTime || (f == OpFunction::send && acked_us <= time_us));
+    Operation op{0, time_us, process, type, f, group, std::move(elements), std::string(error), false};
+    op.acked_us = acked_us;
+    emit(std::move(op));
 }
 
 void Recorder::instant(std::int64_t time_us, std::uint32_t process, OpFunction f,

@@ -23,7 +23,8 @@ public:
                 std::vector<Element> elements);
     // Completes the process's open invocation of f for elements' first value.
     void complete(std::int64_t time_us, std::uint32_t process, OpType type, OpFunction f,
-                  std::uint32_t group, std::vector<Element> elements, std::string_view error);
+                  std::uint32_t group, std::vector<Element> elements, std::string_view error,
+                  std::int64_t acked_us = kNoTime);
     // An operation that completes as it starts (a delivery, an assignment): invoke then ok.
     void instant(std::int64_t time_us, std::uint32_t process, OpFunction f, std::uint32_t group,
                  const std::vector<Element>& elements, bool read_committed = false, bool processor = false,

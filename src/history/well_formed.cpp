@@ -45,13 +45,17 @@ std::string WellFormed::accept_send(const Operation& op, std::uint64_t line) {
                 return fmt::format("a {} of send value {} by process \"{}\" without an open invoke of it{}",
                                    op_type_name(op.type), e.value, process(op), open_elsewhere(op));
             }
+            if (op.acked_us != kNoTime && op.acked_us < open->second.time_us) {
+                return fmt::format("send value {} is acknowledged (acked_us {}) before it was sent (line {}, time_us {})",
+                                   e.value, op.acked_us, open->second.line, open->second.time_us);
+            }
             open_sends_.erase(open);
             if (op.type == OpType::ok) acknowledged_.emplace(e.value, line);
             continue;
         }
         if (open != open_sends_.end()) {
             return fmt::format("process \"{}\" invokes send of value {} again: it is open since line {}", process(op),
-                               e.value, open->second);
+                               e.value, open->second.line);
         }
         if (const auto ok = acknowledged_.find(e.value); ok != acknowledged_.end()) {
             return fmt::format("value {} is sent again after its ok on line {} (each record has a unique value)",
@@ -63,7 +67,7 @@ std::string WellFormed::accept_send(const Operation& op, std::uint64_t line) {
                                "unique value)", e.value, process(op), first->second.second,
                                names_.process_name(first->second.first));
         }
-        open_sends_.emplace(key, line);
+        open_sends_.emplace(key, OpenSend{line, op.time_us});
     }
     return "";
 }

@@ -35,7 +35,11 @@ private:
     bool any_ = false;
     std::int64_t last_time_us_ = 0;
     std::uint64_t last_time_line_ = 0;
-    std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint64_t> open_sends_;  // (process, value) -> line
+    struct OpenSend {
+        std::uint64_t line = 0;
+        std::int64_t time_us = 0;
+    };
+    std::map<std::pair<std::uint32_t, std::uint64_t>, OpenSend> open_sends_;  // (process, value) -> its invoke
     std::map<std::uint64_t, std::pair<std::uint32_t, std::uint64_t>> sent_;  // value -> (process, invoke line)
     std::map<std::uint64_t, std::uint64_t> acknowledged_;  // value -> line of its ok
     std::map<std::uint32_t, Open> open_txn_;    // process -> its open txn

@@ -201,6 +201,8 @@ void parse_cluster(ObjectReader& root, Scenario& s) {
         s.network.jitter_us = network->integer("jitter_us", 0, kHourMs * 1000, s.network.jitter_us);
         s.network.bandwidth_bytes_per_s =
             network->integer("bandwidth_bytes_per_s", 0, std::int64_t{1} << 40, s.network.bandwidth_bytes_per_s);
+        if (network->has("broker_latency_us")) s.broker_latency_us = network->integer("broker_latency_us", 0, kHourMs * 1000, 0);
+        if (network->has("broker_jitter_us")) s.broker_jitter_us = network->integer("broker_jitter_us", 0, kHourMs * 1000, 0);
         network->finish();
     }
     kafka::TxnCoordinatorConfig& txn = s.broker.transactions;

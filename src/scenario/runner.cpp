@@ -122,6 +122,20 @@ void assemble_pipelines(const Scenario& s, Assembly& a) {
     }
 }
 
+// Brokers and the controller are the first nodes added: their links among themselves.
+void set_broker_links(const Scenario& s, Assembly& a) {
+    if (!s.broker_latency_us && !s.broker_jitter_us) return;
+    sim::LinkProfile profile = s.network;
+    profile.latency_us = s.broker_latency_us.value_or(s.network.latency_us);
+    profile.jitter_us = s.broker_jitter_us.value_or(s.network.jitter_us);
+    const auto nodes = static_cast<sim::NodeId>(s.brokers + (s.replication.enabled ? 1 : 0));
+    for (sim::NodeId from = 0; from < nodes; ++from) {
+        for (sim::NodeId to = 0; to < nodes; ++to) {
+            if (from != to) a.sim.network().set_profile(from, to, profile);
+        }
+    }
+}
+
 void assemble(const Scenario& s, Assembly& a) {
     a.layout->topics = s.topics;
     a.layout->replication = s.replication;
@@ -139,6 +153,7 @@ void assemble(const Scenario& s, Assembly& a) {
         a.controller = controller.get();
         a.layout->controller_node = a.sim.add_node(std::move(controller));
     }
+    set_broker_links(s, a);
     for (const ProducerSpec& p : s.producers) {
         auto app = std::make_unique<kafka::ProducerApp>(p.name, a.layout, p.config, p.workload, a.recorder);
         a.producers.push_back(app.get());
@@ -220,6 +235,9 @@ bool gone_for_good(const Assembly& a, sim::NodeId id) {
 // Why the run is not quiet yet ("" when it is).
 std::string blocker(const Assembly& a) {
     if (a.sim.now() < a.faults.quiet_after_us()) return "faults still active";
+    // An acks=0 producer's sends are complete once written: its requests on the wire, or held by a
+    // partition that heals at this instant, must still arrive before the readers can be caught up.
+    if (a.sim.messages_in_transit("ProduceRequest") > 0) return "produce requests are still to arrive";
     for (sim::NodeId id = 0; id < a.sim.node_count(); ++id) {
         if (!a.sim.is_up(id) && !gone_for_good(a, id)) return a.sim.node_name(id) + " is down";
     }

@@ -107,6 +107,10 @@ struct Scenario {
     std::optional<SeedRange> seeds;  // what `eosim test` runs; absent: seed alone
     std::int32_t brokers = 1;
     sim::LinkProfile network;
+    // Links among brokers and the controller (network.broker_latency_us / broker_jitter_us): a
+    // cluster in one rack with remote clients. Absent: the same as every other link.
+    std::optional<sim::TimeUs> broker_latency_us;
+    std::optional<sim::TimeUs> broker_jitter_us;
     std::vector<kafka::TopicSpec> topics;
     std::vector<ProducerSpec> producers;
     std::vector<ConsumerSpec> consumers;

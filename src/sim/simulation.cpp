@@ -220,13 +220,25 @@ void Simulation::crash(NodeId node, bool power_loss) {
     stop_process(node, power_loss ? "node.power_loss" : "node.crash", power_loss);
 }
 
+// A frozen process that dies never reads what queued up for it: those messages are lost, and
+// their in-flight slots free (else they would count as in transit for good).
+void Simulation::drop_deferred(NodeSlot& slot) {
+    for (const Event& event : slot.deferred) {
+        if (event.kind != EventKind::delivery) continue;
+        in_flight_[event.token] = InFlight{};
+        free_slots_.push_back(event.token);
+        ++metrics_.messages_dropped;
+    }
+    slot.deferred.clear();
+}
+
 void Simulation::stop_process(NodeId node, std::string_view how, bool power_loss) {
     NodeSlot& slot = nodes_[node];
     EOSIM_ASSERT(slot.up);
     trace_.record(now_us_, TraceKind::node, node_name(node), {}, Note(how, ""));
     slot.up = false;
     slot.pauses = 0;
-    slot.deferred.clear();
+    drop_deferred(slot);
     ++slot.incarnation;  // timers and deliveries addressed to the old process are void
     close_connections_of(node);
     slot.node->on_crash();

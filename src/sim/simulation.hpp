@@ -128,6 +128,7 @@ private:
     void deliver(const Event& event);
     void close_connections_of(NodeId node);
     void stop_process(NodeId node, std::string_view how, bool power_loss);
+    void drop_deferred(NodeSlot& slot);
     void transmit(NodeId from, NodeId to, ConnectionId id, int direction, std::unique_ptr<Payload> payload);
     void transmit_fin(NodeId by, NodeId peer, ConnectionId id, int direction);
     void release_held(NodeId from, NodeId to);

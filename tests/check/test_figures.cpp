@@ -100,3 +100,56 @@ TEST_CASE("figures: a value acknowledged twice counts once, an unsent delivery i
     REQUIRE(f.groups.size() == 1);
     CHECK(f.groups[0].values == 0);
 }
+
+TEST_CASE("figures: a transactional send's ack is its produce acknowledgement, its commit comes later") {
+    Builder b;
+    b.send(0, "txn", 1);
+    b.send(1000, "txn", 2);
+    b.send(2000, "plain", 3);
+    // Both complete at the commit (20 ms); their produce requests were acknowledged at 3 and 5 ms.
+    history::Operation done;
+    done.time_us = 20000;
+    done.process = b.names.process("txn");
+    done.type = OpType::ok;
+    done.f = OpFunction::send;
+    done.elements = {{b.names.key("t-0"), 0, 1}};
+    done.acked_us = 3000;
+    b.figures.observe(done);
+    done.elements = {{b.names.key("t-0"), 1, 2}};
+    done.acked_us = 5000;
+    b.figures.observe(done);
+    b.ack(6000, "plain", 3);  // no acked_us: acknowledged and committed at once
+    const check::Figures f = b.figures.finish();
+    REQUIRE(f.producers.size() == 2);
+    CHECK(f.producers[1].name == "txn");
+    CHECK(f.producers[1].latency.p50_us == 3000);      // 1: 3 ms, 2: 4 ms
+    CHECK(f.producers[1].latency.max_us == 4000);
+    CHECK(f.producers[1].committed.p50_us == 19000);   // 1: 20 ms, 2: 19 ms
+    CHECK(f.producers[1].committed.max_us == 20000);
+    CHECK(f.producers[0].latency.max_us == 4000);
+    CHECK(f.producers[0].committed.max_us == 4000);
+    CHECK(f.acknowledged.committed.max_us == 20000);
+    // Throughput runs to the last completion: the commit at 20 ms.
+    CHECK(f.acknowledged.values_per_s == doctest::Approx(150.0));
+}
+
+TEST_CASE("figures: a processor's input group is marked as such") {
+    Builder b;
+    b.op(0, "proc", OpType::invoke, OpFunction::assign, "pipeline", {{b.names.key("t-0"), -1, 0}});
+    history::Operation assign;
+    assign.index = b.index++;
+    assign.process = b.names.process("proc");
+    assign.type = OpType::ok;
+    assign.f = OpFunction::assign;
+    assign.group = b.names.group("pipeline");
+    assign.processor = true;
+    b.figures.observe(assign);
+    b.send(0, "source", 1);
+    b.poll(1000, "proc", "pipeline", 1);
+    b.poll(2000, "reader", "readers", 1);
+    const check::Figures f = b.figures.finish();
+    REQUIRE(f.groups.size() == 2);
+    CHECK(f.groups[0].name == "pipeline");
+    CHECK(f.groups[0].processor);
+    CHECK_FALSE(f.groups[1].processor);
+}

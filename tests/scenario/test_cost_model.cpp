@@ -119,3 +119,35 @@ TEST_CASE("cost: a producer's send time spaces its sends when they are due faste
     CHECK(spaced.acknowledged.values_per_s > 35'000);
     CHECK(at_once.acknowledged.values_per_s > 4 * spaced.acknowledged.values_per_s);
 }
+
+namespace {
+
+// Two brokers at replication factor 2, one acks=all producer: its acks wait for the follower.
+std::string replicated(const std::string& cost, const std::string& network) {
+    return R"({"name": "replicated", "cluster": {"brokers": 2, "replication": {},
+        "network": {"latency_us": 200)" + network + "}" + cost + R"(},
+        "topics": [{"name": "t", "partitions": 1, "replication_factor": 2}],
+        "producers": [{"name": "p", "topic": "t", "messages": 400, "interval_us": 5000,
+                       "config": {"acks": "all", "linger.ms": 0}}]})";
+}
+
+}  // namespace
+
+TEST_CASE("cost: a follower appends what it fetched before it fetches again") {
+    // append_us is charged on the leader's produce and again on the follower's fetcher thread:
+    // an acks=all send waits for both (plus the leader's handling of the follower's next fetch).
+    const auto leader_only = figures_of(replicated(R"(, "cost": {"append_us": 0, "request_us": 1})", ""));
+    const auto both = figures_of(replicated(R"(, "cost": {"append_us": 900, "request_us": 1})", ""));
+    CHECK(both.acknowledged.values == 400);
+    CHECK(both.acknowledged.latency.p50_us >= leader_only.acknowledged.latency.p50_us + 2 * 900);
+}
+
+TEST_CASE("cost: broker_latency_us sets the links among brokers only") {
+    // Replication crosses broker links; the producer's round trip does not.
+    const auto near = figures_of(replicated("", R"(, "broker_latency_us": 0)"));
+    const auto far = figures_of(replicated("", R"(, "broker_latency_us": 3000)"));
+    const auto same = figures_of(replicated("", ""));
+    CHECK(far.acknowledged.latency.p50_us >= near.acknowledged.latency.p50_us + 2 * 3000);
+    CHECK(same.acknowledged.latency.p50_us > near.acknowledged.latency.p50_us);
+    CHECK(near.acknowledged.latency.p50_us >= 400);  // the producer's own round trip
+}

@@ -113,6 +113,21 @@ TEST_CASE("a paused process receives what queued up, in order, once resumed") {
     CHECK(p.server->timers == std::vector<std::uint64_t>{5});
 }
 
+TEST_CASE("what queued up for a paused process that then crashes is lost, not in transit for good") {
+    Pair p(LinkProfile{100, 0});
+    const ConnectionId conn = p.sim.connect(p.c, p.s);
+    p.sim.pause(p.s);
+    p.send(conn, 1);
+    p.send(conn, 2);
+    p.sim.run(10'000);
+    CHECK(p.sim.messages_in_transit("Numbered") == 2);  // arrived, waiting for the process to thaw
+    p.sim.crash(p.s);
+    CHECK(p.sim.messages_in_transit("Numbered") == 0);
+    p.sim.restart(p.s);
+    p.sim.run(kNever);
+    CHECK(p.server->received.empty());
+}
+
 TEST_CASE("cancelled timers do not fire") {
     Pair p(LinkProfile{100, 0});
     const TimerId keep = p.sim.set_timer(p.s, 10, 1);

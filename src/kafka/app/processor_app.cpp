@@ -212,8 +212,9 @@ void ProcessorApp::end_transaction_in_history(history::OpType type, std::string_
         recorder_.invoke(sim().now(), process_, history::OpFunction::txn, history::kNoGroup, values);
     }
     for (const Output& output : outputs_) {
+        const bool ok = type == history::OpType::ok;
         recorder_.complete(sim().now(), process_, type, history::OpFunction::send, history::kNoGroup,
-                           {output_element(output)}, type == history::OpType::ok ? "" : error);
+                           {output_element(output)}, ok ? "" : error, ok ? output.acked_us : history::kNoTime);
     }
     std::vector<history::Element> values;
     for (const Output& output : outputs_) values.push_back(output_element(output));

@@ -71,6 +71,7 @@ private:
         TopicPartition partition;
         std::uint64_t source = 0;
         std::optional<SendOutcome> outcome;
+        std::int64_t acked_us = history::kNoTime;  // when its produce request was acknowledged
     };
 
     void start_clients();

@@ -33,7 +33,9 @@ void ProcessorApp::on_commit_complete(ErrorCode error) {
 void ProcessorApp::on_send_complete(std::uint64_t value, const TopicPartition& partition,
                                     const SendOutcome& outcome) {
     for (Output& output : outputs_) {
-        if (output.value == value) output.outcome = outcome;
+        if (output.value != value) continue;
+        output.outcome = outcome;
+        if (outcome.kind == SendOutcome::Kind::ok) output.acked_us = sim().now();
     }
     if (!transactional()) {
         // Without transactions an acknowledged output is final at once.

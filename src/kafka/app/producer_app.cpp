@@ -146,7 +146,10 @@ sim::TimeUs ProducerApp::next_send_delay_us() {
 void ProducerApp::on_send_complete(std::uint64_t value, const TopicPartition& partition,
                                    const SendOutcome& outcome) {
     if (blocked_) maybe_unblock_send();
-    if (transactional()) return;  // its values complete with their transaction
+    if (transactional()) {  // its values complete with their transaction
+        if (outcome.kind == SendOutcome::Kind::ok) txn_acked_us_[value] = sim().now();
+        return;
+    }
     history::OpType type = history::OpType::ok;
     if (outcome.kind == SendOutcome::Kind::fail) type = history::OpType::fail;
     if (outcome.kind == SendOutcome::Kind::info) type = history::OpType::info;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "base/u64_map.hpp"
 #include "history/recorder.hpp"
 #include "kafka/app/app_config.hpp"
 #include "kafka/protocol/cluster_layout.hpp"
@@ -94,6 +95,7 @@ private:
     std::unique_ptr<ProducerClient> retired_client_;  // replaced inside its own callback
     TxnPhase txn_phase_ = TxnPhase::none;
     std::vector<history::Element> txn_values_;  // sent in the open transaction
+    base::U64Map<std::int64_t> txn_acked_us_;   // value -> when its produce request was acknowledged
     bool txn_recorded_ = false;                 // its txn operation was invoked
     bool send_due_ = false;                     // a send waits for the next transaction
     std::int64_t transactions_ = 0;             // persisted count, for abort_every

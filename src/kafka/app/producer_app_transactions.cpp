@@ -79,9 +79,13 @@ void ProducerApp::end_current_transaction() {
 
 void ProducerApp::finish_transaction_in_history(history::OpType type, std::string_view error) {
     for (const history::Element& element : txn_values_) {
+        const bool ok = type == history::OpType::ok;
+        const auto acked = txn_acked_us_.find(element.value);
+        const std::int64_t acked_us = ok && acked != txn_acked_us_.end() ? acked->second : history::kNoTime;
         recorder_.complete(sim().now(), process_, type, history::OpFunction::send, history::kNoGroup, {element},
-                           type == history::OpType::ok ? "" : error);
+                           ok ? "" : error, acked_us);
     }
+    txn_acked_us_.clear();
     if (txn_recorded_) {
         recorder_.complete(sim().now(), process_, type, history::OpFunction::txn, history::kNoGroup, txn_values_,
                            type == history::OpType::ok ? "" : error);

@@ -53,16 +53,29 @@ void ReplicaManager::fetch_from_leader(std::int32_t leader) {
     if (request.partitions.empty()) return;
     fetching_from_[leader] = true;
     host_->send_to_broker(leader, std::move(request), [this, leader](const MessageBody* body) {
-        fetching_from_[leader] = false;
         if (body == nullptr) {
+            fetching_from_[leader] = false;
             host_->after(sim::ms(layout_->replication.replica_fetch_backoff_ms), [this, leader] { fetch_from_leader(leader); });
             return;
         }
-        on_replica_fetched(leader, std::get<ReplicaFetchResponse>(*body));
+        const auto& response = std::get<ReplicaFetchResponse>(*body);
+        const sim::TimeUs append_us = follower_append_us(response);
+        if (append_us == 0) return on_replica_fetched(leader, response);
+        // The fetcher thread appends what it fetched before it asks again (appendAsFollower).
+        host_->after(append_us, [this, leader, response] { on_replica_fetched(leader, response); });
     });
 }
 
+// A follower's append costs what a leader's does per batch (cluster.cost.append_us); without a
+// cost block it is free and the response is applied in the event that delivered it.
+sim::TimeUs ReplicaManager::follower_append_us(const ReplicaFetchResponse& response) const {
+    std::int64_t batches = 0;
+    for (const auto& data : response.partitions) batches += static_cast<std::int64_t>(data.batches.size());
+    return config_->cost.append_us * batches;
+}
+
 void ReplicaManager::on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse& response) {
+    fetching_from_[leader] = false;
     bool failed = false;
     for (const auto& data : response.partitions) {
         const PartitionRegistration* p = registration(data.partition);

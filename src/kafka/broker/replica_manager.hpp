@@ -144,6 +144,7 @@ private:
     // --- replica_fetcher.cpp ---
     void fetch_from_leader(std::int32_t leader);
     void on_replica_fetched(std::int32_t leader, const ReplicaFetchResponse& response);
+    sim::TimeUs follower_append_us(const ReplicaFetchResponse& response) const;
     void follower_apply(const ReplicaFetchResponse::PartitionData& data);
 
     ReplicaManagerHost* host_;  // pointers: the broker's memory, this included, is reassigned on crash
