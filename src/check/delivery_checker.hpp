@@ -146,7 +146,13 @@ private:
     // By group: a processor group's polls are its input, not deliveries (summed at finish, when
     // every processor group is known).
     std::map<std::uint32_t, std::uint64_t> delivered_;
-    std::map<std::uint32_t, std::uint64_t> unexpected_;
+    struct UnexpectedRead {
+        std::uint64_t value = 0;
+        std::int64_t offset = history::kUnknownOffset;
+        std::int64_t time_us = 0;
+    };
+    // group -> deliveries of values with no send before them (Jepsen's "unexpected")
+    std::map<std::uint32_t, std::vector<UnexpectedRead>> unexpected_;
 };
 
 }  // namespace eosim::check

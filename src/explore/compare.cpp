@@ -138,6 +138,7 @@ CompareRun run_one(const scenario::Scenario& s, std::uint64_t seed, const std::a
     }
     run.counts = scenario::counts_by_name(outcome.check.counts);
     for (const std::string& name : compared_verdicts()) run.verdicts[name] = scenario::verdict_of(outcome.check, name).holds;
+    run.quiesced = scenario::verdict_of(outcome.check, "quiesced").holds;
     run.figures = outcome.figures;
     return run;
 }
@@ -166,7 +167,10 @@ Comparison compare(const scenario::Scenario& s, const std::vector<std::string>& 
     const std::vector<Plan> plans = plan_rows(s, rows);
     Comparison out;
     out.scenario = s.name;
-    out.costs_modelled = !s.broker.cost.free() || s.network.bandwidth_bytes_per_s > 0;
+    out.request_costs = !s.broker.cost.free();
+    out.bandwidth_limited = s.network.bandwidth_bytes_per_s > 0;
+    out.send_costs = s.producer_send_ns > 0;
+    out.costs_modelled = out.request_costs || out.bandwidth_limited;
     out.first_seed = first_seed;
     out.last_seed = last_seed;
     const std::uint64_t seeds = last_seed - first_seed + 1;

@@ -31,6 +31,9 @@ struct CompareRun {
     std::map<std::string, bool> verdicts;         // safety verdicts only
     check::Figures figures;
     std::string halt;  // a run-time limit stopped it: no counts or figures
+    // It went quiet before run.max_simulated_ms; if not, its losses may be values still on the
+    // way (the run was cut off, not the delivery).
+    bool quiesced = true;
 };
 
 struct CompareRow {
@@ -46,6 +49,9 @@ struct Comparison {
     std::vector<CompareRow> rows;  // presets, then variants
     // The scenario sets cluster.cost or a link bandwidth: brokers and links spend time.
     bool costs_modelled = false;
+    bool request_costs = false;     // cluster.cost: handler threads, time per request, byte, batch
+    bool bandwidth_limited = false; // network.bandwidth_bytes_per_s
+    bool send_costs = false;        // cost.producer_send_ns: the producer application's send() time
     bool interrupted = false;
 };
 

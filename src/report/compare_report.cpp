@@ -13,14 +13,16 @@ namespace {
 
 // The counts a comparison is about, in column order.
 const std::vector<std::string>& compared_counts() {
-    static const std::vector<std::string> names = {"lost", "duplicates", "aborted_reads", "processing_duplicates",
+    static const std::vector<std::string> names = {"failed",        "indeterminate",         "lost",
+                                                   "duplicates",    "aborted_reads",         "processing_duplicates",
                                                    "processing_missing", "external_duplicates"};
     return names;
 }
 
 // Their column headers in the text formats (JSON uses the count names).
 const std::vector<std::string>& count_headers() {
-    static const std::vector<std::string> headers = {"lost", "dup", "aborted", "proc dup", "proc miss", "ext dup"};
+    static const std::vector<std::string> headers = {"failed", "indet.", "lost", "dup", "aborted", "proc dup", "proc miss",
+                                                     "ext dup"};
     return headers;
 }
 
@@ -42,6 +44,7 @@ struct RowSummary {
     std::map<std::string, std::uint64_t> violated;  // verdict -> seeds where it was violated
     std::uint64_t runs = 0;
     std::uint64_t halted = 0;
+    std::uint64_t unquiet = 0;  // runs that never went quiet before max_simulated_ms
     Spread throughput_per_s, p50_ms, p99_ms, p999_ms, committed_p99_ms, visible_p99_ms;
 };
 
@@ -69,6 +72,7 @@ RowSummary summarise(const explore::CompareRow& row) {
             continue;
         }
         ++s.runs;
+        if (!run.quiesced) ++s.unquiet;
         for (const std::string& name : compared_counts()) s.counts[name] += run.counts.at(name);
         for (const auto& [name, holds] : run.verdicts) s.violated[name] += holds ? 0 : 1;
         throughput.push_back(run.figures.acknowledged.values_per_s);
@@ -94,6 +98,7 @@ std::string violated_text(const RowSummary& s) {
     for (const auto& [name, seeds] : s.violated) {
         if (seeds > 0) parts.push_back(s.runs == 1 ? name : fmt::format("{} {}/{}", name, seeds, s.runs));
     }
+    if (s.unquiet > 0) parts.push_back(fmt::format("not quiet {}/{}", s.unquiet, s.runs));
     if (s.halted > 0) parts.push_back(fmt::format("{} halted", s.halted));
     return parts.empty() ? "none" : fmt::format("{}", fmt::join(parts, ", "));
 }
@@ -159,13 +164,20 @@ void write_text(std::ostream& out, const explore::Comparison& c) {
                     "send -> the produce request's acknowledgement (the send callback); commit: send -> committed "
                     "(its transaction's commit; the ack without transactions); visible p99: send -> first "
                     "delivery, slowest reader group (processors' input groups only without other readers).\n");
-    if (c.costs_modelled) {
-        fmt::print(out, "The scenario's cluster.cost and link bandwidth are charged (request handler queues, "
-                        "handling time, transmission); disks, fsync, compression and client CPU cost nothing.\n");
+    std::vector<std::string> charged;
+    if (c.request_costs) charged.push_back("request handling (cluster.cost: handler queues, time per request, byte and batch)");
+    if (c.bandwidth_limited) charged.push_back("link bandwidth (transmission)");
+    if (c.send_costs) charged.push_back("the producer applications' send() time (cost.producer_send_ns)");
+    if (c.request_costs) {
+        fmt::print(out, "Charged: {}; fsync, compression and consumer CPU cost nothing.\n", fmt::join(charged, "; "));
     } else {
         fmt::print(out, "The scenario sets no cluster.cost: brokers handle requests in zero time, so the cost "
-                        "shown comes from network round trips, timeouts and waits only.\n");
+                        "shown comes from network round trips, timeouts and waits{}.\n",
+                   charged.empty() ? std::string() : fmt::format(", and {}", fmt::join(charged, "; ")));
     }
+    fmt::print(out, "failed / indet.: sends that definitely failed / whose outcome is unknown. not quiet N/M: N of the "
+                    "runs stopped at run.max_simulated_ms before going quiet; their lost values may still be on "
+                    "the way.\n");
 }
 
 std::string csv_field(const std::string& text) {
@@ -175,11 +187,18 @@ std::string csv_field(const std::string& text) {
     return quoted + "\"";
 }
 
+// A '|' would end the cell early: GitHub's tables take it escaped.
+std::string markdown_cell(const std::string& text) {
+    std::string out;
+    for (const char ch : text) out += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    return out;
+}
+
 void write_delimited(std::ostream& out, const explore::Comparison& c, bool markdown) {
     const Cells cells = cells_of(c);
     const auto print_line = [&](const std::vector<std::string>& line) {
         std::vector<std::string> fields;
-        for (const std::string& f : line) fields.push_back(markdown ? f : csv_field(f));
+        for (const std::string& f : line) fields.push_back(markdown ? markdown_cell(f) : csv_field(f));
         if (markdown) fmt::print(out, "| {} |\n", fmt::join(fields, " | "));
         else fmt::print(out, "{}\n", fmt::join(fields, ","));
     };
@@ -209,6 +228,7 @@ nlohmann::ordered_json comparison_json(const explore::Comparison& c) {
         r["verdicts"] = verdicts;
         r["runs"] = s.runs;
         r["halted_runs"] = s.halted;
+        r["unquiesced_runs"] = s.unquiet;
         r["throughput_per_s"] = s.throughput_per_s.median;
         r["latency_ms"] = {{"p50", s.p50_ms.median}, {"p99", s.p99_ms.median}, {"p999", s.p999_ms.median}};
         r["committed_latency_ms"] = {{"p99", s.committed_p99_ms.median}};

@@ -8,14 +8,20 @@ namespace {
 
 double ms_of(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
 
-nlohmann::ordered_json flow_json(const check::FlowFigures& f, bool end_to_end) {
+// Producers: send→ack and send→committed; groups: send→visible and end to end.
+nlohmann::ordered_json flow_json(const check::FlowFigures& f, bool group) {
     nlohmann::ordered_json j;
     j["name"] = f.name;
     j["values"] = f.values;
     j["values_per_s"] = f.values_per_s;
     j["latency_ms"] = latency_json(f.latency);
-    if (end_to_end) j["end_to_end_ms"] = latency_json(f.end_to_end);
+    if (group) j["end_to_end_ms"] = latency_json(f.end_to_end);
+    if (!group) j["committed_ms"] = latency_json(f.committed);
     return j;
+}
+
+bool same_summary(const check::LatencySummary& a, const check::LatencySummary& b) {
+    return a.p50_us == b.p50_us && a.p99_us == b.p99_us && a.p999_us == b.p999_us && a.max_us == b.max_us;
 }
 
 void write_flow(std::ostream& out, std::string_view kind, const check::FlowFigures& f,
@@ -44,15 +50,22 @@ nlohmann::ordered_json figures_json(const check::Figures& figures) {
     return j;
 }
 
-// One line per flow: send→ack for producers, send→visible then end to end for groups. Rates are
-// per simulated second, from the history's first send.
+// One line per flow: send→ack (then send→committed where transactions make it later) for
+// producers, send→visible then end to end for groups. Rates are per simulated second, from the
+// history's first send.
 void write_figures(std::ostream& out, const check::Figures& figures) {
     if (figures.acknowledged.values == 0 && figures.groups.empty()) return;
     fmt::print(out, "\n{:<9} {:<22} {:>8} {:>11} {:>9} {:>9} {:>9} {:>9}\n", "figures", "(ms, simulated)",
                "values", "values/s", "p50", "p99", "p999", "max");
     write_flow(out, "ack", figures.acknowledged, figures.acknowledged.latency);
+    if (!same_summary(figures.acknowledged.committed, figures.acknowledged.latency)) {
+        write_flow(out, "commit", figures.acknowledged, figures.acknowledged.committed);
+    }
     if (figures.producers.size() > 1) {
-        for (const auto& f : figures.producers) write_flow(out, "  ack", f, f.latency);
+        for (const auto& f : figures.producers) {
+            write_flow(out, "  ack", f, f.latency);
+            if (!same_summary(f.committed, f.latency)) write_flow(out, "  commit", f, f.committed);
+        }
     }
     for (const auto& f : figures.groups) {
         write_flow(out, "visible", f, f.latency);

@@ -340,7 +340,8 @@ std::vector<CompareVariant> take_compare(nlohmann::json& json, const std::string
         }
         const nlohmann::json* set = v.raw("set");
         if (set == nullptr || !set->is_object() || set->empty()) {
-            v.fail("set", "expected an object of JSON pointer -> value, e.g. {\"/producers/*/config/linger.ms\": 5}");
+            v.fail("set", "expected a non-empty object of JSON pointer -> value (a variant changes something), e.g. "
+                          "{\"/producers/*/config/linger.ms\": 5}");
         }
         for (const auto& [pointer, value] : set->items()) {
             try {

@@ -80,7 +80,24 @@ TEST_CASE("a delivered value that was never sent is unexpected") {
     HistoryBuilder h;
     h.assign("c", "g", "t-0");
     h.poll("c", "g", 99, "t-0", 0);
-    CHECK(h.result().counts.unexpected == 1);
+    const auto result = h.result();
+    CHECK(result.counts.unexpected == 1);
+    // More deliveries than sends: invalid, as in Jepsen's queue checker.
+    const auto& amo = result.verdicts.at(check::VerdictName::at_most_once);
+    CHECK_FALSE(amo.holds);
+    REQUIRE(amo.violations >= 1);
+    CHECK_FALSE(result.verdicts.at(check::VerdictName::exactly_once).holds);
+}
+
+TEST_CASE("a value read before its send is unexpected too") {
+    HistoryBuilder h;
+    h.assign("c", "g", "t-0");
+    h.poll("c", "g", 7, "t-0", 0);
+    h.send("p", 7, "t-0");
+    h.ack("p", 7, "t-0", 0);
+    const auto result = h.result();
+    CHECK(result.counts.unexpected == 1);
+    CHECK_FALSE(result.verdicts.at(check::VerdictName::at_most_once).holds);
 }
 
 TEST_CASE("a clean history holds every verdict") {

@@ -60,6 +60,22 @@ TEST_CASE("produce requests: max.request.size caps the batches in one request") 
     CHECK(capped.most_partitions >= 2);
     CHECK(capped.most_partitions <= 3);
     CHECK(capped.requests > 2 * uncapped.requests);
-    const RequestShape tiny = produce_requests(R"(, "batch.size": 4000, "max.request.size": 1)");
+    // 1,100 bytes admits one record (1,077 with the batch header) but not two: each request
+    // carries its first batch alone, however large that batch grew.
+    const RequestShape tiny = produce_requests(R"(, "batch.size": 4000, "max.request.size": 1100)");
     CHECK(tiny.most_partitions == 1);
+}
+
+TEST_CASE("produce requests: a record larger than max.request.size or buffer.memory fails in send()") {
+    // KafkaProducer.ensureValidRecordSize: RecordTooLargeException at once, nothing is sent.
+    for (const std::string config : {R"("max.request.size": 1000)", R"("buffer.memory": 1000, "batch.size": 1000)"}) {
+        const std::string text = R"({"name": "big", "cluster": {"brokers": 1}, "topics": [{"name": "t"}],
+            "producers": [{"name": "p", "topic": "t", "messages": 5, "value_bytes": 2000, "config": {)" + config + "}}]}";
+        const scenario::RunOutcome outcome = scenario::run_scenario(scenario::parse_scenario(text, "big.json"), {});
+        CAPTURE(config);
+        REQUIRE(outcome.halt == scenario::Halt::none);
+        CHECK(outcome.check.counts.failed == 5);
+        CHECK(outcome.check.counts.acknowledged == 0);
+        CHECK(outcome.check.verdicts.at(check::VerdictName::quiesced).holds);
+    }
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "base/assert.hpp"
 #include "sim/prng.hpp"
 #include "sim/simulation.hpp"
@@ -13,6 +15,7 @@ namespace {
 constexpr std::uint64_t kClientTimer = 1;
 constexpr std::uint64_t kRestartTimer = 3;
 constexpr std::int32_t kRecordOverheadBytes = 16;
+constexpr std::int64_t kBatchOverheadBytes = 61;  // DefaultRecordBatch header, in Kafka's size bound
 
 }  // namespace
 
@@ -120,11 +123,43 @@ void ProducerApp::send_next() {
     const std::uint32_t history_key = this->history_key(partition);
     recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup,
                      {history::Element{history_key, history::kUnknownOffset, value}});
+    if (const std::string too_large = record_too_large(); !too_large.empty()) {
+        fail_send_at_once(value, history_key, too_large);
+        return;
+    }
     if (client_->buffer_full_for(partition, record_bytes())) {
         block_send(value, key, partition, history_key);
         return;
     }
     hand_to_client(value, key, partition, history_key);
+}
+
+// KafkaProducer.ensureValidRecordSize: a record whose size bound (batch header included) exceeds
+// max.request.size or buffer.memory fails in send() with RecordTooLargeException, before it
+// reaches the accumulator.
+std::string ProducerApp::record_too_large() const {
+    const std::int64_t size = kBatchOverheadBytes + record_bytes();
+    if (size > config_.max_request_size) {
+        return fmt::format("RecordTooLargeException ({} bytes, more than max.request.size {})", size,
+                           config_.max_request_size);
+    }
+    if (size > config_.buffer_memory) {
+        return fmt::format("RecordTooLargeException ({} bytes, more than buffer.memory {})", size, config_.buffer_memory);
+    }
+    return "";
+}
+
+// send() failed before the record reached the accumulator: the application moves on. After the
+// last value an open transaction still ends, as the application's loop would commit it.
+void ProducerApp::fail_send_at_once(std::uint64_t value, std::uint32_t history_key, const std::string& error) {
+    recorder_.complete(sim().now(), process_, history::OpType::fail, history::OpFunction::send, history::kNoGroup,
+                       {history::Element{history_key, history::kUnknownOffset, value}}, error);
+    if (sent_ < workload_.messages) {
+        sim().set_timer(id(), next_send_delay_us(), kSendTimer);
+    } else if (transactional() && txn_phase_ == TxnPhase::in_transaction) {
+        return end_current_transaction();
+    }
+    if (closing_ && client_->pending_records() == 0) exit_once();
 }
 
 // send() returns: the record is in the accumulator, the application thread moves on.

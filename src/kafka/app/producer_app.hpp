@@ -50,6 +50,8 @@ private:
     void maybe_unblock_send();
     void unblock_if_room();
     void fail_blocked_send();
+    std::string record_too_large() const;
+    void fail_send_at_once(std::uint64_t value, std::uint32_t history_key, const std::string& error);
     std::int32_t record_bytes() const;
     static constexpr std::uint64_t kSendTimer = 2;  // 1 and 3: the client and the restart
     static constexpr std::uint64_t kUnblockTimer = 4;

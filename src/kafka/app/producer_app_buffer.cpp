@@ -46,11 +46,7 @@ void ProducerApp::fail_blocked_send() {
     const BlockedSend blocked = *blocked_;
     blocked_.reset();
     sim().record_state(id(), sim::StateChange("producer.send_block_timeout").with("value", static_cast<std::int64_t>(blocked.value)));
-    recorder_.complete(sim().now(), process_, history::OpType::fail, history::OpFunction::send, history::kNoGroup,
-                       {history::Element{blocked.history_key, history::kUnknownOffset, blocked.value}},
-                       "TimeoutException (buffer.memory exhausted for max.block.ms)");
-    if (sent_ < workload_.messages) sim().set_timer(id(), next_send_delay_us(), kSendTimer);
-    if (closing_ && client_->pending_records() == 0) exit_once();
+    fail_send_at_once(blocked.value, blocked.history_key, "TimeoutException (buffer.memory exhausted for max.block.ms)");
 }
 
 }  // namespace eosim::kafka
