@@ -93,6 +93,10 @@ RowSummary summarise(const explore::CompareRow& row) {
 
 double ratio(double value, double base) { return base > 0 ? value / base : 0; }
 
+// In the tables: "-" where the first row has no figure to compare with (nothing acknowledged,
+// no reader).
+std::string ratio_text(double value, double base) { return base > 0 ? fmt::format("{:.2f}", value / base) : "-"; }
+
 std::string violated_text(const RowSummary& s) {
     std::vector<std::string> parts;
     for (const auto& [name, seeds] : s.violated) {
@@ -124,15 +128,15 @@ Cells cells_of(const explore::Comparison& c) {
         std::vector<std::string> line = {row.preset};
         for (const std::string& name : compared_counts()) line.push_back(std::to_string(s.counts.at(name)));
         line.push_back(fmt::format("{:.0f}", s.throughput_per_s.median));
-        line.push_back(fmt::format("{:.2f}", ratio(s.throughput_per_s.median, base.throughput_per_s.median)));
+        line.push_back(ratio_text(s.throughput_per_s.median, base.throughput_per_s.median));
         line.push_back(fmt::format("{:.2f}", s.p50_ms.median));
-        line.push_back(fmt::format("{:.2f}", ratio(s.p50_ms.median, base.p50_ms.median)));
+        line.push_back(ratio_text(s.p50_ms.median, base.p50_ms.median));
         line.push_back(fmt::format("{:.2f}", s.p99_ms.median));
-        line.push_back(fmt::format("{:.2f}", ratio(s.p99_ms.median, base.p99_ms.median)));
+        line.push_back(ratio_text(s.p99_ms.median, base.p99_ms.median));
         line.push_back(fmt::format("{:.2f}", s.committed_p99_ms.median));
-        line.push_back(fmt::format("{:.2f}", ratio(s.committed_p99_ms.median, base.committed_p99_ms.median)));
+        line.push_back(ratio_text(s.committed_p99_ms.median, base.committed_p99_ms.median));
         line.push_back(fmt::format("{:.2f}", s.visible_p99_ms.median));
-        line.push_back(fmt::format("{:.2f}", ratio(s.visible_p99_ms.median, base.visible_p99_ms.median)));
+        line.push_back(ratio_text(s.visible_p99_ms.median, base.visible_p99_ms.median));
         line.push_back(violated_text(s));
         cells.rows.push_back(std::move(line));
     }
@@ -277,12 +281,16 @@ std::string gnuplot_quoted(const std::string& text) {
 
 void write_comparison_plot_script(std::ostream& data, std::ostream& script, const explore::Comparison& c,
                                   const std::string& dir) {
-    fmt::print(data, "# row preset acked_per_s ack_p50_ms ack_p99_ms ack_p999_ms (medians over seeds {}..{})\n",
+    fmt::print(data, "# row preset acked_per_s ack_p50_ms ack_p99_ms ack_p999_ms commit_p99_ms visible_p99_ms "
+                     "(medians over seeds {}..{})\n",
                c.first_seed, c.last_seed);
     for (std::size_t i = 0; i < c.rows.size(); ++i) {
         const RowSummary s = summarise(c.rows[i]);
-        fmt::print(data, "{} \"{}\" {:.1f} {:.3f} {:.3f} {:.3f}\n", i, c.rows[i].preset, s.throughput_per_s.median,
-                   s.p50_ms.median, s.p99_ms.median, s.p999_ms.median);
+        std::string label = c.rows[i].preset;  // a data file's quoted string cannot hold a '"'
+        std::replace(label.begin(), label.end(), '"', '\'');
+        fmt::print(data, "{} \"{}\" {:.1f} {:.3f} {:.3f} {:.3f} {:.3f} {:.3f}\n", i, label, s.throughput_per_s.median,
+                   s.p50_ms.median, s.p99_ms.median, s.p999_ms.median, s.committed_p99_ms.median,
+                   s.visible_p99_ms.median);
     }
     const std::string data_path = gnuplot_quoted(dir + "/compare.dat");
     const std::string seeds = "medians over seeds " + std::to_string(c.first_seed) + ".." + std::to_string(c.last_seed);
@@ -292,9 +300,10 @@ void write_comparison_plot_script(std::ostream& data, std::ostream& script, cons
                "set xtics rotate by -25 noenhanced\nset grid ytics\nset key noenhanced top right\n"
                "set output {}\nset title {} noenhanced\nset ylabel 'values acknowledged / simulated s'\n"
                "set yrange [0:*]\nplot {} using 3:xtic(2) title 'acked/s'\n"
-               "set output {}\nset title {} noenhanced\nset ylabel 'send -> ack, simulated ms'\n"
+               "set output {}\nset title {} noenhanced\nset ylabel 'latency, simulated ms'\n"
                "set yrange [*:*]\nset logscale y\n"
-               "plot {} using 4:xtic(2) title 'p50', '' using 5 title 'p99', '' using 6 title 'p999'\n",
+               "plot {} using 4:xtic(2) title 'ack p50', '' using 5 title 'ack p99', '' using 6 title 'ack p999', "
+               "'' using 7 title 'commit p99', '' using 8 title 'visible p99'\n",
                gnuplot_quoted(dir + "/throughput.svg"),
                gnuplot_quoted(c.scenario + ": throughput per preset (" + seeds + ")"), data_path,
                gnuplot_quoted(dir + "/latency.svg"), gnuplot_quoted(c.scenario + ": latency per preset (" + seeds + ")"),

@@ -12,7 +12,7 @@ set yrange [0:*]
 plot 'results/plots/payment-pipeline/compare.dat' using 3:xtic(2) title 'acked/s'
 set output 'results/plots/payment-pipeline/latency.svg'
 set title 'payment-pipeline: latency per preset (medians over seeds 1..10)' noenhanced
-set ylabel 'send -> ack, simulated ms'
+set ylabel 'latency, simulated ms'
 set yrange [*:*]
 set logscale y
-plot 'results/plots/payment-pipeline/compare.dat' using 4:xtic(2) title 'p50', '' using 5 title 'p99', '' using 6 title 'p999'
+plot 'results/plots/payment-pipeline/compare.dat' using 4:xtic(2) title 'ack p50', '' using 5 title 'ack p99', '' using 6 title 'ack p999', '' using 7 title 'commit p99', '' using 8 title 'visible p99'
