@@ -68,7 +68,10 @@ TEST_CASE("produce requests: max.request.size caps the batches in one request") 
 
 TEST_CASE("produce requests: a record larger than max.request.size or buffer.memory fails in send()") {
     // KafkaProducer.ensureValidRecordSize: RecordTooLargeException at once, nothing is sent.
-    for (const std::string config : {R"("max.request.size": 1000)", R"("buffer.memory": 1000, "batch.size": 1000)"}) {
+    // In a transaction the error is abortable: the application aborts and carries on, and the run
+    // still ends (no transaction left open).
+    for (const std::string config : {R"("max.request.size": 1000)", R"("buffer.memory": 1000, "batch.size": 1000)",
+                                     R"("max.request.size": 1000, "transactional.id": "p")"}) {
         const std::string text = R"({"name": "big", "cluster": {"brokers": 1}, "topics": [{"name": "t"}],
             "producers": [{"name": "p", "topic": "t", "messages": 5, "value_bytes": 2000, "config": {)" + config + "}}]}";
         const scenario::RunOutcome outcome = scenario::run_scenario(scenario::parse_scenario(text, "big.json"), {});

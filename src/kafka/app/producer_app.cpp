@@ -124,6 +124,7 @@ void ProducerApp::send_next() {
     recorder_.invoke(sim().now(), process_, history::OpFunction::send, history::kNoGroup,
                      {history::Element{history_key, history::kUnknownOffset, value}});
     if (const std::string too_large = record_too_large(); !too_large.empty()) {
+        if (transactional()) client_->fail_transaction_send(ErrorCode::MESSAGE_TOO_LARGE);
         fail_send_at_once(value, history_key, too_large);
         return;
     }

@@ -62,6 +62,10 @@ public:
     void commit_transaction();
     void abort_transaction();
     ClientTxnState transaction_state() const;
+    // send() failed before the record reached the accumulator (RecordTooLargeException): in a
+    // transaction the producer can no longer commit it (KafkaProducer.doSend ->
+    // TransactionManager.maybeTransitionToErrorState: an abortable error).
+    void fail_transaction_send(ErrorCode error);
     bool transactional() const { return config_.transactional_id.has_value(); }
     void on_message(const sim::Envelope& envelope);
     void on_timer();

@@ -26,6 +26,10 @@ ClientTxnState ProducerClient::transaction_state() const {
     return txn_ ? txn_->state() : ClientTxnState::UNINITIALIZED;
 }
 
+void ProducerClient::fail_transaction_send(ErrorCode error) {
+    if (txn_) txn_->enter_abortable_error(error);
+}
+
 void ProducerClient::init_transactions() {
     if (txn().init_transactions()) poll();
 }

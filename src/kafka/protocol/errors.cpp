@@ -13,6 +13,7 @@ std::string_view error_name(ErrorCode code) {
         case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION: return "UNKNOWN_TOPIC_OR_PARTITION";
         case ErrorCode::NOT_LEADER_OR_FOLLOWER: return "NOT_LEADER_OR_FOLLOWER";
         case ErrorCode::REQUEST_TIMED_OUT: return "REQUEST_TIMED_OUT";
+        case ErrorCode::MESSAGE_TOO_LARGE: return "MESSAGE_TOO_LARGE";
         case ErrorCode::NETWORK_EXCEPTION: return "NETWORK_EXCEPTION";
         case ErrorCode::COORDINATOR_LOAD_IN_PROGRESS: return "COORDINATOR_LOAD_IN_PROGRESS";
         case ErrorCode::COORDINATOR_NOT_AVAILABLE: return "COORDINATOR_NOT_AVAILABLE";

@@ -11,6 +11,7 @@ enum class ErrorCode : std::int16_t {
     UNKNOWN_TOPIC_OR_PARTITION = 3,
     NOT_LEADER_OR_FOLLOWER = 6,
     REQUEST_TIMED_OUT = 7,
+    MESSAGE_TOO_LARGE = 10,  // the client's RecordTooLargeException
     NETWORK_EXCEPTION = 13,
     COORDINATOR_LOAD_IN_PROGRESS = 14,
     COORDINATOR_NOT_AVAILABLE = 15,
