@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/assert.hpp"
+#include "kafka/protocol/record_batch.hpp"
 #include "sim/prng.hpp"
 #include "sim/simulation.hpp"
 
@@ -15,7 +16,6 @@ namespace {
 constexpr std::uint64_t kClientTimer = 1;
 constexpr std::uint64_t kRestartTimer = 3;
 constexpr std::int32_t kRecordOverheadBytes = 16;
-constexpr std::int64_t kBatchOverheadBytes = 61;  // DefaultRecordBatch header, in Kafka's size bound
 
 }  // namespace
 
@@ -139,7 +139,7 @@ void ProducerApp::send_next() {
 // max.request.size or buffer.memory fails in send() with RecordTooLargeException, before it
 // reaches the accumulator.
 std::string ProducerApp::record_too_large() const {
-    const std::int64_t size = kBatchOverheadBytes + record_bytes();
+    const std::int64_t size = std::int64_t{kRecordBatchHeaderBytes} + record_bytes();
     if (size > config_.max_request_size) {
         return fmt::format("RecordTooLargeException ({} bytes, more than max.request.size {})", size,
                            config_.max_request_size);

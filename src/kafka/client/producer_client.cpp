@@ -10,7 +10,6 @@
 namespace eosim::kafka {
 namespace {
 
-constexpr std::int32_t kBatchOverheadBytes = 61;  // DefaultRecordBatch header
 
 }  // namespace
 
@@ -58,8 +57,8 @@ void ProducerClient::send(const TopicPartition& partition, Record record,
         auto batch = std::make_unique<Batch>();
         batch->partition = partition;
         batch->created_us = sim_.now();
-        batch->size_bytes = kBatchOverheadBytes;
-        batch->allocated_bytes = std::max(config_.batch_size, kBatchOverheadBytes + size_bytes);
+        batch->size_bytes = kRecordBatchHeaderBytes;
+        batch->allocated_bytes = std::max(config_.batch_size, kRecordBatchHeaderBytes + size_bytes);
         buffer_used_bytes_ += batch->allocated_bytes;
         state.queue.push_back(std::move(batch));
     }
@@ -80,7 +79,7 @@ bool ProducerClient::buffer_full_for(const TopicPartition& partition, std::int32
         const bool fits = !queue.empty() && !queue.back()->closed && queue.back()->size_bytes + size_bytes <= config_.batch_size;
         if (fits) return false;  // appended to the open batch: no new allocation
     }
-    const std::int64_t allocation = std::max(config_.batch_size, kBatchOverheadBytes + size_bytes);
+    const std::int64_t allocation = std::max(config_.batch_size, kRecordBatchHeaderBytes + size_bytes);
     return buffer_used_bytes_ + allocation > config_.buffer_memory;
 }
 

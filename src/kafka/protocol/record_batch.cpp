@@ -21,10 +21,9 @@ std::int32_t RecordBatch::last_sequence() const {
 }
 
 std::int64_t RecordBatch::wire_size_bytes() const {
-    constexpr std::int64_t kHeaderBytes = 61;       // DefaultRecordBatch's fixed header
     constexpr std::int64_t kSmallRecordBytes = 20;  // a control record, a coordinator's record
     if (size_bytes > 0) return size_bytes;
-    return kHeaderBytes + kSmallRecordBytes * static_cast<std::int64_t>(records.empty() ? 1 : records.size());
+    return kRecordBatchHeaderBytes + kSmallRecordBytes * static_cast<std::int64_t>(records.empty() ? 1 : records.size());
 }
 
 }  // namespace eosim::kafka

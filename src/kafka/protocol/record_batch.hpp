@@ -8,6 +8,10 @@
 
 namespace eosim::kafka {
 
+// DefaultRecordBatch's fixed header: every batch's size, and Kafka's bound on a record's size
+// (ensureValidRecordSize), start from it.
+inline constexpr std::int32_t kRecordBatchHeaderBytes = 61;
+
 struct TransactionLogRecord;  // the value of a __transaction_state record
 struct GroupStorage;          // a __consumer_offsets record: the partition's group state
 
